@@ -1,0 +1,7 @@
+namespace Edge.Bench;
+
+public static class BenchMain
+{
+    public static void Main(string[] args) =>
+        BenchmarkDotNet.Running.BenchmarkSwitcher.FromAssembly(typeof(BenchMain).Assembly).Run(args);
+}

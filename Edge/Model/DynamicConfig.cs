@@ -1,0 +1,143 @@
+using System.Text.Json.Serialization;
+
+namespace Edge.Model;
+
+/// <summary>
+/// Traefik's dynamic configuration as the Ingress provider produces it. Field names match Traefik's
+/// JSON tags so that /api/rawdata and the conformance corpus compare one to one.
+/// </summary>
+public sealed class DynamicConfig
+{
+    [JsonPropertyName("http")] public HttpConfig Http { get; set; } = new();
+    [JsonPropertyName("tls")] public TlsConfig? Tls { get; set; }
+}
+
+public sealed class HttpConfig
+{
+    [JsonPropertyName("routers")] public SortedDictionary<string, Router> Routers { get; set; } = new(StringComparer.Ordinal);
+    [JsonPropertyName("middlewares")] public SortedDictionary<string, Middleware> Middlewares { get; set; } = new(StringComparer.Ordinal);
+    [JsonPropertyName("services")] public SortedDictionary<string, Service> Services { get; set; } = new(StringComparer.Ordinal);
+    [JsonPropertyName("serversTransports")] public SortedDictionary<string, ServersTransport> ServersTransports { get; set; } = new(StringComparer.Ordinal);
+}
+
+public sealed class Router
+{
+    [JsonPropertyName("entryPoints")] public List<string>? EntryPoints { get; set; }
+    [JsonPropertyName("middlewares")] public List<string>? Middlewares { get; set; }
+    [JsonPropertyName("service")] public string Service { get; set; } = "";
+    [JsonPropertyName("rule")] public string Rule { get; set; } = "";
+    [JsonPropertyName("ruleSyntax")] public string? RuleSyntax { get; set; }
+    [JsonPropertyName("priority")] public long Priority { get; set; }
+    [JsonPropertyName("tls")] public RouterTls? Tls { get; set; }
+    [JsonPropertyName("observability")] public RouterObservability? Observability { get; set; }
+}
+
+public sealed class RouterTls
+{
+    [JsonPropertyName("options")] public string? Options { get; set; }
+    [JsonPropertyName("certResolver")] public string? CertResolver { get; set; }
+    [JsonPropertyName("domains")] public List<TlsDomain>? Domains { get; set; }
+}
+
+public sealed class TlsDomain
+{
+    [JsonPropertyName("main")] public string? Main { get; set; }
+    [JsonPropertyName("sans")] public List<string>? Sans { get; set; }
+}
+
+public sealed class RouterObservability
+{
+    [JsonPropertyName("accessLogs")] public bool? AccessLogs { get; set; }
+    [JsonPropertyName("metrics")] public bool? Metrics { get; set; }
+    [JsonPropertyName("tracing")] public bool? Tracing { get; set; }
+    [JsonPropertyName("traceVerbosity")] public string? TraceVerbosity { get; set; }
+    [JsonPropertyName("metadata")] public ObservabilityMetadata? Metadata { get; set; }
+}
+
+public sealed class ObservabilityMetadata
+{
+    [JsonPropertyName("ingress")] public IngressMetadata? Ingress { get; set; }
+}
+
+public sealed class IngressMetadata
+{
+    [JsonPropertyName("namespace")] public string? Namespace { get; set; }
+    [JsonPropertyName("ingressName")] public string? IngressName { get; set; }
+    [JsonPropertyName("serviceName")] public string? ServiceName { get; set; }
+    [JsonPropertyName("servicePort")] public string? ServicePort { get; set; }
+}
+
+/// <summary>Middlewares are only ever referenced by the Ingress provider; kept for shape.</summary>
+public sealed class Middleware
+{
+}
+
+public sealed class ServersTransport
+{
+}
+
+public sealed class Service
+{
+    [JsonPropertyName("loadBalancer")] public ServersLoadBalancer? LoadBalancer { get; set; }
+    [JsonPropertyName("middlewares")] public List<string>? Middlewares { get; set; }
+}
+
+public sealed class ServersLoadBalancer
+{
+    [JsonPropertyName("servers")] public List<Server>? Servers { get; set; }
+    [JsonPropertyName("strategy")] public string? Strategy { get; set; }
+    [JsonPropertyName("sticky")] public Sticky? Sticky { get; set; }
+    [JsonPropertyName("passHostHeader")] public bool? PassHostHeader { get; set; }
+    [JsonPropertyName("responseForwarding")] public ResponseForwarding? ResponseForwarding { get; set; }
+    [JsonPropertyName("serversTransport")] public string? ServersTransport { get; set; }
+
+    /// <summary>Traefik's ServersLoadBalancer.SetDefaults().</summary>
+    public static ServersLoadBalancer WithDefaults() => new()
+    {
+        Strategy = "wrr",
+        PassHostHeader = true,
+        ResponseForwarding = new ResponseForwarding { FlushInterval = "100ms" },
+    };
+}
+
+public sealed class Server
+{
+    [JsonPropertyName("url")] public string Url { get; set; } = "";
+    [JsonPropertyName("fenced")] public bool? Fenced { get; set; }
+}
+
+public sealed class Sticky
+{
+    [JsonPropertyName("cookie")] public StickyCookie? Cookie { get; set; }
+}
+
+public sealed class StickyCookie
+{
+    [JsonPropertyName("name")] public string? Name { get; set; }
+    [JsonPropertyName("secure")] public bool? Secure { get; set; }
+    [JsonPropertyName("httpOnly")] public bool? HttpOnly { get; set; }
+    [JsonPropertyName("sameSite")] public string? SameSite { get; set; }
+    [JsonPropertyName("maxAge")] public int? MaxAge { get; set; }
+    [JsonPropertyName("path")] public string? Path { get; set; }
+    [JsonPropertyName("domain")] public string? Domain { get; set; }
+}
+
+public sealed class ResponseForwarding
+{
+    [JsonPropertyName("flushInterval")] public string? FlushInterval { get; set; }
+}
+
+public sealed class TlsConfig
+{
+    [JsonPropertyName("certificates")] public List<CertAndStores> Certificates { get; set; } = new();
+}
+
+public sealed class CertAndStores
+{
+    [JsonPropertyName("certFile")] public string CertFile { get; set; } = "";
+    [JsonPropertyName("keyFile")] public string KeyFile { get; set; } = "";
+    [JsonPropertyName("stores")] public List<string>? Stores { get; set; }
+
+    /// <summary>namespace/secretName the certificate came from; not part of Traefik's JSON.</summary>
+    [JsonIgnore] public string? SourceSecret { get; set; }
+}
