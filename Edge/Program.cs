@@ -1,10 +1,112 @@
+using System.Runtime.InteropServices;
+using Edge.Api;
+using Edge.Configuration;
+using Edge.Kubernetes;
+using Edge.Observability;
+using Edge.Translation;
+
 namespace Edge;
 
 public static class EdgeMain
 {
-    public static int Main(string[] args)
+    public static async Task<int> Main(string[] args)
     {
-        Console.WriteLine("edge");
+        if (args.Length > 0)
+        {
+            switch (args[0])
+            {
+                case "version" or "--version":
+                    Console.WriteLine($"Version:      {EdgeVersion.Version}\nCodename:     edge\nGo version:   none (.NET {Environment.Version}, Native AOT)\nOS/Arch:      {RuntimeInformation.OSDescription}/{RuntimeInformation.OSArchitecture}");
+                    return 0;
+                case "--help" or "-h" or "help":
+                    Console.Write(HelpText.Build());
+                    return 0;
+                case "healthcheck":
+                    return await HealthCheck.RunAsync(args[1..]);
+            }
+        }
+
+        StaticConfig config;
+        try
+        {
+            config = ConfigLoader.Load(args);
+        }
+        catch (ConfigException e)
+        {
+            Console.Error.WriteLine($"edge: {e.Message}");
+            return 2;
+        }
+        Log.Level = Observability.Log.Parse(config.Log.Level);
+        Log.Json = config.Log.Format == "json";
+
+        try
+        {
+            return await RunAsync(config);
+        }
+        catch (ConfigException e)
+        {
+            Console.Error.WriteLine($"edge: {e.Message}");
+            return 2;
+        }
+    }
+
+    private static async Task<int> RunAsync(StaticConfig config)
+    {
+        using var stopping = new CancellationTokenSource();
+        var store = new ConfigurationStore();
+        var dataPlane = new DataPlane(config, store);
+        var api = new ApiHandler(config, store, () => dataPlane.RouterErrors);
+
+        KubeApi? kube = null;
+        ProviderController? controller = null;
+        ClusterCache? cache = null;
+        if (config.KubernetesIngressEnabled)
+        {
+            var kubeConfig = KubeClientFactory.BuildConfiguration(config.KubernetesIngress);
+            kube = new KubeApi(kubeConfig);
+            var options = config.KubernetesIngress;
+            var statusWriter = options.HasIngressEndpoint || options.ReportNodeInternalIPs ? new IngressStatusWriter(kube) : null;
+            var throttle = options.ThrottleDuration > config.ProvidersThrottleDuration ? options.ThrottleDuration : config.ProvidersThrottleDuration;
+            ProviderController? c = null;
+            cache = new ClusterCache(kube, options, () => c?.Signal());
+            controller = c = new ProviderController(cache, s => TranslatorBinding.Translate(s, options), store, statusWriter, throttle);
+            Log.Info("Ingress label selector is", ("labelSelector", options.LabelSelector));
+        }
+
+        await using var host = new EdgeHost(config, api, dataPlane.HandleAsync);
+        try
+        {
+            await host.StartAsync(stopping.Token);
+        }
+        catch (IOException e)
+        {
+            Log.Error("Cannot listen on entry point", ("error", e.Message));
+            Console.Error.WriteLine($"edge: cannot listen: {e.Message}");
+            return 1;
+        }
+        Log.Info("Edge started", ("version", EdgeVersion.Version), ("entryPoints", string.Join(",", config.EntryPoints.Values.Select(e => e.Name + "=" + e.Address))));
+
+        var terminated = new TaskCompletionSource();
+        using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, ctx => { ctx.Cancel = true; terminated.TrySetResult(); });
+        using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, ctx => { ctx.Cancel = true; terminated.TrySetResult(); });
+
+        var background = new List<Task>();
+        if (cache is not null && controller is not null)
+        {
+            background.Add(controller.RunAsync(stopping.Token));
+            background.Add(cache.RunAsync(stopping.Token));
+        }
+
+        await terminated.Task;
+        Log.Info("Shutting down");
+        api.Terminating = true;
+        var acceptGrace = config.EntryPoints.Values.Select(e => e.RequestAcceptGraceTimeout).DefaultIfEmpty(TimeSpan.Zero).Max();
+        if (acceptGrace > TimeSpan.Zero) await Task.Delay(acceptGrace);
+        await host.StopAsync(CancellationToken.None);
+        stopping.Cancel();
+        try { await Task.WhenAll(background).WaitAsync(TimeSpan.FromSeconds(5)); } catch (Exception) { /* shutting down */ }
+        kube?.Dispose();
+        dataPlane.Dispose();
         return 0;
     }
 }

@@ -1,0 +1,154 @@
+using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
+using Edge.Configuration;
+using Edge.Kubernetes;
+using Microsoft.AspNetCore.Http;
+
+namespace Edge.Api;
+
+/// <summary>
+/// Traefik's API on the <c>traefik</c> entry point: /api/rawdata, /api/http/routers[/{name}],
+/// /api/http/services[/{name}], /api/overview, /api/version, /api/entrypoints, and /ping.
+/// The raw data is rebuilt once per configuration generation, not per request.
+/// </summary>
+public sealed class ApiHandler(StaticConfig config, ConfigurationStore store, Func<IReadOnlyDictionary<string, string>>? routerErrors = null)
+{
+    private static readonly DateTimeOffset StartDate = DateTimeOffset.UtcNow;
+    private (long Generation, RawData Data)? _cache;
+
+    public bool ApiEnabled => config.Api.Enabled && config.Api.Insecure;
+
+    public IReadOnlyList<string> DefaultEntryPoints =>
+        config.EntryPoints.Keys.Where(n => !n.Equals("traefik", StringComparison.OrdinalIgnoreCase))
+            .OrderBy(n => n, StringComparer.Ordinal).ToList();
+
+    public RawData Current()
+    {
+        var applied = store.Current;
+        var cached = _cache;
+        if (cached is { } c && c.Generation == applied.Generation) return c.Data;
+        var data = RawDataBuilder.Build(applied.Config, DefaultEntryPoints, ApiEnabled, config.Ping.Enabled, routerErrors?.Invoke());
+        _cache = (applied.Generation, data);
+        return data;
+    }
+
+    /// <summary>Handles the request if it is an internal one; false lets the router try.</summary>
+    public async Task<bool> TryHandleAsync(HttpContext ctx, string entryPoint)
+    {
+        var path = ctx.Request.Path.Value ?? "/";
+        if (config.Ping.Enabled && path == "/ping" && entryPoint.Equals(config.Ping.EntryPoint, StringComparison.OrdinalIgnoreCase))
+        {
+            if (!HttpMethods.IsGet(ctx.Request.Method) && !HttpMethods.IsHead(ctx.Request.Method)) return false;
+            ctx.Response.StatusCode = Terminating ? 503 : 200;
+            ctx.Response.ContentType = "text/plain; charset=utf-8";
+            await ctx.Response.WriteAsync(Terminating ? "Service Unavailable" : "OK");
+            return true;
+        }
+        if (!ApiEnabled || !entryPoint.Equals("traefik", StringComparison.OrdinalIgnoreCase) || !path.StartsWith("/api", StringComparison.Ordinal))
+            return false;
+        if (!HttpMethods.IsGet(ctx.Request.Method)) { ctx.Response.StatusCode = 405; return true; }
+
+        switch (path.TrimEnd('/'))
+        {
+            case "/api/rawdata": await Json(ctx, Current(), ApiJsonContext.Default.RawData); return true;
+            case "/api/http/routers": await Json(ctx, Page(ctx, Filter(ctx, Routers())), ApiJsonContext.Default.ListRouterInfo); return true;
+            case "/api/http/services": await Json(ctx, Page(ctx, Filter(ctx, Services())), ApiJsonContext.Default.ListServiceInfo); return true;
+            case "/api/overview": await Json(ctx, BuildOverview(), ApiJsonContext.Default.Overview); return true;
+            case "/api/version":
+                await Json(ctx, new VersionInfo { Version = EdgeVersion.Version, Codename = "edge", StartDate = StartDate }, ApiJsonContext.Default.VersionInfo);
+                return true;
+            case "/api/entrypoints":
+                await Json(ctx, config.EntryPoints.Values.Select(e => new EntryPointInfo { Name = e.Name, Address = e.Address }).ToList(),
+                    ApiJsonContext.Default.ListEntryPointInfo);
+                return true;
+        }
+        if (path.StartsWith("/api/http/routers/", StringComparison.Ordinal))
+        {
+            var name = Uri.UnescapeDataString(path["/api/http/routers/".Length..]);
+            var r = Routers().FirstOrDefault(x => x.Name == name);
+            if (r is null) await NotFound(ctx, "router not found");
+            else await Json(ctx, r, ApiJsonContext.Default.RouterInfo);
+            return true;
+        }
+        if (path.StartsWith("/api/http/services/", StringComparison.Ordinal))
+        {
+            var name = Uri.UnescapeDataString(path["/api/http/services/".Length..]);
+            var s = Services().FirstOrDefault(x => x.Name == name);
+            if (s is null) await NotFound(ctx, "service not found");
+            else await Json(ctx, s, ApiJsonContext.Default.ServiceInfo);
+            return true;
+        }
+        await NotFound(ctx, "not found");
+        return true;
+    }
+
+    /// <summary>Set on SIGTERM so that /ping fails and load balancers stop sending traffic.</summary>
+    public bool Terminating { get; set; }
+
+    private List<RouterInfo> Routers() => Current().Routers.Select(kv => new RouterInfo
+    {
+        EntryPoints = kv.Value.EntryPoints, Middlewares = kv.Value.Middlewares, Service = kv.Value.Service, Rule = kv.Value.Rule,
+        RuleSyntax = kv.Value.RuleSyntax, Priority = kv.Value.Priority, Tls = kv.Value.Tls, Observability = kv.Value.Observability,
+        Error = kv.Value.Error, Status = kv.Value.Status, Using = kv.Value.Using, Name = kv.Key, Provider = ProviderOf(kv.Key),
+    }).ToList();
+
+    private List<ServiceInfo> Services() => Current().Services.Select(kv => new ServiceInfo
+    {
+        LoadBalancer = kv.Value.LoadBalancer, Middlewares = kv.Value.Middlewares, Error = kv.Value.Error, Status = kv.Value.Status,
+        UsedBy = kv.Value.UsedBy, ServerStatus = kv.Value.ServerStatus, Name = kv.Key, Provider = ProviderOf(kv.Key),
+        Type = kv.Value.LoadBalancer is null ? null : "loadbalancer",
+    }).ToList();
+
+    private static string ProviderOf(string name) => name.Contains('@') ? name[(name.IndexOf('@') + 1)..] : RawDataBuilder.Provider;
+
+    // Traefik's ?search= (substring of the name), ?status=, ?serviceName= filters.
+    private static List<T> Filter<T>(HttpContext ctx, List<T> items) where T : class
+    {
+        var search = ctx.Request.Query["search"].ToString();
+        var status = ctx.Request.Query["status"].ToString();
+        return items.Where(i =>
+        {
+            var (name, st) = i switch
+            {
+                RouterInfo r => (r.Name ?? "", r.Status),
+                ServiceInfo s => (s.Name ?? "", s.Status),
+                _ => ("", ""),
+            };
+            return (search.Length == 0 || name.Contains(search, StringComparison.OrdinalIgnoreCase))
+                && (status.Length == 0 || st == status);
+        }).ToList();
+    }
+
+    private static List<T> Page<T>(HttpContext ctx, List<T> items)
+    {
+        int perPage = int.TryParse(ctx.Request.Query["per_page"], out var pp) && pp > 0 ? pp : 100;
+        int page = int.TryParse(ctx.Request.Query["page"], out var p) && p > 0 ? p : 1;
+        var start = (page - 1) * perPage;
+        ctx.Response.Headers["X-Next-Page"] = start + perPage < items.Count ? (page + 1).ToString() : "1";
+        return start >= items.Count ? new List<T>() : items.GetRange(start, Math.Min(perPage, items.Count - start));
+    }
+
+    private Overview BuildOverview()
+    {
+        var raw = Current();
+        var o = new Overview { Providers = ["KubernetesIngress"] };
+        o.Http.Routers.Total = raw.Routers.Count;
+        o.Http.Routers.Errors = raw.Routers.Values.Count(r => r.Status == "disabled");
+        o.Http.Services.Total = raw.Services.Count;
+        o.Http.Services.Errors = raw.Services.Values.Count(s => s.Status == "disabled");
+        o.Features["tracing"] = ""; o.Features["metrics"] = config.Metrics.PrometheusEnabled ? "Prometheus" : ""; o.Features["accessLog"] = config.AccessLog.Enabled ? "true" : "false";
+        return o;
+    }
+
+    private static async Task Json<T>(HttpContext ctx, T value, JsonTypeInfo<T> type)
+    {
+        ctx.Response.ContentType = "application/json";
+        await JsonSerializer.SerializeAsync(ctx.Response.Body, value, type);
+    }
+
+    private static async Task NotFound(HttpContext ctx, string message)
+    {
+        ctx.Response.StatusCode = 404;
+        await Json(ctx, new ApiMessage { Message = message }, ApiJsonContext.Default.ApiMessage);
+    }
+}

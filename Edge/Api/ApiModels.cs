@@ -1,0 +1,104 @@
+using System.Text.Json.Serialization;
+using Edge.Model;
+
+namespace Edge.Api;
+
+/// <summary>A router as Traefik's API shows it: its configuration plus runtime status.</summary>
+public sealed class RouterInfo
+{
+    [JsonPropertyName("entryPoints")] public List<string>? EntryPoints { get; set; }
+    [JsonPropertyName("middlewares")] public List<string>? Middlewares { get; set; }
+    [JsonPropertyName("service")] public string Service { get; set; } = "";
+    [JsonPropertyName("rule")] public string Rule { get; set; } = "";
+    [JsonPropertyName("ruleSyntax")] public string? RuleSyntax { get; set; }
+    [JsonPropertyName("priority")] public long Priority { get; set; }
+    [JsonPropertyName("tls")] public RouterTls? Tls { get; set; }
+    [JsonPropertyName("observability")] public RouterObservability? Observability { get; set; }
+    [JsonPropertyName("error")] public List<string>? Error { get; set; }
+    [JsonPropertyName("status")] public string Status { get; set; } = "enabled";
+    [JsonPropertyName("using")] public List<string>? Using { get; set; }
+    [JsonPropertyName("name")] public string? Name { get; set; }
+    [JsonPropertyName("provider")] public string? Provider { get; set; }
+}
+
+/// <summary>A service as Traefik's API shows it.</summary>
+public sealed class ServiceInfo
+{
+    [JsonPropertyName("loadBalancer")] public ServersLoadBalancer? LoadBalancer { get; set; }
+    [JsonPropertyName("middlewares")] public List<string>? Middlewares { get; set; }
+    [JsonPropertyName("error")] public List<string>? Error { get; set; }
+    [JsonPropertyName("status")] public string Status { get; set; } = "enabled";
+    [JsonPropertyName("usedBy")] public List<string>? UsedBy { get; set; }
+    [JsonPropertyName("serverStatus")] public SortedDictionary<string, string>? ServerStatus { get; set; }
+    [JsonPropertyName("name")] public string? Name { get; set; }
+    [JsonPropertyName("provider")] public string? Provider { get; set; }
+    [JsonPropertyName("type")] public string? Type { get; set; }
+}
+
+public sealed class MiddlewareInfo
+{
+    [JsonPropertyName("status")] public string Status { get; set; } = "enabled";
+    [JsonPropertyName("usedBy")] public List<string>? UsedBy { get; set; }
+}
+
+/// <summary>/api/rawdata.</summary>
+public sealed class RawData
+{
+    [JsonPropertyName("routers")] public SortedDictionary<string, RouterInfo> Routers { get; set; } = new(StringComparer.Ordinal);
+    [JsonPropertyName("middlewares")] public SortedDictionary<string, MiddlewareInfo> Middlewares { get; set; } = new(StringComparer.Ordinal);
+    [JsonPropertyName("services")] public SortedDictionary<string, ServiceInfo> Services { get; set; } = new(StringComparer.Ordinal);
+}
+
+public sealed class SectionCount
+{
+    [JsonPropertyName("total")] public int Total { get; set; }
+    [JsonPropertyName("warnings")] public int Warnings { get; set; }
+    [JsonPropertyName("errors")] public int Errors { get; set; }
+}
+
+public sealed class HttpOverview
+{
+    [JsonPropertyName("routers")] public SectionCount Routers { get; set; } = new();
+    [JsonPropertyName("services")] public SectionCount Services { get; set; } = new();
+    [JsonPropertyName("middlewares")] public SectionCount Middlewares { get; set; } = new();
+}
+
+public sealed class Overview
+{
+    [JsonPropertyName("http")] public HttpOverview Http { get; set; } = new();
+    [JsonPropertyName("features")] public SortedDictionary<string, string> Features { get; set; } = new();
+    [JsonPropertyName("providers")] public List<string> Providers { get; set; } = new();
+}
+
+public sealed class VersionInfo
+{
+    [JsonPropertyName("Version")] public string Version { get; set; } = "";
+    [JsonPropertyName("Codename")] public string Codename { get; set; } = "";
+    [JsonPropertyName("startDate")] public DateTimeOffset StartDate { get; set; }
+}
+
+public sealed class ApiMessage
+{
+    [JsonPropertyName("message")] public string Message { get; set; } = "";
+}
+
+public sealed class EntryPointInfo
+{
+    [JsonPropertyName("address")] public string Address { get; set; } = "";
+    [JsonPropertyName("name")] public string Name { get; set; } = "";
+}
+
+[JsonSourceGenerationOptions(DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
+[JsonSerializable(typeof(RawData))]
+[JsonSerializable(typeof(List<RouterInfo>))]
+[JsonSerializable(typeof(List<ServiceInfo>))]
+[JsonSerializable(typeof(RouterInfo))]
+[JsonSerializable(typeof(ServiceInfo))]
+[JsonSerializable(typeof(Overview))]
+[JsonSerializable(typeof(VersionInfo))]
+[JsonSerializable(typeof(ApiMessage))]
+[JsonSerializable(typeof(List<EntryPointInfo>))]
+[JsonSerializable(typeof(DynamicConfig))]
+public sealed partial class ApiJsonContext : JsonSerializerContext
+{
+}

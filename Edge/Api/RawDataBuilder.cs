@@ -1,0 +1,96 @@
+using Edge.Model;
+
+namespace Edge.Api;
+
+/// <summary>
+/// Turns the applied dynamic configuration into Traefik's runtime view: names qualified with
+/// <c>@kubernetes</c>, default entry points filled in, priorities computed, <c>using</c>/<c>usedBy</c>
+/// and server status added, and the internal api/ping routers when those are enabled.
+/// </summary>
+public static class RawDataBuilder
+{
+    public const string Provider = "kubernetes";
+
+    /// <param name="defaultEntryPoints">Traefik's defaults: every entry point except "traefik".</param>
+    /// <param name="routerErrors">Errors found when compiling routes (a rule that does not parse), by router name.</param>
+    public static RawData Build(DynamicConfig config, IReadOnlyList<string> defaultEntryPoints,
+        bool apiRouter, bool pingRouter, IReadOnlyDictionary<string, string>? routerErrors = null)
+    {
+        var raw = new RawData();
+        var usedBy = new Dictionary<string, List<string>>();
+        foreach (var (name, r) in config.Http.Routers)
+        {
+            var qualified = name + "@" + Provider;
+            var eps = r.EntryPoints is { Count: > 0 } ? r.EntryPoints : defaultEntryPoints.ToList();
+            var info = new RouterInfo
+            {
+                EntryPoints = eps,
+                Middlewares = r.Middlewares,
+                Service = r.Service,
+                Rule = r.Rule,
+                RuleSyntax = r.RuleSyntax,
+                Priority = r.Priority != 0 ? r.Priority : r.Rule.Length,
+                Tls = r.Tls,
+                Observability = WithDefaults(r.Observability),
+                Using = eps.OrderBy(e => e, StringComparer.Ordinal).ToList(),
+            };
+            if (routerErrors is not null && routerErrors.TryGetValue(name, out var err))
+            {
+                info.Status = "disabled";
+                info.Error = [err];
+            }
+            else if (!config.Http.Services.ContainsKey(r.Service))
+            {
+                info.Status = "disabled";
+                info.Error = [$"the service \"{r.Service}@{Provider}\" does not exist"];
+            }
+            raw.Routers[qualified] = info;
+            if (!usedBy.TryGetValue(r.Service, out var users)) usedBy[r.Service] = users = new();
+            users.Add(qualified);
+        }
+        foreach (var (name, s) in config.Http.Services)
+        {
+            var info = new ServiceInfo
+            {
+                LoadBalancer = s.LoadBalancer,
+                Middlewares = s.Middlewares,
+                UsedBy = usedBy.TryGetValue(name, out var u) ? u.OrderBy(x => x, StringComparer.Ordinal).ToList() : null,
+            };
+            if (s.LoadBalancer?.Servers is { Count: > 0 } servers)
+            {
+                info.ServerStatus = new SortedDictionary<string, string>(StringComparer.Ordinal);
+                foreach (var srv in servers) info.ServerStatus[srv.Url] = "UP";
+            }
+            raw.Services[name + "@" + Provider] = info;
+        }
+        if (apiRouter)
+        {
+            raw.Routers["api@internal"] = new RouterInfo
+            {
+                EntryPoints = ["traefik"], Service = "api@internal", Rule = "PathPrefix(`/api`)", RuleSyntax = "default",
+                Priority = long.MaxValue - 1, Observability = WithDefaults(null), Using = ["traefik"],
+            };
+            raw.Services["api@internal"] = new ServiceInfo { UsedBy = ["api@internal"] };
+        }
+        if (pingRouter)
+        {
+            raw.Routers["ping@internal"] = new RouterInfo
+            {
+                EntryPoints = ["traefik"], Service = "ping@internal", Rule = "PathPrefix(`/ping`)", RuleSyntax = "default",
+                Priority = long.MaxValue, Observability = WithDefaults(null), Using = ["traefik"],
+            };
+            raw.Services["ping@internal"] = new ServiceInfo { UsedBy = ["ping@internal"] };
+        }
+        return raw;
+    }
+
+    /// <summary>Traefik's runtime defaults for router observability.</summary>
+    private static RouterObservability WithDefaults(RouterObservability? o) => new()
+    {
+        AccessLogs = o?.AccessLogs ?? true,
+        Metrics = o?.Metrics ?? true,
+        Tracing = o?.Tracing ?? true,
+        TraceVerbosity = o?.TraceVerbosity ?? "minimal",
+        Metadata = o?.Metadata,
+    };
+}

@@ -1,0 +1,106 @@
+using Tomlyn;
+using Tomlyn.Model;
+
+namespace Edge.Configuration;
+
+/// <summary>
+/// Reads the static configuration the way the README documents: environment (TRAEFIK_* or EDGE_*),
+/// then the TOML file named by --configFile, then flags; a later source wins over an earlier one.
+/// </summary>
+public static class ConfigLoader
+{
+    public static StaticConfig Load(IReadOnlyList<string> args, IDictionary<string, string?>? environment = null)
+    {
+        var flags = FlagParser.Parse(args);
+        var env = EnvironmentSource.Read(environment ?? ReadProcessEnvironment());
+        var config = new StaticConfig();
+
+        // The file is named by a flag or the environment; read it before applying either.
+        string? file = null;
+        foreach (var (k, v) in env) if (k.Equals("configfile", StringComparison.OrdinalIgnoreCase)) file = v;
+        foreach (var (k, v) in flags) if (k.Equals("configfile", StringComparison.OrdinalIgnoreCase)) file = v;
+
+        Apply(config, env, "environment variable");
+        if (!string.IsNullOrEmpty(file)) Apply(config, ReadToml(file), "configuration file");
+        Apply(config, flags, "flag");
+        config.ConfigFile = file;
+        config.ApplyDefaults();
+        return config;
+    }
+
+    private static Dictionary<string, string?> ReadProcessEnvironment()
+    {
+        var d = new Dictionary<string, string?>();
+        foreach (System.Collections.DictionaryEntry e in Environment.GetEnvironmentVariables())
+            d[(string)e.Key] = e.Value as string;
+        return d;
+    }
+
+    private static void Apply(StaticConfig config, IEnumerable<KeyValuePair<string, string>> pairs, string source)
+    {
+        foreach (var (key, value) in pairs)
+        {
+            var spec = OptionRegistry.Find(key, out var wildcard)
+                ?? throw new ConfigException(key, $"a known option (unknown {source} \"{key}\"; see edge --help)");
+            spec.Apply(config, wildcard, value);
+        }
+    }
+
+    /// <summary>Flattens a Traefik TOML file into dotted keys; an empty table such as [ping] enables it.</summary>
+    public static List<KeyValuePair<string, string>> ReadToml(string path)
+    {
+        string text;
+        try { text = File.ReadAllText(path); }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new ConfigException("configFile", $"a readable TOML file ({e.Message})");
+        }
+        return ParseToml(text, path);
+    }
+
+    public static List<KeyValuePair<string, string>> ParseToml(string text, string path = "<toml>")
+    {
+        TomlTable table;
+        try { table = TomlSerializer.Deserialize<TomlTable>(text, EdgeTomlContext.Default) ?? new TomlTable(); }
+        catch (Exception e)
+        {
+            var m = System.Text.RegularExpressions.Regex.Match(e.Message, @"\((\d+),(\d+)\) : error : ([^\r\n]*)");
+            var first = m.Success ? $"line {m.Groups[1].Value}, column {m.Groups[2].Value}: {m.Groups[3].Value.TrimEnd('.', ')')}" : e.Message.Split('\n')[0].Trim();
+            throw new ConfigException("configFile", $"valid TOML in {path} ({first})");
+        }
+        var result = new List<KeyValuePair<string, string>>();
+        Flatten(table, "", result);
+        return result;
+    }
+
+    private static void Flatten(TomlTable table, string prefix, List<KeyValuePair<string, string>> result)
+    {
+        foreach (var (key, value) in table)
+        {
+            var name = prefix.Length == 0 ? key : prefix + "." + key;
+            switch (value)
+            {
+                case TomlTable sub:
+                    // A section that is itself an on/off option ([ping], [api], [providers.kubernetesIngress]).
+                    var spec = OptionRegistry.Find(name, out _);
+                    if (spec?.Kind == OptionKind.Section) result.Add(new(name, "true"));
+                    Flatten(sub, name, result);
+                    break;
+                case TomlArray array:
+                    result.Add(new(name, string.Join(",", array.Select(FormatScalar))));
+                    break;
+                default:
+                    result.Add(new(name, FormatScalar(value)));
+                    break;
+            }
+        }
+    }
+
+    private static string FormatScalar(object? v) => v switch
+    {
+        bool b => b ? "true" : "false",
+        null => "",
+        IFormattable f => f.ToString(null, System.Globalization.CultureInfo.InvariantCulture),
+        _ => v.ToString() ?? "",
+    };
+}

@@ -1,0 +1,114 @@
+using static Edge.Configuration.OptionValues;
+
+namespace Edge.Configuration;
+
+/// <summary>
+/// Every static option Edge understands, with Traefik's names, defaults and descriptions. The flag
+/// parser, the TOML loader, the environment reader and <c>--help</c> all read this one table.
+/// </summary>
+public static class OptionRegistry
+{
+    private const string P = "providers.kubernetesIngress.";
+
+    public static IReadOnlyList<OptionSpec> All { get; } = Build();
+
+    private static OptionSpec O(string name, OptionKind kind, string def, string desc, Action<StaticConfig, string, string> apply) =>
+        new(name, kind, def, desc, apply);
+
+    private static OptionSpec Prov(string name, OptionKind kind, string def, string desc, Action<ProviderOptions, string> apply) =>
+        new(P + name, kind, def, desc, (c, _, v) => { c.KubernetesIngressEnabled = true; apply(c.KubernetesIngress, v); });
+
+    private static OptionSpec Ep(string name, OptionKind kind, string def, string desc, Action<EntryPointOptions, string> apply) =>
+        new("entryPoints.<name>." + name, kind, def, desc, (c, n, v) => apply(c.EntryPoint(n), v));
+
+    private static List<OptionSpec> Build()
+    {
+        var l = new List<OptionSpec>
+        {
+            O("configFile", OptionKind.String, "", "Path to a TOML static configuration file.", (c, _, v) => c.ConfigFile = v),
+            Ep("address", OptionKind.String, "", "Entry point address, e.g. \":80\" or \"127.0.0.1:8000\".", (e, v) => e.Address = v),
+            Ep("http.tls", OptionKind.Bool, "false", "Serve TLS on this entry point (routers default to TLS).", (e, v) => e.HttpTls = Bool("entryPoints." + e.Name + ".http.tls", v)),
+            Ep("http.redirections.entryPoint.to", OptionKind.String, "", "Redirect every request to this entry point.", (e, v) => e.RedirectTo = v),
+            Ep("http.redirections.entryPoint.scheme", OptionKind.String, "https", "Scheme used for the redirection.", (e, v) => e.RedirectScheme = v),
+            Ep("http.redirections.entryPoint.permanent", OptionKind.Bool, "true", "Use a permanent (308/301) redirection.", (e, v) => e.RedirectPermanent = Bool("entryPoints." + e.Name + ".http.redirections.entryPoint.permanent", v)),
+            Ep("forwardedHeaders.trustedIPs", OptionKind.List, "", "Trust X-Forwarded-* headers from these IPs/CIDRs.", (e, v) => e.ForwardedHeadersTrustedIPs = List(v)),
+            Ep("forwardedHeaders.insecure", OptionKind.Bool, "false", "Trust all X-Forwarded-* headers.", (e, v) => e.ForwardedHeadersInsecure = Bool("entryPoints." + e.Name + ".forwardedHeaders.insecure", v)),
+            Ep("transport.lifecycle.requestAcceptGraceTimeout", OptionKind.Duration, "0s", "Keep accepting requests this long after SIGTERM.", (e, v) => e.RequestAcceptGraceTimeout = Duration("transport.lifecycle.requestAcceptGraceTimeout", v)),
+            Ep("transport.lifecycle.graceTimeout", OptionKind.Duration, "10s", "Time given to in-flight requests to finish on shutdown.", (e, v) => e.GraceTimeout = Duration("transport.lifecycle.graceTimeout", v)),
+            Ep("transport.respondingTimeouts.readTimeout", OptionKind.Duration, "60s", "Maximum duration for reading the entire request.", (e, v) => e.ReadTimeout = Duration("transport.respondingTimeouts.readTimeout", v)),
+            Ep("transport.respondingTimeouts.writeTimeout", OptionKind.Duration, "0s", "Maximum duration before timing out writes of the response.", (e, v) => e.WriteTimeout = Duration("transport.respondingTimeouts.writeTimeout", v)),
+            Ep("transport.respondingTimeouts.idleTimeout", OptionKind.Duration, "180s", "Maximum keep-alive idle time.", (e, v) => e.IdleTimeout = Duration("transport.respondingTimeouts.idleTimeout", v)),
+
+            O("api", OptionKind.Section, "false", "Enable the API.", (c, _, v) => c.Api.Enabled = Bool("api", v)),
+            O("api.insecure", OptionKind.Bool, "false", "Serve the API on the traefik entry point (default :8080).", (c, _, v) => { c.Api.Enabled = true; c.Api.Insecure = Bool("api.insecure", v); }),
+            O("api.dashboard", OptionKind.Bool, "true", "Serve the dashboard.", (c, _, v) => c.Api.Dashboard = Bool("api.dashboard", v)),
+            O("ping", OptionKind.Section, "false", "Enable /ping.", (c, _, v) => c.Ping.Enabled = Bool("ping", v)),
+            O("ping.entryPoint", OptionKind.String, "traefik", "Entry point serving /ping.", (c, _, v) => { c.Ping.Enabled = true; c.Ping.EntryPoint = v; }),
+            O("log.level", OptionKind.String, "ERROR", "Log level: TRACE, DEBUG, INFO, WARN, ERROR, FATAL, PANIC.", (c, _, v) => c.Log.Level = LogLevelName(v)),
+            O("log.format", OptionKind.String, "common", "Log format: common or json.", (c, _, v) => c.Log.Format = OneOf("log.format", v, "common", "json")),
+            O("log.noColor", OptionKind.Bool, "false", "Accepted for compatibility (Edge never colours logs).", (_, _, v) => Bool("log.noColor", v)),
+            O("accessLog", OptionKind.Section, "false", "Enable access logs.", (c, _, v) => c.AccessLog.Enabled = Bool("accessLog", v)),
+            O("accessLog.filePath", OptionKind.String, "", "Access log file (default stdout).", (c, _, v) => { c.AccessLog.Enabled = true; c.AccessLog.FilePath = v; }),
+            O("accessLog.format", OptionKind.String, "common", "Access log format: common or json.", (c, _, v) => { c.AccessLog.Enabled = true; c.AccessLog.Format = OneOf("accessLog.format", v, "common", "json"); }),
+            O("metrics.prometheus", OptionKind.Section, "false", "Enable Prometheus metrics on /metrics.", (c, _, v) => c.Metrics.PrometheusEnabled = Bool("metrics.prometheus", v)),
+            O("metrics.prometheus.entryPoint", OptionKind.String, "traefik", "Entry point serving /metrics.", (c, _, v) => { c.Metrics.PrometheusEnabled = true; c.Metrics.PrometheusEntryPoint = v; }),
+            O("global.checkNewVersion", OptionKind.Bool, "false", "Accepted for compatibility (Edge never phones home).", (_, _, v) => Bool("global.checkNewVersion", v)),
+            O("global.sendAnonymousUsage", OptionKind.Bool, "false", "Accepted for compatibility (Edge never phones home).", (_, _, v) => Bool("global.sendAnonymousUsage", v)),
+            O("core.defaultRuleSyntax", OptionKind.String, "v3", "Default rule syntax for routers: v3 or v2.", (c, _, v) => c.KubernetesIngress.DefaultRuleSyntax = OneOf("core.defaultRuleSyntax", v, "v3", "v2") == "v2" ? "v2" : ""),
+            O("providers.providersThrottleDuration", OptionKind.Duration, "2s", "Minimum time between two configuration reloads.", (c, _, v) => c.ProvidersThrottleDuration = Duration("providers.providersThrottleDuration", v)),
+
+            O("providers.kubernetesIngress", OptionKind.Section, "true", "Enable the Kubernetes Ingress provider.", (c, _, v) => c.KubernetesIngressEnabled = Bool("providers.kubernetesIngress", v)),
+            Prov("endpoint", OptionKind.String, "", "Kubernetes server endpoint (required for external cluster client).", (p, v) => p.Endpoint = v),
+            Prov("token", OptionKind.String, "", "Kubernetes bearer token (not needed for in-cluster client). A token value or a file path to the token.", (p, v) => p.Token = v),
+            Prov("certAuthFilePath", OptionKind.String, "", "Kubernetes certificate authority file path (not needed for in-cluster client).", (p, v) => p.CertAuthFilePath = v),
+            Prov("namespaces", OptionKind.List, "", "Kubernetes namespaces (default: all).", (p, v) => p.Namespaces = List(v)),
+            Prov("labelSelector", OptionKind.String, "", "Kubernetes Ingress label selector to use.", (p, v) => p.LabelSelector = LabelSelector(v)),
+            Prov("ingressClass", OptionKind.String, "", "Value of kubernetes.io/ingress.class annotation or IngressClass name to watch for.", (p, v) => p.IngressClass = v),
+            Prov("ingressEndpoint.ip", OptionKind.String, "", "IP used for Kubernetes Ingress endpoints.", (p, v) => p.IngressEndpointIp = v),
+            Prov("ingressEndpoint.hostname", OptionKind.String, "", "Hostname used for Kubernetes Ingress endpoints.", (p, v) => p.IngressEndpointHostname = v),
+            Prov("ingressEndpoint.publishedService", OptionKind.String, "", "Published Kubernetes Service to copy status from (namespace/name).", (p, v) => p.IngressEndpointPublishedService = PublishedService(v)),
+            Prov("reportNodeInternalIPs", OptionKind.Bool, "false", "Report node internal IPs in Ingress status.", (p, v) => p.ReportNodeInternalIPs = Bool(P + "reportNodeInternalIPs", v)),
+            Prov("throttleDuration", OptionKind.Duration, "0s", "Ingress refresh throttle duration.", (p, v) => p.ThrottleDuration = Duration(P + "throttleDuration", v)),
+            Prov("allowEmptyServices", OptionKind.Bool, "false", "Allow creation of services without endpoints.", (p, v) => p.AllowEmptyServices = Bool(P + "allowEmptyServices", v)),
+            Prov("allowExternalNameServices", OptionKind.Bool, "false", "Allow ExternalName services.", (p, v) => p.AllowExternalNameServices = Bool(P + "allowExternalNameServices", v)),
+            Prov("crossProviderNamespaces", OptionKind.List, "", "Namespaces from which Ingresses or Services may declare Middleware, TLSOption or ServersTransport references.", (p, v) => p.CrossProviderNamespaces = List(v)),
+            Prov("disableIngressClassLookup", OptionKind.Bool, "false", "Disables the lookup of IngressClasses (deprecated: use disableClusterScopeResources).", (p, v) => p.DisableIngressClassLookup = Bool(P + "disableIngressClassLookup", v)),
+            Prov("disableClusterScopeResources", OptionKind.Bool, "false", "Disables the lookup of cluster scope resources (IngressClasses, Nodes).", (p, v) => p.DisableClusterScopeResources = Bool(P + "disableClusterScopeResources", v)),
+            Prov("nativeLBByDefault", OptionKind.Bool, "false", "Use the Service ClusterIP (native Kubernetes load-balancing) by default.", (p, v) => p.NativeLBByDefault = Bool(P + "nativeLBByDefault", v)),
+            Prov("strictPrefixMatching", OptionKind.Bool, "false", "Make prefix matching strictly comply with the Kubernetes Ingress specification (path-element-wise).", (p, v) => p.StrictPrefixMatching = Bool(P + "strictPrefixMatching", v)),
+        };
+        return l;
+    }
+
+    public static OptionSpec? Find(string dottedKey, out string wildcard)
+    {
+        var segs = dottedKey.ToLowerInvariant().Split('.');
+        foreach (var o in All)
+            if (o.TryMatch(segs, out wildcard)) return o;
+        wildcard = "";
+        return null;
+    }
+
+    private static string OneOf(string option, string v, params string[] allowed)
+    {
+        foreach (var a in allowed)
+            if (string.Equals(a, v.Trim(), StringComparison.OrdinalIgnoreCase)) return a;
+        throw new ConfigException(option, $"one of {string.Join(", ", allowed)}, got \"{v}\"");
+    }
+
+    private static string LogLevelName(string v) => OneOf("log.level", v, "TRACE", "DEBUG", "INFO", "WARN", "ERROR", "FATAL", "PANIC");
+
+    private static string PublishedService(string v)
+    {
+        if (v.Length > 0 && (v.Split('/').Length != 2 || v.StartsWith('/') || v.EndsWith('/')))
+            throw new ConfigException(P + "ingressEndpoint.publishedService", $"namespace/name, got \"{v}\"");
+        return v;
+    }
+
+    private static string LabelSelector(string v)
+    {
+        if (!Kubernetes.LabelSelector.TryParse(v, out _, out var error))
+            throw new ConfigException(P + "labelSelector", $"a Kubernetes label selector ({error}), got \"{v}\"");
+        return v;
+    }
+}

@@ -1,0 +1,108 @@
+namespace Edge.Configuration;
+
+/// <summary>
+/// Edge's static configuration, shaped like Traefik's (entryPoints, api, ping, log, providers).
+/// Built by <see cref="ConfigLoader"/> from flags, a TOML file and the environment.
+/// </summary>
+public sealed class StaticConfig
+{
+    /// <summary>Entry points by name, in declaration order. Names compare case-insensitively like flags.</summary>
+    public Dictionary<string, EntryPointOptions> EntryPoints { get; } = new(StringComparer.OrdinalIgnoreCase);
+    public ApiOptions Api { get; } = new();
+    public PingOptions Ping { get; } = new();
+    public LogOptions Log { get; } = new();
+    public AccessLogOptions AccessLog { get; } = new();
+    public MetricsOptions Metrics { get; } = new();
+    /// <summary>Whether the Kubernetes Ingress provider runs (on unless --providers.kubernetesingress=false).</summary>
+    public bool KubernetesIngressEnabled { get; set; } = true;
+    public ProviderOptions KubernetesIngress { get; } = new();
+    /// <summary>providers.providersThrottleDuration: minimum time between two applied configurations.</summary>
+    public TimeSpan ProvidersThrottleDuration { get; set; } = TimeSpan.FromSeconds(2);
+    public string? ConfigFile { get; set; }
+
+    public EntryPointOptions EntryPoint(string name)
+    {
+        if (!EntryPoints.TryGetValue(name, out var ep))
+            EntryPoints[name] = ep = new EntryPointOptions { Name = name };
+        return ep;
+    }
+
+    /// <summary>Traefik's defaults applied after every source is read.</summary>
+    public void ApplyDefaults()
+    {
+        // Traefik creates an "http" entry point on :80 when none is configured.
+        if (EntryPoints.Count == 0)
+            EntryPoint("http").Address = ":80";
+        // The API, dashboard and ping live on the "traefik" entry point (:8080) unless it is defined.
+        if ((Api.Enabled && Api.Insecure) || (Ping.Enabled && Ping.EntryPoint == "traefik") || (Metrics.PrometheusEnabled && Metrics.PrometheusEntryPoint == "traefik"))
+        {
+            var ep = EntryPoint("traefik");
+            if (string.IsNullOrEmpty(ep.Address)) ep.Address = ":8080";
+        }
+        foreach (var ep in EntryPoints.Values)
+        {
+            if (string.IsNullOrEmpty(ep.Address))
+                throw new ConfigException($"entryPoints.{ep.Name}.address", "an address such as \":80\" (entry point has none)");
+        }
+        if (KubernetesIngress.ReportNodeInternalIPs && KubernetesIngress.HasIngressEndpoint)
+            throw new ConfigException("providers.kubernetesIngress.reportNodeInternalIPs", "not both reportNodeInternalIPs and ingressEndpoint (mutually exclusive)");
+        if (KubernetesIngress.ReportNodeInternalIPs && KubernetesIngress.DisableClusterScopeResources)
+            throw new ConfigException("providers.kubernetesIngress.reportNodeInternalIPs", "not both reportNodeInternalIPs and disableClusterScopeResources (mutually exclusive)");
+    }
+}
+
+public sealed class EntryPointOptions
+{
+    public string Name { get; init; } = "";
+    public string Address { get; set; } = "";
+    public bool HttpTls { get; set; }
+    public string RedirectTo { get; set; } = "";
+    public string RedirectScheme { get; set; } = "https";
+    public bool RedirectPermanent { get; set; } = true;
+    public List<string> ForwardedHeadersTrustedIPs { get; set; } = new();
+    public bool ForwardedHeadersInsecure { get; set; }
+    public TimeSpan RequestAcceptGraceTimeout { get; set; } = TimeSpan.Zero;
+    public TimeSpan GraceTimeout { get; set; } = TimeSpan.FromSeconds(10);
+    public TimeSpan ReadTimeout { get; set; } = TimeSpan.FromSeconds(60);
+    public TimeSpan WriteTimeout { get; set; } = TimeSpan.Zero;
+    public TimeSpan IdleTimeout { get; set; } = TimeSpan.FromSeconds(180);
+}
+
+public sealed class ApiOptions
+{
+    public bool Enabled { get; set; }
+    public bool Insecure { get; set; }
+    public bool Dashboard { get; set; } = true;
+}
+
+public sealed class PingOptions
+{
+    public bool Enabled { get; set; }
+    public string EntryPoint { get; set; } = "traefik";
+}
+
+public sealed class LogOptions
+{
+    public string Level { get; set; } = "ERROR";
+    public string Format { get; set; } = "common";
+}
+
+public sealed class AccessLogOptions
+{
+    public bool Enabled { get; set; }
+    public string FilePath { get; set; } = "";
+    public string Format { get; set; } = "common";
+}
+
+public sealed class MetricsOptions
+{
+    public bool PrometheusEnabled { get; set; }
+    public string PrometheusEntryPoint { get; set; } = "traefik";
+}
+
+/// <summary>A configuration error: names the option and what it expected (exit code 2).</summary>
+public sealed class ConfigException(string option, string expected)
+    : Exception($"invalid option {option}: expected {expected}")
+{
+    public string Option { get; } = option;
+}

@@ -1,0 +1,58 @@
+using Edge.Api;
+using Edge.Configuration;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace Edge;
+
+/// <summary>
+/// Kestrel with one listener per entry point. A request is attributed to its entry point by the
+/// local port it arrived on; internal endpoints (API, ping) are tried first, then the data plane.
+/// </summary>
+public sealed class EdgeHost : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+    private readonly Dictionary<int, string> _entryPointByPort = new();
+
+    public delegate Task RequestHandler(HttpContext context, string entryPoint);
+
+    public EdgeHost(StaticConfig config, ApiHandler api, RequestHandler dataPlane)
+    {
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [] });
+        builder.Logging.ClearProviders();
+        var grace = config.EntryPoints.Values.Select(e => e.GraceTimeout).DefaultIfEmpty(TimeSpan.FromSeconds(10)).Max();
+        builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = grace);
+        builder.WebHost.ConfigureKestrel(k =>
+        {
+            k.AddServerHeader = false;
+            k.Limits.MaxRequestBodySize = null;   // a proxy streams bodies of any size
+            foreach (var ep in config.EntryPoints.Values)
+            {
+                var addr = EntryPointAddress.Parse(ep.Name, ep.Address);
+                _entryPointByPort[addr.Port] = ep.Name;
+                Action<ListenOptions> configure = lo => lo.Protocols = HttpProtocols.Http1;
+                if (addr.Host is null) k.ListenAnyIP(addr.Port, configure);
+                else k.Listen(addr.Host, addr.Port, configure);
+                k.Limits.KeepAliveTimeout = ep.IdleTimeout > TimeSpan.Zero ? ep.IdleTimeout : TimeSpan.FromMinutes(3);
+            }
+        });
+        _app = builder.Build();
+        _app.Run(async ctx =>
+        {
+            var ep = _entryPointByPort.TryGetValue(ctx.Connection.LocalPort, out var name) ? name : "";
+            if (await api.TryHandleAsync(ctx, ep)) return;
+            await dataPlane(ctx, ep);
+        });
+    }
+
+    public Task StartAsync(CancellationToken ct) => _app.StartAsync(ct);
+
+    public Task StopAsync(CancellationToken ct) => _app.StopAsync(ct);
+
+    public async ValueTask DisposeAsync() => await _app.DisposeAsync();
+}

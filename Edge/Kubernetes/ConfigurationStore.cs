@@ -1,0 +1,30 @@
+using Edge.Model;
+
+namespace Edge.Kubernetes;
+
+/// <summary>One applied configuration: what the API shows and the data plane compiles.</summary>
+public sealed record AppliedConfiguration(DynamicConfig Config, IReadOnlyList<string> Issues, long Generation, DateTimeOffset AppliedAt);
+
+/// <summary>
+/// Holds the current configuration behind one reference. Readers (API, route table compiler) take
+/// the reference; the provider replaces it whole, so nobody ever sees a half-applied state.
+/// </summary>
+public sealed class ConfigurationStore
+{
+    private AppliedConfiguration _current = new(new DynamicConfig(), [], 0, DateTimeOffset.UtcNow);
+
+    public AppliedConfiguration Current => Volatile.Read(ref _current);
+
+    /// <summary>Raised after every publish, on the provider's thread.</summary>
+    public event Action<AppliedConfiguration>? Changed;
+
+    public long ReloadCount { get; private set; }
+
+    public void Publish(DynamicConfig config, IReadOnlyList<string> issues)
+    {
+        var next = new AppliedConfiguration(config, issues, Current.Generation + 1, DateTimeOffset.UtcNow);
+        Volatile.Write(ref _current, next);
+        ReloadCount++;
+        Changed?.Invoke(next);
+    }
+}

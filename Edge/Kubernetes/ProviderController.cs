@@ -1,0 +1,72 @@
+using System.Threading.Channels;
+using Edge.Model;
+using Edge.Observability;
+using k8s.Models;
+
+namespace Edge.Kubernetes;
+
+/// <summary>What one translation produced: the configuration, the problems found, the statuses to write.</summary>
+public sealed record TranslationOutput(
+    DynamicConfig Config,
+    IReadOnlyList<string> Issues,
+    IReadOnlyList<(V1Ingress Ingress, IList<V1IngressLoadBalancerIngress> Status)> StatusUpdates);
+
+/// <summary>
+/// The provider loop: waits for the caches' first sync, then on every change (coalesced by the
+/// throttle) snapshots the caches, translates, publishes, and writes Ingress statuses. A problem
+/// with one object is logged once (while it persists) and never stops the loop.
+/// </summary>
+public sealed class ProviderController(
+    ClusterCache cache,
+    Func<ClusterSnapshot, TranslationOutput> translate,
+    ConfigurationStore store,
+    IngressStatusWriter? statusWriter,
+    TimeSpan throttle)
+{
+    private readonly Channel<bool> _signal = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
+    private HashSet<string> _loggedIssues = new();
+
+    /// <summary>Called by informers on every change; never blocks.</summary>
+    public void Signal() => _signal.Writer.TryWrite(true);
+
+    public async Task RunAsync(CancellationToken ct)
+    {
+        try
+        {
+            while (!ct.IsCancellationRequested)
+            {
+                await _signal.Reader.ReadAsync(ct).ConfigureAwait(false);
+                if (!cache.Synced) continue;   // the first full sync signals again when it completes
+                await ApplyOnceAsync(ct).ConfigureAwait(false);
+                if (throttle > TimeSpan.Zero) await Task.Delay(throttle, ct).ConfigureAwait(false);
+            }
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested) { }
+    }
+
+    public async Task ApplyOnceAsync(CancellationToken ct)
+    {
+        TranslationOutput output;
+        try
+        {
+            output = translate(cache.Snapshot());
+        }
+        catch (Exception e)
+        {
+            // A translator bug must not take the proxy down: keep serving the last configuration.
+            Log.Error("Translation failed, keeping the previous configuration", ("error", e.ToString()));
+            return;
+        }
+        var current = new HashSet<string>(output.Issues);
+        foreach (var issue in output.Issues)
+            if (!_loggedIssues.Contains(issue)) Log.Error(issue, ("providerName", "kubernetes"));
+        _loggedIssues = current;
+
+        store.Publish(output.Config, output.Issues);
+        Log.Debug("Configuration applied", ("routers", output.Config.Http.Routers.Count), ("services", output.Config.Http.Services.Count));
+
+        if (statusWriter is not null)
+            foreach (var (ingress, status) in output.StatusUpdates)
+                await statusWriter.WriteAsync(ingress, status, ct).ConfigureAwait(false);
+    }
+}

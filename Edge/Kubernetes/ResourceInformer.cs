@@ -1,0 +1,190 @@
+using System.Collections.Concurrent;
+using System.Net;
+using System.Text.Json;
+using Edge.Observability;
+using k8s;
+using k8s.Models;
+
+namespace Edge.Kubernetes;
+
+/// <summary>Non-generic face of an informer, for the cache that owns several.</summary>
+public interface IResourceInformer
+{
+    string Description { get; }
+    bool Synced { get; }
+    Task RunAsync(CancellationToken ct);
+}
+
+/// <summary>
+/// List-then-watch for one kind in one scope (a namespace, or the cluster). KubernetesClient.Aot
+/// compiles its Watcher out, so this is the watch loop: list (paged) to get a consistent state and
+/// a resourceVersion, watch from it with bookmarks, relist on 410 Gone, and reconnect with capped
+/// exponential backoff on errors and stream ends. The cache is a plain concurrent map; every
+/// change calls <c>onChange</c>, which only signals (the translation runs elsewhere).
+/// </summary>
+public sealed class ResourceInformer<T, TList> : IResourceInformer
+    where T : class, IKubernetesObject<V1ObjectMeta>
+    where TList : class
+{
+    private readonly KubeApi _api;
+    private readonly ResourceKind<T, TList> _kind;
+    private readonly string? _namespace;
+    private readonly string? _labelSelector;
+    private readonly Action _onChange;
+    private readonly ConcurrentDictionary<string, T> _items = new();
+    private string? _resourceVersion;
+
+    public ResourceInformer(KubeApi api, ResourceKind<T, TList> kind, string? ns, string? labelSelector, Action onChange)
+    {
+        _api = api; _kind = kind; _namespace = ns; _labelSelector = string.IsNullOrEmpty(labelSelector) ? null : labelSelector; _onChange = onChange;
+    }
+
+    public string Description => _namespace is null ? _kind.Plural + " (all namespaces)" : $"{_kind.Plural} in namespace {_namespace}";
+    public bool Synced { get; private set; }
+    public ICollection<T> Items => _items.Values;
+
+    public static TimeSpan InitialBackoff { get; set; } = TimeSpan.FromMilliseconds(200);
+    public static TimeSpan MaxBackoff { get; set; } = TimeSpan.FromSeconds(30);
+
+    public async Task RunAsync(CancellationToken ct)
+    {
+        var backoff = InitialBackoff;
+        bool mustList = true;
+        int failures = 0;
+        while (!ct.IsCancellationRequested)
+        {
+            try
+            {
+                if (mustList)
+                {
+                    await ListAsync(ct).ConfigureAwait(false);
+                    mustList = false;
+                    if (failures > 0) Log.Info("Kubernetes API reachable again", ("resource", Description), ("failedAttempts", failures));
+                    failures = 0;
+                }
+                var outcome = await WatchAsync(ct).ConfigureAwait(false);
+                if (outcome == WatchOutcome.Expired)
+                {
+                    Log.Info("Watch expired (410 Gone), relisting", ("resource", Description));
+                    mustList = true;
+                    continue;
+                }
+                backoff = InitialBackoff;   // a clean stream end: re-watch at once
+            }
+            catch (OperationCanceledException) when (ct.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (KubeApiException e) when (e.Status == HttpStatusCode.Gone)
+            {
+                Log.Info("Watch expired (410 Gone), relisting", ("resource", Description));
+                mustList = true;
+            }
+            catch (Exception e)
+            {
+                // Logged once per outage at error level; the retries that follow only at debug.
+                Log.Write(failures++ == 0 ? LogLevel.Error : LogLevel.Debug, "Error watching Kubernetes resources, retrying with backoff",
+                    [("resource", Description), ("error", e.Message), ("retryIn", backoff)]);
+                mustList = mustList || e is KubeApiException;
+                try { await Task.Delay(Jitter(backoff), ct).ConfigureAwait(false); }
+                catch (OperationCanceledException) { return; }
+                backoff = TimeSpan.FromTicks(Math.Min(backoff.Ticks * 2, MaxBackoff.Ticks));
+            }
+        }
+    }
+
+    private static TimeSpan Jitter(TimeSpan t) => t * (0.8 + Random.Shared.NextDouble() * 0.4);
+
+    private async Task ListAsync(CancellationToken ct)
+    {
+        var fresh = new Dictionary<string, T>();
+        string? cont = null;
+        string? rv;
+        do
+        {
+            var query = Query(("limit", "500"), ("continue", cont), ("labelSelector", _labelSelector));
+            var list = await _api.GetJsonAsync<TList>(_kind.CollectionPath(_namespace) + query, ct).ConfigureAwait(false);
+            foreach (var item in _kind.Items(list) ?? [])
+                fresh[Key(item)] = item;
+            var meta = _kind.ListMeta(list);
+            cont = meta?.ContinueProperty;
+            rv = meta?.ResourceVersion;
+        } while (!string.IsNullOrEmpty(cont));
+
+        foreach (var key in _items.Keys)
+            if (!fresh.ContainsKey(key)) _items.TryRemove(key, out _);
+        foreach (var (key, item) in fresh)
+            _items[key] = item;
+        _resourceVersion = rv;
+        Synced = true;
+        Log.Debug("Listed Kubernetes resources", ("resource", Description), ("count", fresh.Count), ("resourceVersion", rv));
+        _onChange();
+    }
+
+    private enum WatchOutcome { Ended, Expired }
+
+    private async Task<WatchOutcome> WatchAsync(CancellationToken ct)
+    {
+        // A server-side timeout ends quiet watches now and then, as client-go does, so that a watch
+        // silently dropped by a middlebox is noticed.
+        var timeout = 240 + Random.Shared.Next(120);
+        var query = Query(("watch", "true"), ("allowWatchBookmarks", "true"), ("resourceVersion", _resourceVersion),
+            ("timeoutSeconds", timeout.ToString()), ("labelSelector", _labelSelector));
+        using var stream = await _api.OpenStreamAsync(_kind.CollectionPath(_namespace) + query, ct).ConfigureAwait(false);
+        using var reader = new StreamReader(stream);
+        while (true)
+        {
+            var line = await reader.ReadLineAsync(ct).ConfigureAwait(false);
+            if (line is null) return WatchOutcome.Ended;
+            if (line.Length == 0) continue;
+            if (!Apply(line)) return WatchOutcome.Expired;
+        }
+    }
+
+    /// <summary>Applies one watch event; false when the server says our resourceVersion is too old.</summary>
+    private bool Apply(string line)
+    {
+        using var doc = JsonDocument.Parse(line);
+        var type = doc.RootElement.GetProperty("type").GetString();
+        var obj = doc.RootElement.GetProperty("object");
+        switch (type)
+        {
+            case "ADDED":
+            case "MODIFIED":
+            {
+                var item = KubernetesJson.Deserialize<T>(obj);
+                _items[Key(item)] = item;
+                _resourceVersion = item.Metadata?.ResourceVersion ?? _resourceVersion;
+                _onChange();
+                return true;
+            }
+            case "DELETED":
+            {
+                var item = KubernetesJson.Deserialize<T>(obj);
+                _items.TryRemove(Key(item), out _);
+                _resourceVersion = item.Metadata?.ResourceVersion ?? _resourceVersion;
+                _onChange();
+                return true;
+            }
+            case "BOOKMARK":
+                if (obj.TryGetProperty("metadata", out var m) && m.TryGetProperty("resourceVersion", out var rv))
+                    _resourceVersion = rv.GetString();
+                return true;
+            case "ERROR":
+                var code = obj.TryGetProperty("code", out var c) && c.ValueKind == JsonValueKind.Number ? c.GetInt32() : 0;
+                if (code == 410) return false;
+                throw new KubeApiException((HttpStatusCode)code, obj.TryGetProperty("message", out var msg) ? msg.GetString() ?? "" : "watch error");
+            default:
+                return true;
+        }
+    }
+
+    private static string Key(T item) => $"{item.Metadata?.NamespaceProperty}/{item.Metadata?.Name}";
+
+    private static string Query(params (string Key, string? Value)[] parts)
+    {
+        var q = string.Join("&", parts.Where(p => !string.IsNullOrEmpty(p.Value))
+            .Select(p => p.Key + "=" + Uri.EscapeDataString(p.Value!)));
+        return q.Length == 0 ? "" : "?" + q;
+    }
+}

@@ -1,0 +1,64 @@
+using k8s.Models;
+
+namespace Edge.Kubernetes;
+
+/// <summary>
+/// How to reach one kind on the API server: its group/version path, plural, scope, and how to
+/// read its list type. Generic so each kind deserialises through the client's AOT JSON context.
+/// </summary>
+public sealed class ResourceKind<T, TList>
+    where T : class, k8s.IKubernetesObject<V1ObjectMeta>
+    where TList : class
+{
+    public required string Name { get; init; }
+    public required string GroupVersionPath { get; init; }   // "/api/v1" or "/apis/networking.k8s.io/v1"
+    public required string Plural { get; init; }
+    public required bool Namespaced { get; init; }
+    public required Func<TList, IList<T>?> Items { get; init; }
+    public required Func<TList, V1ListMeta?> ListMeta { get; init; }
+
+    /// <summary>The collection path, namespaced when <paramref name="ns"/> is set.</summary>
+    public string CollectionPath(string? ns) =>
+        Namespaced && !string.IsNullOrEmpty(ns)
+            ? $"{GroupVersionPath}/namespaces/{Uri.EscapeDataString(ns)}/{Plural}"
+            : $"{GroupVersionPath}/{Plural}";
+}
+
+public static class ResourceKinds
+{
+    public static readonly ResourceKind<V1Ingress, V1IngressList> Ingress = new()
+    {
+        Name = "Ingress", GroupVersionPath = "/apis/networking.k8s.io/v1", Plural = "ingresses", Namespaced = true,
+        Items = l => l.Items, ListMeta = l => l.Metadata,
+    };
+
+    public static readonly ResourceKind<V1IngressClass, V1IngressClassList> IngressClass = new()
+    {
+        Name = "IngressClass", GroupVersionPath = "/apis/networking.k8s.io/v1", Plural = "ingressclasses", Namespaced = false,
+        Items = l => l.Items, ListMeta = l => l.Metadata,
+    };
+
+    public static readonly ResourceKind<V1Service, V1ServiceList> Service = new()
+    {
+        Name = "Service", GroupVersionPath = "/api/v1", Plural = "services", Namespaced = true,
+        Items = l => l.Items, ListMeta = l => l.Metadata,
+    };
+
+    public static readonly ResourceKind<V1EndpointSlice, V1EndpointSliceList> EndpointSlice = new()
+    {
+        Name = "EndpointSlice", GroupVersionPath = "/apis/discovery.k8s.io/v1", Plural = "endpointslices", Namespaced = true,
+        Items = l => l.Items, ListMeta = l => l.Metadata,
+    };
+
+    public static readonly ResourceKind<V1Secret, V1SecretList> Secret = new()
+    {
+        Name = "Secret", GroupVersionPath = "/api/v1", Plural = "secrets", Namespaced = true,
+        Items = l => l.Items, ListMeta = l => l.Metadata,
+    };
+
+    public static readonly ResourceKind<V1Node, V1NodeList> Node = new()
+    {
+        Name = "Node", GroupVersionPath = "/api/v1", Plural = "nodes", Namespaced = false,
+        Items = l => l.Items, ListMeta = l => l.Metadata,
+    };
+}
