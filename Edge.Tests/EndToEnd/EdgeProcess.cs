@@ -1,0 +1,118 @@
+using System.Diagnostics;
+using System.Text;
+using Edge.Tests.Support;
+
+namespace Edge.Tests.EndToEnd;
+
+/// <summary>
+/// The published binary (artifacts/edge) started as a process on loopback ports, its output
+/// captured; disposed by SIGTERM to its own PID, then killed if it does not exit.
+/// </summary>
+public sealed class EdgeProcess : IAsyncDisposable
+{
+    private readonly Process _process;
+    private readonly StringBuilder _output = new();
+    public int WebPort { get; }
+    public int ApiPort { get; }
+    public HttpClient Http { get; } = new() { Timeout = TimeSpan.FromSeconds(10) };
+
+    private EdgeProcess(Process p, int webPort, int apiPort)
+    {
+        _process = p; WebPort = webPort; ApiPort = apiPort;
+    }
+
+    public int Pid => _process.Id;
+    public string Output { get { lock (_output) return _output.ToString(); } }
+    public bool HasExited => _process.HasExited;
+    public int ExitCode => _process.ExitCode;
+
+    public string ApiUrl => $"http://127.0.0.1:{ApiPort}";
+    public string WebUrl => $"http://127.0.0.1:{WebPort}";
+
+    /// <summary>Starts edge with a web and a traefik entry point on free loopback ports plus <paramref name="args"/>.</summary>
+    public static async Task<EdgeProcess> StartAsync(IEnumerable<string> args, IDictionary<string, string>? env = null, bool waitForPing = true)
+    {
+        int web = FreePort.Get(), api = FreePort.Get();
+        var psi = new ProcessStartInfo(RepoPaths.EdgeBinary)
+        {
+            RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false,
+        };
+        psi.ArgumentList.Add($"--entrypoints.web.address=127.0.0.1:{web}");
+        psi.ArgumentList.Add($"--entrypoints.traefik.address=127.0.0.1:{api}");
+        psi.ArgumentList.Add("--api.insecure=true");
+        psi.ArgumentList.Add("--ping=true");
+        foreach (var a in args) psi.ArgumentList.Add(a);
+        // The child sees only what the test gives it: no in-cluster variables, no KUBECONFIG.
+        psi.Environment.Remove("KUBERNETES_SERVICE_HOST");
+        psi.Environment.Remove("KUBERNETES_SERVICE_PORT");
+        psi.Environment.Remove("KUBECONFIG");
+        foreach (var k in psi.Environment.Keys.Where(k => k.StartsWith("TRAEFIK_") || k.StartsWith("EDGE_")).ToList()) psi.Environment.Remove(k);
+        if (env is not null) foreach (var (k, v) in env) psi.Environment[k] = v;
+        var p = Process.Start(psi) ?? throw new InvalidOperationException("cannot start edge");
+        var e = new EdgeProcess(p, web, api);
+        p.OutputDataReceived += (_, d) => { if (d.Data is not null) lock (e._output) e._output.AppendLine(d.Data); };
+        p.ErrorDataReceived += (_, d) => { if (d.Data is not null) lock (e._output) e._output.AppendLine(d.Data); };
+        p.BeginOutputReadLine();
+        p.BeginErrorReadLine();
+        if (waitForPing) await e.WaitForPingAsync();
+        return e;
+    }
+
+    public async Task WaitForPingAsync(TimeSpan? timeout = null)
+    {
+        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(10));
+        while (DateTime.UtcNow < deadline)
+        {
+            if (_process.HasExited) throw new InvalidOperationException($"edge exited with {_process.ExitCode}:\n{Output}");
+            try
+            {
+                using var r = await Http.GetAsync(ApiUrl + "/ping");
+                if (r.IsSuccessStatusCode) return;
+            }
+            catch (HttpRequestException) { }
+            await Task.Delay(20);
+        }
+        throw new TimeoutException("edge did not answer /ping:\n" + Output);
+    }
+
+    public Task<string> GetStringAsync(string pathOnApi) => Http.GetStringAsync(ApiUrl + pathOnApi);
+
+    /// <summary>Polls until <paramref name="condition"/> holds on /api/rawdata; returns the elapsed time.</summary>
+    public async Task<TimeSpan> WaitForRawDataAsync(Func<string, bool> condition, TimeSpan? timeout = null)
+    {
+        var sw = Stopwatch.StartNew();
+        var limit = timeout ?? TimeSpan.FromSeconds(10);
+        string last = "";
+        while (sw.Elapsed < limit)
+        {
+            try
+            {
+                last = await GetStringAsync("/api/rawdata");
+                if (condition(last)) return sw.Elapsed;
+            }
+            catch (HttpRequestException) { }
+            await Task.Delay(20);
+        }
+        throw new TimeoutException($"condition not met on /api/rawdata within {limit}; last:\n{last}\nedge output:\n{Output}");
+    }
+
+    public async Task<int> StopAsync(TimeSpan? timeout = null)
+    {
+        if (!_process.HasExited)
+        {
+            // SIGTERM to our own child only.
+            Signals.Terminate(_process.Id);
+        }
+        using var cts = new CancellationTokenSource(timeout ?? TimeSpan.FromSeconds(15));
+        try { await _process.WaitForExitAsync(cts.Token); }
+        catch (OperationCanceledException) { _process.Kill(); await _process.WaitForExitAsync(); }
+        return _process.ExitCode;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await StopAsync();
+        _process.Dispose();
+        Http.Dispose();
+    }
+}

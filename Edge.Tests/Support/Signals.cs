@@ -1,0 +1,14 @@
+using System.Runtime.InteropServices;
+
+namespace Edge.Tests.Support;
+
+/// <summary>POSIX signals to a child process the test started (by its PID, never a group).</summary>
+public static partial class Signals
+{
+    public const int SIGTERM = 15;
+
+    [LibraryImport("libc", SetLastError = true)]
+    private static partial int kill(int pid, int sig);
+
+    public static void Terminate(int pid) => kill(pid, SIGTERM);
+}
