@@ -1,24 +1,135 @@
 using Edge.Configuration;
 using Edge.Kubernetes;
+using Edge.Model;
+using Edge.Observability;
+using Edge.Proxy;
+using Edge.Routing;
+using Edge.Tls;
 using Microsoft.AspNetCore.Http;
 
 namespace Edge;
 
 /// <summary>
-/// The data plane: routes a request with the current route table and forwards it. Until routing
-/// lands it answers 404 for every request, as Traefik does when no router matches.
+/// Everything a request needs, compiled from one configuration: a route table per entry point,
+/// the services, and the certificates. Immutable; replaced whole on every configuration change.
 /// </summary>
-public sealed class DataPlane(StaticConfig config, ConfigurationStore store) : IDisposable
-{
-    public IReadOnlyDictionary<string, string> RouterErrors { get; private set; } = new Dictionary<string, string>();
+public sealed record DataPlaneState(
+    IReadOnlyDictionary<string, EntryPointRoutes> Routes,
+    IReadOnlyDictionary<string, BackendService> Services,
+    CertificateStore Certificates,
+    IReadOnlyDictionary<string, string> RouterErrors);
 
-    public Task HandleAsync(HttpContext ctx, string entryPoint)
+/// <summary>
+/// The data plane: matches a request against the current <see cref="DataPlaneState"/> and forwards
+/// it. A new state is compiled off the request path when the configuration changes and swapped in
+/// with one reference write; requests in flight finish on the state they started with.
+/// </summary>
+public sealed class DataPlane : IDisposable
+{
+    private readonly StaticConfig _config;
+    private readonly BackendTransports _transports;
+    private readonly HttpForwarder _forwarder;
+    private readonly SslStreamCertificateContextHolder _defaultCert = new();
+    private readonly Dictionary<string, ForwardedHeaders> _forwarded = new(StringComparer.OrdinalIgnoreCase);
+    private DataPlaneState _state;
+
+    public DataPlane(StaticConfig config, ConfigurationStore store, ServersTransportOptions? transport = null)
     {
-        _ = config; _ = store;
-        ctx.Response.StatusCode = 404;
+        _config = config;
+        _transports = new BackendTransports(transport ?? new ServersTransportOptions());
+        _forwarder = new HttpForwarder(_transports);
+        foreach (var ep in config.EntryPoints.Values) _forwarded[ep.Name] = new ForwardedHeaders(ep);
+        _state = Compile(store.Current.Config);
+        store.Changed += applied => Swap(Compile(applied.Config));
+    }
+
+    public DataPlaneState State => Volatile.Read(ref _state);
+    public IReadOnlyDictionary<string, string> RouterErrors => State.RouterErrors;
+    public CertificateStore Certificates => State.Certificates;
+
+    private void Swap(DataPlaneState next) => Volatile.Write(ref _state, next);
+
+    public DataPlaneState Compile(DynamicConfig config)
+    {
+        var errors = new Dictionary<string, string>();
+        var routes = new Dictionary<string, EntryPointRoutes>(StringComparer.OrdinalIgnoreCase);
+        var defaults = _config.EntryPoints.Keys.Where(n => !n.Equals("traefik", StringComparison.OrdinalIgnoreCase)).ToList();
+        foreach (var ep in _config.EntryPoints.Values)
+            routes[ep.Name] = EntryPointRoutes.Compile(ep, config.Http.Routers, defaults, errors);
+        foreach (var (name, error) in errors)
+            Log.Error("Error compiling router, it is not served", ("router", name + "@kubernetes"), ("error", error));
+        var services = new Dictionary<string, BackendService>(StringComparer.Ordinal);
+        foreach (var (name, service) in config.Http.Services)
+            services[name] = new BackendService(name, service);
+        return new DataPlaneState(routes, services, new CertificateStore(config.Tls, _defaultCert.Value), errors);
+    }
+
+    public async Task HandleAsync(HttpContext ctx, string entryPoint)
+    {
+        var state = State;
+        if (!_config.EntryPoints.TryGetValue(entryPoint, out var ep) || !state.Routes.TryGetValue(entryPoint, out var routes))
+        {
+            await NotFound(ctx);
+            return;
+        }
+        if (ep.RedirectTo.Length > 0 && !ctx.Request.IsHttps)
+        {
+            Redirect(ctx, ep);
+            return;
+        }
+        var router = routes.Match(ctx);
+        if (router is null)
+        {
+            await NotFound(ctx);
+            return;
+        }
+        if (!state.Services.TryGetValue(router.Service, out var service))
+        {
+            await NotFound(ctx);
+            return;
+        }
+        var server = service.Pick(ctx, out var setCookie);
+        if (server is null)
+        {
+            // allowEmptyServices: the service exists without servers.
+            ctx.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
+            await ctx.Response.WriteAsync("no available server");
+            return;
+        }
+        if (setCookie) ctx.Items[HttpForwarder.StickyKey] = true;
+        await _forwarder.ForwardAsync(ctx, service, server, _forwarded[ep.Name]);
+    }
+
+    private void Redirect(HttpContext ctx, EntryPointOptions ep)
+    {
+        var port = "";
+        if (_config.EntryPoints.TryGetValue(ep.RedirectTo, out var target))
+        {
+            var p = EntryPointAddress.Parse(target.Name, target.Address).Port;
+            var defaultPort = ep.RedirectScheme == "https" ? 443 : 80;
+            if (p != defaultPort) port = ":" + p;
+        }
+        var host = ctx.Request.Host.Host;
+        if (host.Contains(':')) host = "[" + host + "]";
+        var location = $"{ep.RedirectScheme}://{host}{port}{ctx.Request.PathBase}{ctx.Request.Path}{ctx.Request.QueryString}";
+        bool safe = HttpMethods.IsGet(ctx.Request.Method) || HttpMethods.IsHead(ctx.Request.Method);
+        // Traefik: permanent => 301 (308 for non-GET), else 302 (307 for non-GET).
+        ctx.Response.StatusCode = ep.RedirectPermanent ? (safe ? 301 : 308) : (safe ? 302 : 307);
+        ctx.Response.Headers.Location = location;
+    }
+
+    private static Task NotFound(HttpContext ctx)
+    {
+        ctx.Response.StatusCode = StatusCodes.Status404NotFound;
         ctx.Response.ContentType = "text/plain; charset=utf-8";
         return ctx.Response.WriteAsync("404 page not found\n");
     }
 
-    public void Dispose() { }
+    public void Dispose() => _transports.Dispose();
+
+    /// <summary>The default certificate, generated once per process.</summary>
+    private sealed class SslStreamCertificateContextHolder
+    {
+        public System.Net.Security.SslStreamCertificateContext Value { get; } = CertificateStore.CreateDefault();
+    }
 }

@@ -1,5 +1,6 @@
 using Edge.Api;
 using Edge.Configuration;
+using Edge.Tls;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
@@ -21,7 +22,7 @@ public sealed class EdgeHost : IAsyncDisposable
 
     public delegate Task RequestHandler(HttpContext context, string entryPoint);
 
-    public EdgeHost(StaticConfig config, ApiHandler api, RequestHandler dataPlane)
+    public EdgeHost(StaticConfig config, ApiHandler api, RequestHandler dataPlane, Func<CertificateStore> certificates)
     {
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [] });
         builder.Logging.ClearProviders();
@@ -35,10 +36,18 @@ public sealed class EdgeHost : IAsyncDisposable
             {
                 var addr = EntryPointAddress.Parse(ep.Name, ep.Address);
                 _entryPointByPort[addr.Port] = ep.Name;
-                Action<ListenOptions> configure = lo => lo.Protocols = HttpProtocols.Http1;
+                var sniff = new TlsSniffingMiddleware(certificates, ep.ReadTimeout > TimeSpan.Zero ? ep.ReadTimeout : TimeSpan.FromSeconds(60));
+                Action<ListenOptions> configure = lo =>
+                {
+                    // HTTP/2 is negotiated by ALPN on TLS connections; plain connections speak HTTP/1.1.
+                    lo.Protocols = HttpProtocols.Http1AndHttp2;
+                    lo.Use(next => ctx => sniff.OnConnectionAsync(ctx, next));
+                };
                 if (addr.Host is null) k.ListenAnyIP(addr.Port, configure);
                 else k.Listen(addr.Host, addr.Port, configure);
                 k.Limits.KeepAliveTimeout = ep.IdleTimeout > TimeSpan.Zero ? ep.IdleTimeout : TimeSpan.FromMinutes(3);
+                // Slowloris: headers must arrive within this time (Traefik's readTimeout bounds it too).
+                k.Limits.RequestHeadersTimeout = TimeSpan.FromSeconds(Math.Min(30, Math.Max(1, ep.ReadTimeout.TotalSeconds)));
             }
         });
         _app = builder.Build();

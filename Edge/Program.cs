@@ -54,7 +54,7 @@ public static class EdgeMain
     {
         using var stopping = new CancellationTokenSource();
         var store = new ConfigurationStore();
-        var dataPlane = new DataPlane(config, store);
+        var dataPlane = new DataPlane(config, store, config.ServersTransport);
         var api = new ApiHandler(config, store, () => dataPlane.RouterErrors);
 
         KubeApi? kube = null;
@@ -73,7 +73,7 @@ public static class EdgeMain
             Log.Info("Ingress label selector is", ("labelSelector", options.LabelSelector));
         }
 
-        await using var host = new EdgeHost(config, api, dataPlane.HandleAsync);
+        await using var host = new EdgeHost(config, api, dataPlane.HandleAsync, () => dataPlane.Certificates);
         try
         {
             await host.StartAsync(stopping.Token);

@@ -57,6 +57,13 @@ public static class OptionRegistry
             O("core.defaultRuleSyntax", OptionKind.String, "v3", "Default rule syntax for routers: v3 or v2.", (c, _, v) => c.KubernetesIngress.DefaultRuleSyntax = OneOf("core.defaultRuleSyntax", v, "v3", "v2") == "v2" ? "v2" : ""),
             O("providers.providersThrottleDuration", OptionKind.Duration, "2s", "Minimum time between two configuration reloads.", (c, _, v) => c.ProvidersThrottleDuration = Duration("providers.providersThrottleDuration", v)),
 
+            O("serversTransport.insecureSkipVerify", OptionKind.Bool, "false", "Do not verify backend TLS certificates.", (c, _, v) => c.ServersTransport.InsecureSkipVerify = Bool("serversTransport.insecureSkipVerify", v)),
+            O("serversTransport.rootCAs", OptionKind.List, "", "PEM files of CAs trusted for backend TLS.", (c, _, v) => c.ServersTransport.RootCAs = List(v)),
+            O("serversTransport.maxIdleConnsPerHost", OptionKind.Int, "200", "Idle connections kept per backend.", (c, _, v) => c.ServersTransport.MaxIdleConnsPerHost = Int("serversTransport.maxIdleConnsPerHost", v)),
+            O("serversTransport.forwardingTimeouts.dialTimeout", OptionKind.Duration, "30s", "Time allowed to connect to a backend (then 504).", (c, _, v) => c.ServersTransport.DialTimeout = Duration("serversTransport.forwardingTimeouts.dialTimeout", v)),
+            O("serversTransport.forwardingTimeouts.responseHeaderTimeout", OptionKind.Duration, "0s", "Time allowed for a backend's response headers (then 504); 0 = none.", (c, _, v) => c.ServersTransport.ResponseHeaderTimeout = Duration("serversTransport.forwardingTimeouts.responseHeaderTimeout", v)),
+            O("serversTransport.forwardingTimeouts.idleConnTimeout", OptionKind.Duration, "90s", "Idle backend connections are closed after this.", (c, _, v) => c.ServersTransport.IdleConnTimeout = Duration("serversTransport.forwardingTimeouts.idleConnTimeout", v)),
+
             O("providers.kubernetesIngress", OptionKind.Section, "true", "Enable the Kubernetes Ingress provider.", (c, _, v) => c.KubernetesIngressEnabled = Bool("providers.kubernetesIngress", v)),
             Prov("endpoint", OptionKind.String, "", "Kubernetes server endpoint (required for external cluster client).", (p, v) => p.Endpoint = v),
             Prov("token", OptionKind.String, "", "Kubernetes bearer token (not needed for in-cluster client). A token value or a file path to the token.", (p, v) => p.Token = v),

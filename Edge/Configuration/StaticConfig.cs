@@ -13,6 +13,7 @@ public sealed class StaticConfig
     public LogOptions Log { get; } = new();
     public AccessLogOptions AccessLog { get; } = new();
     public MetricsOptions Metrics { get; } = new();
+    public ServersTransportOptions ServersTransport { get; } = new();
     /// <summary>Whether the Kubernetes Ingress provider runs (on unless --providers.kubernetesingress=false).</summary>
     public bool KubernetesIngressEnabled { get; set; } = true;
     public ProviderOptions KubernetesIngress { get; } = new();

@@ -1,0 +1,163 @@
+using System.Buffers;
+using System.Net;
+using System.Net.Sockets;
+using Edge.Observability;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
+
+namespace Edge.Proxy;
+
+/// <summary>Why a forward failed; mapped to the status Traefik answers with.</summary>
+public enum ForwarderError { None, Refused, Timeout, BackendReset, ClientAborted, NoServer }
+
+/// <summary>
+/// Forwards one request to one server and streams the response back. Owns the header rules
+/// (hop-by-hop removed, forwarded headers set, Host passed or rewritten) and the error mapping
+/// (502 refused/reset, 504 timeout). Upgrades (WebSocket) go through <see cref="UpgradeForwarder"/>.
+/// </summary>
+public sealed class HttpForwarder(BackendTransports transports)
+{
+    private const int BufferSize = 64 * 1024;
+
+    public async Task<ForwarderError> ForwardAsync(HttpContext ctx, BackendService service, BackendServer server, ForwardedHeaders forwarded)
+    {
+        var upgrade = ctx.Features.Get<IHttpUpgradeFeature>();
+        bool isUpgrade = upgrade is { IsUpgradableRequest: true };
+        var request = BuildRequest(ctx, service, server, forwarded, isUpgrade);
+        var invoker = transports.For(service);
+
+        HttpResponseMessage response;
+        using var timeout = transports.ResponseHeaderTimeout > TimeSpan.Zero
+            ? CancellationTokenSource.CreateLinkedTokenSource(ctx.RequestAborted) : null;
+        timeout?.CancelAfter(transports.ResponseHeaderTimeout);
+        try
+        {
+            response = await invoker.SendAsync(request, timeout?.Token ?? ctx.RequestAborted).ConfigureAwait(false);
+        }
+        catch (Exception e)
+        {
+            request.Dispose();
+            var error = Classify(e, ctx);
+            WriteError(ctx, error, service, server, e);
+            return error;
+        }
+
+        using (response)
+        {
+            if (isUpgrade && response.StatusCode == HttpStatusCode.SwitchingProtocols)
+                return await UpgradeForwarder.TunnelAsync(ctx, upgrade!, response).ConfigureAwait(false);
+
+            ctx.Response.StatusCode = (int)response.StatusCode;
+            CopyResponseHeaders(response, ctx.Response);
+            if (service.Sticky is not null && ctx.Items.ContainsKey(StickyKey)) service.AppendStickyCookie(ctx, server);
+            try
+            {
+                await CopyBodyAsync(response, ctx).ConfigureAwait(false);
+                if (response.TrailingHeaders.Any() && ctx.Features.Get<IHttpResponseTrailersFeature>() is { } trailers)
+                    foreach (var (k, v) in response.TrailingHeaders) trailers.Trailers.Append(k, v.ToArray());
+            }
+            catch (Exception e) when (e is IOException or HttpRequestException or OperationCanceledException)
+            {
+                // Headers are gone already: the only honest signal left is to abort the client connection.
+                if (!ctx.RequestAborted.IsCancellationRequested)
+                    Log.Debug("Backend failed mid-response", ("service", service.Name), ("server", server.Url), ("error", e.Message));
+                ctx.Abort();
+                return ctx.RequestAborted.IsCancellationRequested ? ForwarderError.ClientAborted : ForwarderError.BackendReset;
+            }
+        }
+        return ForwarderError.None;
+    }
+
+    public const string StickyKey = "edge.sticky";
+
+    private static HttpRequestMessage BuildRequest(HttpContext ctx, BackendService service, BackendServer server, ForwardedHeaders forwarded, bool isUpgrade)
+    {
+        var req = ctx.Request;
+        // The raw target is forwarded as received, so the backend sees exactly the path that was routed.
+        var rawTarget = ctx.Features.Get<IHttpRequestFeature>()?.RawTarget;
+        if (string.IsNullOrEmpty(rawTarget) || rawTarget[0] != '/') rawTarget = req.Path.ToUriComponent() + req.QueryString.ToUriComponent();
+        var message = new HttpRequestMessage(new HttpMethod(req.Method), server.Prefix + rawTarget);
+        if (service.H2c) { message.Version = HttpVersion.Version20; message.VersionPolicy = HttpVersionPolicy.RequestVersionExact; }
+        else { message.Version = HttpVersion.Version11; message.VersionPolicy = HttpVersionPolicy.RequestVersionOrLower; }
+
+        var canHaveBody = ctx.Features.Get<IHttpRequestBodyDetectionFeature>()?.CanHaveBody ?? (req.ContentLength > 0);
+        if (canHaveBody && !isUpgrade)
+            message.Content = new StreamContent(req.Body, BufferSize);
+
+        var connection = req.Headers.Connection;
+        foreach (var (name, values) in req.Headers)
+        {
+            if (name.Length > 0 && name[0] == ':') continue;   // HTTP/2 pseudo-headers
+            if (HopByHopHeaders.IsHopByHop(name) || HopByHopHeaders.IsNamedByConnection(connection, name)) continue;
+            if (ForwardedHeaders.IsForwardedHeader(name)) continue;
+            if (name.Equals("Host", StringComparison.OrdinalIgnoreCase)) continue;
+            if (!message.Headers.TryAddWithoutValidation(name, values.ToArray()) && message.Content is not null)
+                message.Content.Headers.TryAddWithoutValidation(name, values.ToArray());
+        }
+        // gRPC needs "TE: trailers" end to end; it is the one TE value allowed through.
+        if (req.Headers.TE.ToString().Contains("trailers", StringComparison.OrdinalIgnoreCase))
+            message.Headers.TryAddWithoutValidation("TE", "trailers");
+        if (isUpgrade)
+        {
+            message.Headers.TryAddWithoutValidation("Connection", "Upgrade");
+            message.Headers.TryAddWithoutValidation("Upgrade", req.Headers.Upgrade.ToArray());
+        }
+        message.Headers.Host = service.PassHostHeader ? req.Host.Value : server.BaseUri.Authority;
+        forwarded.Apply(ctx, message, isUpgrade);
+        return message;
+    }
+
+    private static void CopyResponseHeaders(HttpResponseMessage response, HttpResponse target)
+    {
+        var connection = response.Headers.Connection;
+        foreach (var (name, values) in response.Headers)
+        {
+            if (HopByHopHeaders.IsHopByHop(name)) continue;
+            if (connection.Count > 0 && connection.Contains(name, StringComparer.OrdinalIgnoreCase)) continue;
+            target.Headers[name] = values.ToArray();
+        }
+        foreach (var (name, values) in response.Content.Headers)
+            target.Headers[name] = values.ToArray();
+    }
+
+    private static async Task CopyBodyAsync(HttpResponseMessage response, HttpContext ctx)
+    {
+        await using var body = await response.Content.ReadAsStreamAsync(ctx.RequestAborted).ConfigureAwait(false);
+        var buffer = ArrayPool<byte>.Shared.Rent(BufferSize);
+        try
+        {
+            // Kestrel sends each write at once, which covers both Traefik's 100ms flush interval and
+            // the immediate flushing event streams need, without a timer per response.
+            int n;
+            while ((n = await body.ReadAsync(buffer, ctx.RequestAborted).ConfigureAwait(false)) > 0)
+                await ctx.Response.Body.WriteAsync(buffer.AsMemory(0, n), ctx.RequestAborted).ConfigureAwait(false);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    private static ForwarderError Classify(Exception e, HttpContext ctx)
+    {
+        if (ctx.RequestAborted.IsCancellationRequested) return ForwarderError.ClientAborted;
+        if (e is OperationCanceledException) return ForwarderError.Timeout;
+        for (var inner = e; inner is not null; inner = inner.InnerException)
+        {
+            if (inner is TimeoutException) return ForwarderError.Timeout;
+            if (inner is SocketException { SocketErrorCode: SocketError.TimedOut }) return ForwarderError.Timeout;
+            if (inner is SocketException { SocketErrorCode: SocketError.ConnectionRefused }) return ForwarderError.Refused;
+        }
+        return ForwarderError.BackendReset;
+    }
+
+    private static void WriteError(HttpContext ctx, ForwarderError error, BackendService service, BackendServer server, Exception e)
+    {
+        if (error == ForwarderError.ClientAborted) return;
+        Log.Debug("Error forwarding request", ("service", service.Name), ("server", server.Url), ("error", e.Message));
+        if (ctx.Response.HasStarted) { ctx.Abort(); return; }
+        ctx.Response.StatusCode = error == ForwarderError.Timeout ? StatusCodes.Status504GatewayTimeout : StatusCodes.Status502BadGateway;
+        ctx.Response.ContentType = "text/plain; charset=utf-8";
+        _ = ctx.Response.WriteAsync(error == ForwarderError.Timeout ? "Gateway Timeout" : "Bad Gateway");
+    }
+}

@@ -1,0 +1,47 @@
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
+
+namespace Edge.Proxy;
+
+/// <summary>
+/// After a backend answers 101 Switching Protocols (WebSocket), both connections become byte
+/// pipes: the client's through Kestrel's upgrade feature, the backend's through the 101 response
+/// content stream SocketsHttpHandler hands back. Bytes are copied both ways until either side ends.
+/// </summary>
+public static class UpgradeForwarder
+{
+    public static async Task<ForwarderError> TunnelAsync(HttpContext ctx, IHttpUpgradeFeature upgrade, HttpResponseMessage response)
+    {
+        foreach (var (name, values) in response.Headers)
+        {
+            if (name.Equals("Connection", StringComparison.OrdinalIgnoreCase) || name.Equals("Upgrade", StringComparison.OrdinalIgnoreCase)
+                || name.Equals("Transfer-Encoding", StringComparison.OrdinalIgnoreCase)) continue;
+            ctx.Response.Headers[name] = values.ToArray();
+        }
+        ctx.Response.Headers.Upgrade = response.Headers.Upgrade.ToString();
+        await using var backend = await response.Content.ReadAsStreamAsync().ConfigureAwait(false);
+        await using var client = await upgrade.UpgradeAsync().ConfigureAwait(false);
+        using var cts = CancellationTokenSource.CreateLinkedTokenSource(ctx.RequestAborted);
+        var up = Pump(client, backend, cts.Token);
+        var down = Pump(backend, client, cts.Token);
+        await Task.WhenAny(up, down).ConfigureAwait(false);
+        cts.Cancel();
+        try { await Task.WhenAll(up, down).ConfigureAwait(false); } catch (Exception) { /* one side closed */ }
+        return ForwarderError.None;
+    }
+
+    private static async Task Pump(Stream from, Stream to, CancellationToken ct)
+    {
+        var buffer = new byte[16 * 1024];
+        try
+        {
+            int n;
+            while ((n = await from.ReadAsync(buffer, ct).ConfigureAwait(false)) > 0)
+            {
+                await to.WriteAsync(buffer.AsMemory(0, n), ct).ConfigureAwait(false);
+                await to.FlushAsync(ct).ConfigureAwait(false);
+            }
+        }
+        catch (Exception e) when (e is IOException or OperationCanceledException or ObjectDisposedException) { }
+    }
+}

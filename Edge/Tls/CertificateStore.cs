@@ -1,0 +1,112 @@
+using System.Net.Security;
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
+using System.Text;
+using Edge.Model;
+using Edge.Observability;
+
+namespace Edge.Tls;
+
+/// <summary>
+/// The certificates of one configuration, indexed for SNI: exact server name first, then the
+/// wildcard one level up, else the default certificate. Parsed certificates are cached by content
+/// across configurations, so a rotation re-parses only what changed and handshakes already in flight
+/// keep the context they selected.
+/// </summary>
+public sealed class CertificateStore
+{
+    private static readonly Dictionary<string, SslStreamCertificateContext?> ParseCache = new();
+    private readonly Dictionary<string, SslStreamCertificateContext> _exact = new(StringComparer.OrdinalIgnoreCase);
+    private readonly Dictionary<string, SslStreamCertificateContext> _wildcard = new(StringComparer.OrdinalIgnoreCase);
+
+    public SslStreamCertificateContext Default { get; }
+    public IReadOnlyList<(string Name, DateTime NotAfter)> Certificates { get; }
+
+    public CertificateStore(TlsConfig? tls, SslStreamCertificateContext defaultCertificate)
+    {
+        Default = defaultCertificate;
+        var list = new List<(string, DateTime)>();
+        foreach (var c in tls?.Certificates ?? [])
+        {
+            var ctx = Parse(c);
+            if (ctx is null) continue;
+            var cert = ctx.TargetCertificate;
+            foreach (var name in Names(cert))
+            {
+                list.Add((name, cert.NotAfter.ToUniversalTime()));
+                if (name.StartsWith("*.", StringComparison.Ordinal)) _wildcard.TryAdd(name[2..], ctx);
+                else _exact.TryAdd(name, ctx);
+            }
+        }
+        Certificates = list;
+    }
+
+    public SslStreamCertificateContext Select(string? serverName)
+    {
+        if (string.IsNullOrEmpty(serverName)) return Default;
+        var name = serverName.TrimEnd('.');
+        if (_exact.TryGetValue(name, out var exact)) return exact;
+        var dot = name.IndexOf('.');
+        if (dot > 0 && _wildcard.TryGetValue(name[(dot + 1)..], out var wild)) return wild;
+        return Default;
+    }
+
+    /// <summary>Whether a certificate other than the default one exists for this name.</summary>
+    public bool Has(string serverName) => !ReferenceEquals(Select(serverName), Default);
+
+    private static SslStreamCertificateContext? Parse(CertAndStores c)
+    {
+        var key = Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(c.CertFile + "\n" + c.KeyFile)));
+        lock (ParseCache)
+        {
+            if (ParseCache.TryGetValue(key, out var cached)) return cached;
+            SslStreamCertificateContext? ctx = null;
+            try
+            {
+                using var pem = X509Certificate2.CreateFromPem(c.CertFile, c.KeyFile);
+                // Ephemeral keys cannot be used by SslStream on every platform: round-trip through PKCS#12.
+                var cert = X509CertificateLoader.LoadPkcs12(pem.Export(X509ContentType.Pkcs12), null);
+                var chain = new X509Certificate2Collection();
+                chain.ImportFromPem(c.CertFile);
+                if (chain.Count > 0) chain.RemoveAt(0);
+                ctx = SslStreamCertificateContext.Create(cert, chain, offline: true);
+            }
+            catch (Exception e) when (e is CryptographicException or ArgumentException)
+            {
+                Log.Error("Unable to parse TLS certificate, skipping it", ("secret", c.SourceSecret ?? "?"), ("error", e.Message));
+            }
+            if (ParseCache.Count > 10_000) ParseCache.Clear();
+            ParseCache[key] = ctx;
+            return ctx;
+        }
+    }
+
+    /// <summary>DNS names of a certificate: its SANs, else its CN.</summary>
+    public static List<string> Names(X509Certificate2 cert)
+    {
+        var names = new List<string>();
+        foreach (var ext in cert.Extensions)
+            if (ext is X509SubjectAlternativeNameExtension san)
+                names.AddRange(san.EnumerateDnsNames());
+        if (names.Count == 0)
+        {
+            var cn = cert.GetNameInfo(X509NameType.SimpleName, false);
+            if (!string.IsNullOrEmpty(cn)) names.Add(cn);
+        }
+        return names;
+    }
+
+    /// <summary>Traefik's fallback: a self-signed "TRAEFIK DEFAULT CERT", generated at start.</summary>
+    public static SslStreamCertificateContext CreateDefault()
+    {
+        using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        var req = new CertificateRequest("CN=TRAEFIK DEFAULT CERT", key, HashAlgorithmName.SHA256);
+        var san = new SubjectAlternativeNameBuilder();
+        san.AddDnsName("TRAEFIK DEFAULT CERT".Replace(' ', '-').ToLowerInvariant() + ".invalid");
+        req.CertificateExtensions.Add(san.Build());
+        req.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.DigitalSignature, false));
+        using var cert = req.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddYears(1));
+        var exportable = X509CertificateLoader.LoadPkcs12(cert.Export(X509ContentType.Pkcs12), null);
+        return SslStreamCertificateContext.Create(exportable, null, offline: true);
+    }
+}
