@@ -151,3 +151,20 @@ public class ConfigLoaderTests
         await Assert.That(help).Contains("(Default: \"2s\")");
     }
 }
+
+public class ShippedConfigTests
+{
+    [Test]
+    public async Task Example_file_and_integration_files_load()
+    {
+        var c = ConfigLoader.Load(["--configfile=" + Path.Combine(Support.RepoPaths.Root, "edge.toml.example")], new Dictionary<string, string?>());
+        await Assert.That(c.EntryPoints["websecure"].ForwardedHeadersTrustedIPs).IsEquivalentTo(new[] { "127.0.0.1/32" });
+        await Assert.That(c.ServersTransport.DialTimeout).IsEqualTo(TimeSpan.FromSeconds(30));
+        foreach (var f in Directory.GetFiles(Path.Combine(Support.RepoPaths.Conformance, "integration", "config"), "*.toml"))
+        {
+            var ic = ConfigLoader.Load(["--configfile=" + f], new Dictionary<string, string?>());
+            await Assert.That(ic.EntryPoints["web"].Address).IsEqualTo(":8000");
+            await Assert.That(ic.Api.Insecure).IsTrue();
+        }
+    }
+}
