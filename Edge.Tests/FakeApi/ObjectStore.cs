@@ -48,15 +48,18 @@ internal sealed class ObjectStore(int historyLimit)
                     throw new ApiException(ApiStatus.Expired("The provided continue parameter is too old to display a " +
                         "consistent list result. You can start a new list without the continue parameter."));
             }
-            else if (resourceVersionMatch == "Exact" && long.TryParse(resourceVersion, out var exact) && exact < _historyStartRv)
+            else if (resourceVersionMatch == "Exact" && long.TryParse(resourceVersion, out var exact) && exact < _rv)
             {
-                throw new ApiException(ApiStatus.Expired($"too old resource version: {exact} ({_historyStartRv + 1})"));
+                if (exact < _historyStartRv)
+                    throw new ApiException(ApiStatus.Expired($"too old resource version: {exact} ({_historyStartRv + 1})"));
+                listRv = exact;
             }
 
             var items = new List<byte[]>();
             string? lastKey = null;
             long remaining = 0;
-            foreach (var (key, obj) in Bucket(type))
+            // Later pages (and Exact reads) are served from the snapshot at listRv, as etcd would.
+            foreach (var (key, obj) in listRv == _rv ? Bucket(type) : StateAt(type, listRv))
             {
                 if (after is not null && string.CompareOrdinal(key, after) <= 0) continue;
                 if (!filter.Matches(obj.Node)) continue;
@@ -111,7 +114,7 @@ internal sealed class ObjectStore(int historyLimit)
             var key = Key(type, ns, name);
             if (!Bucket(type).Remove(key, out var old)) throw new ApiException(ApiStatus.NotFound(type, name));
             var gone = old.WithResourceVersion(++_rv);
-            Publish(new WatchEvent(_rv, type, "DELETED", gone, null));
+            Publish(new WatchEvent(_rv, type, "DELETED", gone, old));
             return gone;
         }
     }
@@ -215,6 +218,22 @@ internal sealed class ObjectStore(int historyLimit)
         Bucket(type)[Key(type, ns, name)] = stored;
         Publish(new WatchEvent(_rv, type, old is null ? "ADDED" : "MODIFIED", stored, old));
         return stored;
+    }
+
+    /// <summary>Rewinds the current objects of a kind to resourceVersion <paramref name="rv"/> using the history.</summary>
+    private SortedDictionary<string, StoredObject> StateAt(ResourceType type, long rv)
+    {
+        var state = new SortedDictionary<string, StoredObject>(Bucket(type), StringComparer.Ordinal);
+        foreach (var e in _history.Reverse())
+        {
+            if (e.Rv <= rv) break;
+            if (e.Type != type) continue;
+            var meta = e.Current.Node["metadata"]!;
+            var key = Key(type, (string?)meta["namespace"], (string)meta["name"]!);
+            if (e.EventType == "ADDED") state.Remove(key);
+            else state[key] = e.Prev!;
+        }
+        return state;
     }
 
     private void Publish(WatchEvent e)

@@ -16,17 +16,20 @@ internal sealed class WatchEvent(long rv, ResourceType type, string eventType, S
 
     public StoredObject Current { get; } = current;
 
+    /// <summary>The version before this event (null for ADDED); lets a paged LIST rewind to its snapshot.</summary>
+    public StoredObject? Prev { get; } = prev;
+
     /// <summary>Converts this event for one watcher's filter; null when the watcher must not see it.</summary>
     public WatchItem? For(ObjectFilter filter)
     {
         var now = filter.Matches(Current.Node);
         if (EventType != "MODIFIED") return now ? new WatchItem(EventType, Current.Json) : null;
 
-        var before = prev is not null && filter.Matches(prev.Node);
+        var before = Prev is not null && filter.Matches(Prev.Node);
         if (now) return new WatchItem(before ? "MODIFIED" : "ADDED", Current.Json);
         if (!before) return null;
         // The apiserver reports the exit with the previous content but the event's resourceVersion.
-        _prevAtRv ??= prev!.WithResourceVersion(Rv);
+        _prevAtRv ??= Prev!.WithResourceVersion(Rv);
         return new WatchItem("DELETED", _prevAtRv.Json);
     }
 }
