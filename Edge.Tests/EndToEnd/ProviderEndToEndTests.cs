@@ -1,0 +1,198 @@
+using System.Text.Json.Nodes;
+using Edge.Tests.FakeApi;
+using Edge.Tests.Support;
+using k8s.Models;
+
+namespace Edge.Tests.EndToEnd;
+
+/// <summary>
+/// artifacts/edge against the fake API server: changes show in /api/rawdata, watches recover,
+/// namespaces restrict every request, status is written, bad objects are skipped by name.
+/// </summary>
+[NotInParallel("edge-e2e")]
+public class ProviderEndToEndTests
+{
+    private static readonly string[] FastReload = ["--providers.providersThrottleDuration=0s", "--log.level=DEBUG"];
+
+    private static async Task<(FakeApiServer Api, EdgeProcess Edge)> Start(params string[] extra)
+    {
+        var api = await FakeApiServer.StartAsync();
+        api.Upsert(K8s.Service("default", "whoami", 80, "http"));
+        api.Upsert(K8s.Slice("default", "whoami", 8080, "http", "10.42.0.3", "10.42.0.5"));
+        var edge = await EdgeProcess.StartAsync([$"--providers.kubernetesingress.endpoint={api.Url}", .. FastReload, .. extra]);
+        return (api, edge);
+    }
+
+    private static JsonObject Routers(string raw) => JsonNode.Parse(raw)!["routers"]!.AsObject();
+    private static JsonObject Services(string raw) => JsonNode.Parse(raw)!["services"]!.AsObject();
+
+    [Test]
+    public async Task Adding_changing_and_deleting_objects_shows_in_rawdata_within_a_second()
+    {
+        var (api, edge) = await Start();
+        await using var _ = api; await using var __ = edge;
+        await edge.WaitForRawDataAsync(r => r.Contains("api@internal"));
+
+        api.Upsert(K8s.Ingress("default", "app", "app.example.com", "/api", "whoami", 80));
+        var t1 = await edge.WaitForRawDataAsync(r => Routers(r).ContainsKey("default-app-app-example-com-api@kubernetes"));
+        await Assert.That(t1).IsLessThan(TimeSpan.FromSeconds(1));
+        var raw = await edge.GetStringAsync("/api/rawdata");
+        await Assert.That((string)Routers(raw)["default-app-app-example-com-api@kubernetes"]!["rule"]!)
+            .IsEqualTo("Host(\"app.example.com\") && PathPrefix(\"/api\")");
+        await Assert.That(Services(raw)["default-whoami-80@kubernetes"]!["loadBalancer"]!["servers"]!.AsArray().Count).IsEqualTo(2);
+
+        api.Upsert(K8s.Ingress("default", "app", "app.example.com", "/v2", "whoami", 80));
+        var t2 = await edge.WaitForRawDataAsync(r => Routers(r).ContainsKey("default-app-app-example-com-v2@kubernetes")
+            && !Routers(r).ContainsKey("default-app-app-example-com-api@kubernetes"));
+        await Assert.That(t2).IsLessThan(TimeSpan.FromSeconds(1));
+
+        api.Upsert(K8s.Slice("default", "whoami", 8080, "http", "10.42.0.3", "10.42.0.5", "10.42.0.7"));
+        var t3 = await edge.WaitForRawDataAsync(r => r.Contains("http://10.42.0.7:8080"));
+        await Assert.That(t3).IsLessThan(TimeSpan.FromSeconds(1));
+
+        api.Upsert(K8s.Service("default", "whoami", 80, "web"));   // the port name no longer matches the slice
+        var t4 = await edge.WaitForRawDataAsync(r => !Services(r).ContainsKey("default-whoami-80@kubernetes"));
+        await Assert.That(t4).IsLessThan(TimeSpan.FromSeconds(1));
+
+        api.Upsert(K8s.Service("default", "whoami", 80, "http"));
+        await edge.WaitForRawDataAsync(r => Services(r).ContainsKey("default-whoami-80@kubernetes"));
+        api.Delete<V1Ingress>("default", "app");
+        var t5 = await edge.WaitForRawDataAsync(r => !r.Contains("default-app-"));
+        await Assert.That(t5).IsLessThan(TimeSpan.FromSeconds(1));
+    }
+
+    [Test]
+    public async Task Dropped_watches_and_410_gone_are_recovered_from()
+    {
+        var (api, edge) = await Start();
+        await using var _ = api; await using var __ = edge;
+        api.Upsert(K8s.Ingress("default", "one", "one.example.com", "/", "whoami", 80));
+        await edge.WaitForRawDataAsync(r => r.Contains("default-one-one-example-com@kubernetes"));
+
+        api.DropAllWatches();
+        api.Upsert(K8s.Ingress("default", "two", "two.example.com", "/", "whoami", 80));
+        await edge.WaitForRawDataAsync(r => r.Contains("default-two-two-example-com@kubernetes"), TimeSpan.FromSeconds(5));
+
+        // History gone and watches cut: the informers must relist, which also notices the deletion.
+        api.ExpireHistory();
+        api.Delete<V1Ingress>("default", "one");
+        api.Upsert(K8s.Ingress("default", "three", "three.example.com", "/", "whoami", 80));
+        api.ExpireHistory();
+        api.DropAllWatches();
+        await edge.WaitForRawDataAsync(r => r.Contains("default-three-three-example-com@kubernetes") && !r.Contains("default-one-"), TimeSpan.FromSeconds(10));
+        await Assert.That(edge.Output).Contains("relisting");
+    }
+
+    [Test]
+    public async Task With_namespaces_every_request_is_namespaced()
+    {
+        var (api, edge) = await Start("--providers.kubernetesingress.namespaces=default,team-a",
+            "--providers.kubernetesingress.disableclusterscoperesources=true");
+        await using var _ = api; await using var __ = edge;
+        api.Upsert(K8s.Ingress("default", "app", "app.example.com", "/", "whoami", 80));
+        api.Upsert(K8s.Ingress("other", "foreign", "foreign.example.com", "/", "whoami", 80));
+        await edge.WaitForRawDataAsync(r => r.Contains("default-app-app-example-com@kubernetes"));
+        var raw = await edge.GetStringAsync("/api/rawdata");
+        await Assert.That(raw).DoesNotContain("foreign");
+        var paths = api.Requests.Select(r => r.Path).Distinct().ToList();
+        await Assert.That(paths.Count).IsGreaterThan(0);
+        foreach (var p in paths)
+            await Assert.That(p).Contains("/namespaces/");
+        await Assert.That(paths.Any(p => p.Contains("/namespaces/team-a/"))).IsTrue();
+    }
+
+    [Test]
+    public async Task Ingress_status_is_written_once_through_the_status_subresource()
+    {
+        var (api, edge) = await Start("--providers.kubernetesingress.ingressendpoint.ip=203.0.113.7");
+        await using var _ = api; await using var __ = edge;
+        api.Upsert(K8s.Ingress("default", "app", "app.example.com", "/", "whoami", 80));
+        var deadline = DateTime.UtcNow.AddSeconds(5);
+        V1Ingress? ing = null;
+        while (DateTime.UtcNow < deadline)
+        {
+            ing = api.Get<V1Ingress>("default", "app");
+            if (ing?.Status?.LoadBalancer?.Ingress is { Count: > 0 }) break;
+            await Task.Delay(50);
+        }
+        await Assert.That(ing!.Status!.LoadBalancer!.Ingress![0].Ip).IsEqualTo("203.0.113.7");
+        // Another change elsewhere must not rewrite an unchanged status.
+        api.Upsert(K8s.Ingress("default", "other", "other.example.com", "/", "whoami", 80));
+        await edge.WaitForRawDataAsync(r => r.Contains("default-other-other-example-com@kubernetes"));
+        await Task.Delay(300);
+        var writes = api.Requests.Where(r => r.Method != "GET" && r.Path.EndsWith("/ingresses/app/status")).ToList();
+        await Assert.That(writes.Count).IsEqualTo(1);
+    }
+
+    [Test]
+    public async Task Bad_objects_are_logged_by_name_and_the_rest_keeps_working()
+    {
+        var (api, edge) = await Start();
+        await using var _ = api; await using var __ = edge;
+        api.Upsert(K8s.Ingress("default", "broken", "broken.example.com", "/", "missing-svc", 80));
+        api.Upsert(K8s.Ingress("default", "badport", "badport.example.com", "/", "whoami", 9999));
+        api.Upsert(K8s.Ingress("default", "good", "good.example.com", "/", "whoami", 80));
+        await edge.WaitForRawDataAsync(r => r.Contains("default-good-good-example-com@kubernetes"));
+        await Task.Delay(200);
+        await Assert.That(edge.Output).Contains("default/broken");
+        await Assert.That(edge.Output).Contains("default/badport");
+        var raw = await edge.GetStringAsync("/api/rawdata");
+        await Assert.That(raw).DoesNotContain("broken.example.com");
+    }
+
+    [Test]
+    public async Task Api_server_down_at_start_then_up_starts_routing()
+    {
+        var port = FreePort.Get();
+        var edge = await EdgeProcess.StartAsync([$"--providers.kubernetesingress.endpoint=http://127.0.0.1:{port}", .. FastReload]);
+        await using var __ = edge;
+        using (var r = await edge.Http.GetAsync(edge.WebUrl + "/"))
+            await Assert.That((int)r.StatusCode).IsEqualTo(404);
+        await using var api = await FakeApiServer.StartAsync(new FakeApiServerOptions { Port = port });
+        api.Upsert(K8s.Service("default", "whoami", 80, "http"));
+        api.Upsert(K8s.Slice("default", "whoami", 8080, "http", "10.42.0.3"));
+        api.Upsert(K8s.Ingress("default", "late", "late.example.com", "/", "whoami", 80));
+        await edge.WaitForRawDataAsync(r => r.Contains("default-late-late-example-com@kubernetes"), TimeSpan.FromSeconds(15));
+        // The outage was logged once at error level, not once per retry.
+        var errors = edge.Output.Split('\n').Count(l => l.Contains(" ERR ") && l.Contains("ingresses"));
+        await Assert.That(errors).IsEqualTo(1);
+    }
+
+    [Test]
+    public async Task Tls_api_server_with_bearer_token_file_and_ca_file()
+    {
+        await using var api = await FakeApiServer.StartAsync(new FakeApiServerOptions { Tls = true, BearerToken = "s3cret" });
+        var dir = Directory.CreateTempSubdirectory().FullName;
+        api.WriteCaFile(Path.Combine(dir, "ca.crt"));
+        await File.WriteAllTextAsync(Path.Combine(dir, "token"), "s3cret\n");
+        api.Upsert(K8s.Service("default", "whoami", 80, "http"));
+        api.Upsert(K8s.Slice("default", "whoami", 8080, "http", "10.42.0.3"));
+        api.Upsert(K8s.Ingress("default", "secure", "secure.example.com", "/", "whoami", 80));
+        await using var edge = await EdgeProcess.StartAsync([
+            $"--providers.kubernetesingress.endpoint={api.Url}",
+            $"--providers.kubernetesingress.token={Path.Combine(dir, "token")}",
+            $"--providers.kubernetesingress.certauthfilepath={Path.Combine(dir, "ca.crt")}", .. FastReload]);
+        await edge.WaitForRawDataAsync(r => r.Contains("default-secure-secure-example-com@kubernetes"));
+        await Assert.That(api.Requests.All(r => r.Authorization == "Bearer s3cret")).IsTrue();
+    }
+
+    [Test]
+    public async Task In_cluster_client_uses_service_account_files()
+    {
+        await using var api = await FakeApiServer.StartAsync(new FakeApiServerOptions { Tls = true, BearerToken = "sa-token" });
+        var dir = Directory.CreateTempSubdirectory().FullName;
+        api.WriteCaFile(Path.Combine(dir, "ca.crt"));
+        await File.WriteAllTextAsync(Path.Combine(dir, "token"), "sa-token");
+        api.Upsert(K8s.Service("default", "whoami", 80, "http"));
+        api.Upsert(K8s.Slice("default", "whoami", 8080, "http", "10.42.0.3"));
+        api.Upsert(K8s.Ingress("default", "incluster", "in.example.com", "/", "whoami", 80));
+        await using var edge = await EdgeProcess.StartAsync(FastReload, new Dictionary<string, string>
+        {
+            ["KUBERNETES_SERVICE_HOST"] = "127.0.0.1",
+            ["KUBERNETES_SERVICE_PORT"] = api.Port.ToString(),
+            ["EDGE_SERVICE_ACCOUNT_DIR"] = dir,
+        });
+        await edge.WaitForRawDataAsync(r => r.Contains("default-incluster-in-example-com@kubernetes"));
+        await Assert.That(api.Requests.All(r => r.Authorization == "Bearer sa-token")).IsTrue();
+    }
+}
