@@ -1,0 +1,30 @@
+using Edge.Routing.Matchers;
+
+namespace Edge.Routing;
+
+/// <summary>A parsed and bound rule: immutable, thread-safe, evaluated without allocating.</summary>
+public sealed class CompiledRule
+{
+    internal CompiledRule(string text, RuleSyntax syntax, RuleNode syntaxTree, RequestMatcher root)
+    {
+        Text = text;
+        Syntax = syntax;
+        SyntaxTree = syntaxTree;
+        Root = root;
+    }
+
+    public string Text { get; }
+
+    public RuleSyntax Syntax { get; }
+
+    public RuleNode SyntaxTree { get; }
+
+    public RequestMatcher Root { get; }
+
+    public bool Matches(in RouteRequest request) => Root.Matches(request);
+
+    /// <summary>
+    /// Traefik's default priority: the length of the rule in bytes (Go's len on a UTF-8 string).
+    /// </summary>
+    public static long DefaultPriority(string rule) => System.Text.Encoding.UTF8.GetByteCount(rule);
+}

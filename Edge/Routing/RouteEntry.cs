@@ -1,0 +1,29 @@
+using Edge.Model;
+
+namespace Edge.Routing;
+
+/// <summary>A router admitted into a <see cref="RouteTable"/>, with its effective priority.</summary>
+public sealed class RouteEntry
+{
+    internal RouteEntry(string name, Router router, CompiledRule rule, long priority)
+    {
+        Name = name;
+        Router = router;
+        Rule = rule;
+        Priority = priority;
+    }
+
+    public string Name { get; }
+
+    public Router Router { get; }
+
+    public CompiledRule Rule { get; }
+
+    /// <summary>Router.Priority when non-zero, else the rule length (Traefik).</summary>
+    public long Priority { get; }
+
+    /// <summary>Position in the table's total order (0 = tried first); lets index buckets merge cheaply.</summary>
+    public int Rank { get; internal set; }
+
+    public override string ToString() => $"{Name} (priority {Priority}): {Rule.Text}";
+}

@@ -1,0 +1,9 @@
+namespace Edge.Routing;
+
+public enum RuleNodeKind
+{
+    Matcher,
+    And,
+    Or,
+    Not,
+}
