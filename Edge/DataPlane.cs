@@ -55,7 +55,8 @@ public sealed class DataPlane : IDisposable
         var routes = new Dictionary<string, EntryPointRoutes>(StringComparer.OrdinalIgnoreCase);
         var defaults = _config.EntryPoints.Keys.Where(n => !n.Equals("traefik", StringComparison.OrdinalIgnoreCase)).ToList();
         foreach (var ep in _config.EntryPoints.Values)
-            routes[ep.Name] = EntryPointRoutes.Compile(ep, config.Http.Routers, defaults, errors);
+            routes[ep.Name] = EntryPointRoutes.Compile(ep, config.Http.Routers, defaults,
+                _config.KubernetesIngress.DefaultRuleSyntax == "v2" ? RuleSyntax.V2 : RuleSyntax.V3, errors);
         foreach (var (name, error) in errors)
             Log.Error("Error compiling router, it is not served", ("router", name + "@kubernetes"), ("error", error));
         var services = new Dictionary<string, BackendService>(StringComparer.Ordinal);
@@ -77,13 +78,18 @@ public sealed class DataPlane : IDisposable
             Redirect(ctx, ep);
             return;
         }
-        var router = routes.Match(ctx);
-        if (router is null)
+        var route = routes.Match(ctx, out var badRequest);
+        if (badRequest)
+        {
+            ctx.Response.StatusCode = StatusCodes.Status400BadRequest;
+            return;
+        }
+        if (route is null)
         {
             await NotFound(ctx);
             return;
         }
-        if (!state.Services.TryGetValue(router.Service, out var service))
+        if (!state.Services.TryGetValue(route.Router.Service, out var service))
         {
             await NotFound(ctx);
             return;

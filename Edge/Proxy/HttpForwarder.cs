@@ -75,7 +75,10 @@ public sealed class HttpForwarder(BackendTransports transports)
         var req = ctx.Request;
         // The raw target is forwarded as received, so the backend sees exactly the path that was routed.
         var rawTarget = ctx.Features.Get<IHttpRequestFeature>()?.RawTarget;
-        if (string.IsNullOrEmpty(rawTarget) || rawTarget[0] != '/') rawTarget = req.Path.ToUriComponent() + req.QueryString.ToUriComponent();
+        // Dot segments were removed by Kestrel before routing: forward that same normalised path, so
+        // that "/public/../admin" cannot be routed as one path and served as another.
+        if (string.IsNullOrEmpty(rawTarget) || rawTarget[0] != '/' || HasDotSegment(rawTarget))
+            rawTarget = (req.PathBase + req.Path).ToUriComponent() + req.QueryString.ToUriComponent();
         var message = new HttpRequestMessage(new HttpMethod(req.Method), server.Prefix + rawTarget);
         if (service.H2c) { message.Version = HttpVersion.Version20; message.VersionPolicy = HttpVersionPolicy.RequestVersionExact; }
         else { message.Version = HttpVersion.Version11; message.VersionPolicy = HttpVersionPolicy.RequestVersionOrLower; }
@@ -105,6 +108,13 @@ public sealed class HttpForwarder(BackendTransports transports)
         message.Headers.Host = service.PassHostHeader ? req.Host.Value : server.BaseUri.Authority;
         forwarded.Apply(ctx, message, isUpgrade);
         return message;
+    }
+
+    private static bool HasDotSegment(string target)
+    {
+        var q = target.IndexOf('?');
+        var path = q >= 0 ? target.AsSpan(0, q) : target.AsSpan();
+        return path.Contains("/.", StringComparison.Ordinal) || path.Contains("%2e", StringComparison.OrdinalIgnoreCase);
     }
 
     private static void CopyResponseHeaders(HttpResponseMessage response, HttpResponse target)

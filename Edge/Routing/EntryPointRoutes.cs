@@ -6,7 +6,8 @@ namespace Edge.Routing;
 
 /// <summary>
 /// The routers of one entry point, split by TLS: a router with TLS (or any router on an entry
-/// point with http.tls) is served only on TLS connections, the others only on plain ones.
+/// point with http.tls) is served only on TLS connections, the others only on plain ones. A router
+/// that names no entry point is bound to Traefik's defaults: every entry point except "traefik".
 /// </summary>
 public sealed class EntryPointRoutes
 {
@@ -16,19 +17,35 @@ public sealed class EntryPointRoutes
     private EntryPointRoutes(RouteTable plain, RouteTable tls) { _plain = plain; _tls = tls; }
 
     public static EntryPointRoutes Compile(EntryPointOptions ep, IReadOnlyDictionary<string, Router> routers,
-        IReadOnlyList<string> defaultEntryPoints, Dictionary<string, string> errors)
+        IReadOnlyList<string> defaultEntryPoints, RuleSyntax defaultSyntax, Dictionary<string, string> errors)
     {
-        var plain = new List<(string, Router)>();
-        var tls = new List<(string, Router)>();
+        var bound = new List<(string, Router)>();
         foreach (var (name, r) in routers)
         {
             var eps = r.EntryPoints is { Count: > 0 } ? (IReadOnlyList<string>)r.EntryPoints : defaultEntryPoints;
             if (!eps.Contains(ep.Name, StringComparer.OrdinalIgnoreCase)) continue;
-            if (r.Tls is not null || ep.HttpTls) tls.Add((name, r));
-            else plain.Add((name, r));
+            var router = r;
+            if (ep.HttpTls && r.Tls is null)
+            {
+                // The entry point's http.tls makes its routers TLS routers (Traefik's default TLS config).
+                router = new Router
+                {
+                    EntryPoints = r.EntryPoints, Middlewares = r.Middlewares, Service = r.Service, Rule = r.Rule,
+                    RuleSyntax = r.RuleSyntax, Priority = r.Priority, Observability = r.Observability, Tls = new RouterTls(),
+                };
+            }
+            bound.Add((name, router));
         }
-        return new EntryPointRoutes(RouteTable.Build(plain, errors), RouteTable.Build(tls, errors));
+        var plain = RouteTable.Compile(bound, ep.Name, tls: false, defaultSyntax);
+        var tls = RouteTable.Compile(bound, ep.Name, tls: true, defaultSyntax);
+        foreach (var e in plain.Errors.Concat(tls.Errors)) errors[e.RouterName] = e.ToString();
+        return new EntryPointRoutes(plain.Table, tls.Table);
     }
 
-    public Router? Match(HttpContext ctx) => (ctx.Request.IsHttps ? _tls : _plain).Match(ctx);
+    public RouteEntry? Match(HttpContext ctx, out bool badRequest)
+    {
+        badRequest = false;
+        if (!HttpContextRouteRequest.TryCreate(ctx, out var request)) { badRequest = true; return null; }
+        return (request.IsTls ? _tls : _plain).Match(request);
+    }
 }
