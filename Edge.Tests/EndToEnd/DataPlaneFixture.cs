@@ -1,0 +1,60 @@
+using Edge.Tests.FakeApi;
+using Edge.Tests.Support;
+
+namespace Edge.Tests.EndToEnd;
+
+/// <summary>
+/// A fake API server, two echo backends on 127.0.0.2 and 127.0.0.3 (same port, one EndpointSlice),
+/// and artifacts/edge routing to them.
+/// </summary>
+public sealed class DataPlaneFixture : IAsyncDisposable
+{
+    public required FakeApiServer Api { get; init; }
+    public required EchoBackend A { get; init; }
+    public required EchoBackend B { get; init; }
+    public required EdgeProcess Edge { get; init; }
+    public int BackendPort => A.Port;
+
+    public static async Task<DataPlaneFixture> StartAsync(Action<FakeApiServer, int>? seed = null, params string[] edgeArgs)
+    {
+        var api = await FakeApiServer.StartAsync();
+        var port = FreePort.Get();
+        var a = await EchoBackend.StartAsync("a", "127.0.0.2", port);
+        var b = await EchoBackend.StartAsync("b", "127.0.0.3", port);
+        api.Upsert(K8s.Service("default", "whoami", 80, "http"));
+        api.Upsert(K8s.Slice("default", "whoami", port, "http", "127.0.0.2", "127.0.0.3"));
+        seed?.Invoke(api, port);
+        var edge = await EdgeProcess.StartAsync([$"--providers.kubernetesingress.endpoint={api.Url}", "--providers.providersThrottleDuration=0s", .. edgeArgs]);
+        return new DataPlaneFixture { Api = api, A = a, B = b, Edge = edge };
+    }
+
+    public HttpRequestMessage Get(string host, string path) =>
+        new(HttpMethod.Get, Edge.WebUrl + path) { Headers = { Host = host } };
+
+    public async Task<HttpResponseMessage> SendAsync(string host, string path)
+    {
+        using var req = Get(host, path);
+        return await Edge.Http.SendAsync(req);
+    }
+
+    /// <summary>Waits until a request to host+path no longer answers 404 (the route is served).</summary>
+    public async Task WaitForRouteAsync(string host, string path, TimeSpan? timeout = null)
+    {
+        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(10));
+        while (DateTime.UtcNow < deadline)
+        {
+            using var r = await SendAsync(host, path);
+            if ((int)r.StatusCode != 404) return;
+            await Task.Delay(20);
+        }
+        throw new TimeoutException($"route {host}{path} never served; edge output:\n{Edge.Output}");
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await Edge.DisposeAsync();
+        await A.DisposeAsync();
+        await B.DisposeAsync();
+        await Api.DisposeAsync();
+    }
+}
