@@ -87,7 +87,8 @@ public class FakeApiServerTests
 
         var first = await client.CoreV1.ListNamespacedServiceAsync("default", limit: 2);
         await Assert.That(first.Metadata.RemainingItemCount).IsEqualTo(4L); // now includes the added one
-        server.ExpireHistory();
+        server.Upsert(Service("default", "later")); // the token's snapshot is now older than the current rv...
+        server.ExpireHistory();                      // ...and compacted away
         var expired = await Assert.ThrowsAsync<HttpOperationException>(() =>
             client.CoreV1.ListNamespacedServiceAsync("default", limit: 2, continueParameter: first.Metadata.ContinueProperty));
         await Assert.That(expired!.Response.StatusCode).IsEqualTo(HttpStatusCode.Gone);
