@@ -318,4 +318,39 @@ public class FakeApiServerTests
         await Assert.That(afterRestart.Metadata.ResourceVersion).IsEqualTo(rv.ToString());
         await Assert.That(afterRestart.Items.Single().Metadata.Name).IsEqualTo("web");
     }
+
+    [Test]
+    public async Task Standalone_host_serves_a_manifest_directory_until_stopped()
+    {
+        var dir = Directory.CreateTempSubdirectory("fake-apiserver-").FullName;
+        try
+        {
+            await File.WriteAllTextAsync(Path.Combine(dir, "app.yaml"), """
+                apiVersion: networking.k8s.io/v1
+                kind: Ingress
+                metadata:
+                  name: web
+                  namespace: apps
+                spec:
+                  rules:
+                  - host: web.example
+                """);
+            using var stop = new CancellationTokenSource();
+            var ready = new TaskCompletionSource<FakeApiServer>(TaskCreationOptions.RunContinuationsAsynchronously);
+            var run = FakeApiServerHost.RunStandaloneAsync(["fake-apiserver", "--port", "0", "--manifests", dir, "--token", "t"],
+                s => ready.TrySetResult(s), stop.Token);
+            var server = await ready.Task.WaitAsync(TimeSpan.FromSeconds(30));
+            using var client = Client(server, "t");
+
+            var ingresses = await client.NetworkingV1.ListNamespacedIngressAsync("apps");
+            await stop.CancelAsync();
+
+            await Assert.That(ingresses.Items.Single().Spec.Rules[0].Host).IsEqualTo("web.example");
+            await Assert.That(await run.WaitAsync(TimeSpan.FromSeconds(30))).IsEqualTo(0);
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
 }
