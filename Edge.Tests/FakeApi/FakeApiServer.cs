@@ -215,6 +215,8 @@ public sealed class FakeApiServer : IAsyncDisposable
             _requests.Add(new RecordedRequest(request.Method, request.Path.Value ?? "/",
                 request.QueryString.HasValue ? request.QueryString.Value![1..] : "",
                 authorization.Length == 0 ? null : authorization, DateTimeOffset.UtcNow));
+            if (_requests.Count > Math.Max(10, Options.MaxRecordedRequests))
+                _requests.RemoveRange(0, _requests.Count / 10);
         }
 
         var failure = _down ? 503 : TakeInjectedFailure();

@@ -16,6 +16,9 @@ public sealed class FakeApiServerOptions
 
     public ExpiredWatchMode ExpiredWatchMode { get; init; } = ExpiredWatchMode.ErrorEvent;
 
+    /// <summary>Cap on <see cref="FakeApiServer.Requests"/>; the oldest tenth is dropped beyond it, so long benchmark runs stay bounded.</summary>
+    public int MaxRecordedRequests { get; init; } = 100_000;
+
     /// <summary>0 picks a free port; the standalone host sets a fixed one.</summary>
     public int Port { get; init; }
 }

@@ -87,7 +87,8 @@ public class FakeApiServerTests
 
         var first = await client.CoreV1.ListNamespacedServiceAsync("default", limit: 2);
         await Assert.That(first.Metadata.RemainingItemCount).IsEqualTo(4L); // now includes the added one
-        server.ExpireHistory();
+        server.Upsert(Service("default", "later")); // the token's snapshot is now older than the current rv...
+        server.ExpireHistory();                      // ...and compacted away
         var expired = await Assert.ThrowsAsync<HttpOperationException>(() =>
             client.CoreV1.ListNamespacedServiceAsync("default", limit: 2, continueParameter: first.Metadata.ContinueProperty));
         await Assert.That(expired!.Response.StatusCode).IsEqualTo(HttpStatusCode.Gone);
@@ -316,5 +317,40 @@ public class FakeApiServerTests
         await Assert.That(server.Port).IsEqualTo(port);
         await Assert.That(afterRestart.Metadata.ResourceVersion).IsEqualTo(rv.ToString());
         await Assert.That(afterRestart.Items.Single().Metadata.Name).IsEqualTo("web");
+    }
+
+    [Test]
+    public async Task Standalone_host_serves_a_manifest_directory_until_stopped()
+    {
+        var dir = Directory.CreateTempSubdirectory("fake-apiserver-").FullName;
+        try
+        {
+            await File.WriteAllTextAsync(Path.Combine(dir, "app.yaml"), """
+                apiVersion: networking.k8s.io/v1
+                kind: Ingress
+                metadata:
+                  name: web
+                  namespace: apps
+                spec:
+                  rules:
+                  - host: web.example
+                """);
+            using var stop = new CancellationTokenSource();
+            var ready = new TaskCompletionSource<FakeApiServer>(TaskCreationOptions.RunContinuationsAsynchronously);
+            var run = FakeApiServerHost.RunStandaloneAsync(["fake-apiserver", "--port", "0", "--manifests", dir, "--token", "t"],
+                s => ready.TrySetResult(s), stop.Token);
+            var server = await ready.Task.WaitAsync(TimeSpan.FromSeconds(30));
+            using var client = Client(server, "t");
+
+            var ingresses = await client.NetworkingV1.ListNamespacedIngressAsync("apps");
+            await stop.CancelAsync();
+
+            await Assert.That(ingresses.Items.Single().Spec.Rules[0].Host).IsEqualTo("web.example");
+            await Assert.That(await run.WaitAsync(TimeSpan.FromSeconds(30))).IsEqualTo(0);
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
     }
 }

@@ -95,10 +95,11 @@ public class FakeApiServerWatchTests
             WatchUrl(server, Ingresses, $"resourceVersion={server.ResourceVersion - 3}"));
         var replayed = await recent.NextAsync();
 
-        var rv = gone.Upsert(Ingress("default", "a"));
+        var goneRv1 = gone.Upsert(Ingress("default", "a"));
+        var rv = gone.Upsert(Ingress("default", "b"));
         gone.ExpireHistory();
         using var goneClient = Client(gone);
-        await using var expired = await WatchLineReader.OpenAsync(goneClient.HttpClient, WatchUrl(gone, Ingresses, $"resourceVersion={long.Parse(rv) - 1}"));
+        await using var expired = await WatchLineReader.OpenAsync(goneClient.HttpClient, WatchUrl(gone, Ingresses, $"resourceVersion={goneRv1}"));
         await using var current = await WatchLineReader.OpenAsync(goneClient.HttpClient, WatchUrl(gone, Ingresses, $"resourceVersion={rv}&timeoutSeconds=1"));
 
         await Assert.That((string?)error!["type"]).IsEqualTo("ERROR");

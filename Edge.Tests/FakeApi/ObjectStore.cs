@@ -199,14 +199,15 @@ internal sealed class ObjectStore(int historyLimit)
         {
             meta["uid"] ??= Guid.NewGuid().ToString();
             meta["creationTimestamp"] ??= DateTime.UtcNow.ToString("yyyy-MM-ddTHH:mm:ssZ");
-            meta["generation"] = 1;
+            meta["generation"] = 1L;
         }
         else
         {
             var oldMeta = (JsonObject)old.Node["metadata"]!;
             meta["uid"] = oldMeta["uid"]?.DeepClone();
             meta["creationTimestamp"] = oldMeta["creationTimestamp"]?.DeepClone();
-            var generation = (long?)oldMeta["generation"] ?? 1;
+            // Parsed or constructed nodes may hold int or long; the JSON text is the common ground.
+            var generation = long.TryParse(oldMeta["generation"]?.ToJsonString(), out var g) ? g : 1L;
             meta["generation"] = SpecChanged(old.Node, obj) ? generation + 1 : generation;
             meta["resourceVersion"] = old.ResourceVersion;
             // The apiserver does not bump resourceVersion (or notify watchers) for a no-op write.

@@ -54,6 +54,7 @@ internal static class WatchStreamer
         finally
         {
             store.Unwatch(sub);
+            await linked.CancelAsync(); // also stops the bookmark loop when the client simply went away
             await bookmarkLoop;
         }
 
