@@ -223,12 +223,13 @@ public class DataPlaneEndToEndTests
 
     private sealed class ZeroStream(long total) : Stream
     {
+        private readonly long _total = total;
         private long _left = total;
         public override bool CanRead => true;
         public override bool CanSeek => false;
         public override bool CanWrite => false;
-        public override long Length => total;
-        public override long Position { get => total - _left; set => throw new NotSupportedException(); }
+        public override long Length => _total;
+        public override long Position { get => _total - _left; set => throw new NotSupportedException(); }
         public override void Flush() { }
         public override int Read(byte[] buffer, int offset, int count)
         {
