@@ -27,7 +27,7 @@ public sealed class Router
     [JsonPropertyName("service")] public string Service { get; set; } = "";
     [JsonPropertyName("rule")] public string Rule { get; set; } = "";
     [JsonPropertyName("ruleSyntax")] public string? RuleSyntax { get; set; }
-    [JsonPropertyName("priority")] public long Priority { get; set; }
+    [JsonPropertyName("priority"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)] public long Priority { get; set; }
     [JsonPropertyName("tls")] public RouterTls? Tls { get; set; }
     [JsonPropertyName("observability")] public RouterObservability? Observability { get; set; }
 }

@@ -1,15 +1,20 @@
 using Edge.Configuration;
 using Edge.Kubernetes;
-using Edge.Model;
 
 namespace Edge.Translation;
 
-/// <summary>Binds the pure translator to the provider loop's output shape.</summary>
+/// <summary>Binds the pure translator and status computation to the provider loop's output shape.</summary>
 public static class TranslatorBinding
 {
     public static TranslationOutput Translate(ClusterSnapshot snapshot, ProviderOptions options)
     {
-        _ = snapshot; _ = options;
-        return new TranslationOutput(new DynamicConfig(), [], []);
+        var result = IngressTranslator.Translate(snapshot, options);
+        var issues = result.Issues.Select(i => i.ToString()).ToList();
+        var updates = new List<(k8s.Models.V1Ingress, IList<k8s.Models.V1IngressLoadBalancerIngress>)>();
+        var status = IngressStatusComputer.Compute(snapshot, options, out var error);
+        if (error is not null) issues.Add("Error while updating ingress status: " + error);
+        if (status is not null)
+            foreach (var ingress in result.Processed) updates.Add((ingress, status));
+        return new TranslationOutput(result.Config, issues, updates);
     }
 }

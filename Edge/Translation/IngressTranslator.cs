@@ -1,0 +1,216 @@
+using Edge.Configuration;
+using Edge.Kubernetes;
+using Edge.Model;
+using k8s.Models;
+
+namespace Edge.Translation;
+
+/// <summary>What a translation produced.</summary>
+public sealed record TranslationResult(DynamicConfig Config, IReadOnlyList<TranslationIssue> Issues, IReadOnlyList<V1Ingress> Processed);
+
+/// <summary>
+/// Traefik's Kubernetes Ingress provider (loadConfigurationFromIngresses) as a pure function from a
+/// cluster snapshot and the provider options to a dynamic configuration. No I/O and no logging:
+/// every object that is skipped comes back as a <see cref="TranslationIssue"/> naming it.
+/// </summary>
+public static class IngressTranslator
+{
+    private const string IngressClassAnnotation = "kubernetes.io/ingress.class";
+    private const string DefaultClass = "traefik";
+    private const string Controller = "traefik.io/ingress-controller";
+
+    public static TranslationResult Translate(ClusterSnapshot snapshot, ProviderOptions options)
+    {
+        var conf = new DynamicConfig();
+        var issues = new List<TranslationIssue>();
+        var processed = new List<V1Ingress>();
+
+        HashSet<string>? classNames = null;
+        if (!options.DisableIngressClassLookup && !options.DisableClusterScopeResources)
+        {
+            classNames = new HashSet<string>(StringComparer.Ordinal);
+            foreach (var ic in snapshot.IngressClasses)
+            {
+                if (ic.Spec?.Controller != Controller) continue;
+                if (options.IngressClass.Length > 0 && ic.Metadata?.Name != options.IngressClass) continue;
+                if (ic.Metadata?.Name is { } n) classNames.Add(n);
+            }
+        }
+
+        var certificates = new SortedDictionary<string, CertAndStores>(StringComparer.Ordinal);
+        foreach (var ingress in snapshot.Ingresses)
+        {
+            var ns = ingress.Metadata?.NamespaceProperty ?? "default";
+            var name = ingress.Metadata?.Name ?? "";
+            void Issue(string message) => issues.Add(new TranslationIssue("Ingress", ns, name, message));
+
+            if (!ShouldProcess(ingress, classNames, options)) continue;
+            processed.Add(ingress);
+
+            RouterAnnotations? rtConfig;
+            try { rtConfig = IngressAnnotations.ParseRouter(ingress.Metadata?.Annotations); }
+            catch (AnnotationException e) { Issue("Failed to parse annotations: " + e.Message); continue; }
+
+            if (rtConfig is not null && options.CrossProviderNamespaces is not null && !options.CrossProviderNamespaces.Contains(ns))
+            {
+                if (rtConfig.Middlewares is { Count: > 0 }) { Issue($"Skipping Ingress: cross-provider middleware reference is not allowed from namespace \"{ns}\""); continue; }
+                if (!string.IsNullOrEmpty(rtConfig.Tls?.Options)) { Issue($"Skipping Ingress: cross-provider TLS option reference is not allowed from namespace \"{ns}\""); continue; }
+            }
+
+            CertificateLoader.Load(snapshot, ingress, ns, certificates, Issue);
+
+            var spec = ingress.Spec ?? new V1IngressSpec();
+            if ((spec.Rules is null || spec.Rules.Count == 0) && spec.DefaultBackend is { } db)
+                AddDefaultBackend(conf, snapshot, options, ingress, ns, db, rtConfig, Issue);
+
+            var routers = new Dictionary<string, List<Router>>(StringComparer.Ordinal);
+            var order = new List<string>();
+            foreach (var rule in spec.Rules ?? [])
+            {
+                if (rule.Http is null) continue;
+                foreach (var pa in rule.Http.Paths ?? [])
+                {
+                    if (pa.Backend?.Resource is not null) { Issue("Resource backends are not supported"); continue; }
+                    if (pa.Backend?.Service is not { } backend) { Issue("Missing service definition"); continue; }
+
+                    var serviceName = Naming.Normalize(ns + "-" + backend.Name + "-" + Naming.PortString(backend.Port));
+                    if (!conf.Http.Services.ContainsKey(serviceName))
+                    {
+                        Service service;
+                        try { service = ServiceLoader.Load(snapshot, options, ns, backend); }
+                        catch (TranslationException e) { Issue($"Cannot create service {ns}/{backend.Name} port {Naming.PortString(backend.Port)}: {e.Message}"); continue; }
+                        if (service.LoadBalancer!.Servers is not { Count: > 0 } && !options.AllowEmptyServices)
+                        {
+                            Issue($"Skipping service {ns}/{backend.Name} port {Naming.PortString(backend.Port)}: no endpoints found");
+                            continue;
+                        }
+                        conf.Http.Services[serviceName] = service;
+                    }
+
+                    Router rt;
+                    try { rt = LoadRouter(ingress, ns, name, rule, pa, backend, rtConfig, serviceName, options); }
+                    catch (TranslationException e) { Issue($"Skipping path {pa.Path}: {e.Message}"); continue; }
+
+                    var key = Naming.Normalize(ns + "-" + name + "-" + rule.Host + pa.Path).TrimStart('-');
+                    if (!routers.TryGetValue(key, out var list)) { routers[key] = list = new(); order.Add(key); }
+                    list.Add(rt);
+                }
+            }
+            foreach (var key in order)
+            {
+                var list = routers[key];
+                if (list.Count == 1) { conf.Http.Routers[key] = list[0]; continue; }
+                foreach (var r in list) conf.Http.Routers[Naming.WithHash(key, r.Rule)] = r;
+            }
+        }
+
+        if (certificates.Count > 0)
+            conf.Tls = new TlsConfig { Certificates = certificates.Values.ToList() };
+        return new TranslationResult(conf, issues, processed);
+    }
+
+    private static bool ShouldProcess(V1Ingress ingress, HashSet<string>? classNames, ProviderOptions options)
+    {
+        if (ingress.Spec?.IngressClassName is { } className)
+            return classNames is not null && classNames.Contains(className);
+        string? annotation = null;
+        ingress.Metadata?.Annotations?.TryGetValue(IngressClassAnnotation, out annotation);
+        annotation ??= "";
+        return options.IngressClass == annotation || (options.IngressClass.Length == 0 && annotation == DefaultClass);
+    }
+
+    private static void AddDefaultBackend(DynamicConfig conf, ClusterSnapshot snapshot, ProviderOptions options, V1Ingress ingress,
+        string ns, V1IngressBackend db, RouterAnnotations? rtConfig, Action<string> issue)
+    {
+        if (conf.Http.Services.ContainsKey("default-backend")) { issue("The default backend already exists."); return; }
+        if (db.Resource is not null) { issue("Resource is not supported for default backend"); return; }
+        if (db.Service is not { } backend) { issue("Default backend is missing service definition"); return; }
+        Service service;
+        try { service = ServiceLoader.Load(snapshot, options, ns, backend); }
+        catch (TranslationException e) { issue($"Cannot create service {ns}/{backend.Name} port {Naming.PortString(backend.Port)}: {e.Message}"); return; }
+        if (service.LoadBalancer!.Servers is not { Count: > 0 } && !options.AllowEmptyServices)
+        {
+            issue($"Skipping service {ns}/{backend.Name} port {Naming.PortString(backend.Port)}: no endpoints found");
+            return;
+        }
+        var rt = new Router
+        {
+            Rule = "PathPrefix(\"/\")",
+            RuleSyntax = "default",
+            Priority = int.MinValue,
+            Service = "default-backend",
+            Observability = new RouterObservability { Metadata = Metadata(ns, ingress.Metadata?.Name, backend) },
+        };
+        if (rtConfig is not null)
+        {
+            rt.EntryPoints = rtConfig.EntryPoints;
+            rt.Middlewares = rtConfig.Middlewares;
+            rt.Tls = rtConfig.Tls;
+            CopyObservability(rtConfig, rt);
+        }
+        conf.Http.Routers["default-router"] = rt;
+        conf.Http.Services["default-backend"] = service;
+    }
+
+    private static Router LoadRouter(V1Ingress ingress, string ns, string name, V1IngressRule rule, V1HTTPIngressPath pa,
+        V1IngressServiceBackend backend, RouterAnnotations? rtConfig, string serviceName, ProviderOptions options)
+    {
+        var rt = new Router
+        {
+            Service = serviceName,
+            Observability = new RouterObservability { Metadata = Metadata(ns, name, backend) },
+        };
+        if (rtConfig is not null)
+        {
+            rt.RuleSyntax = string.IsNullOrEmpty(rtConfig.RuleSyntax) ? null : rtConfig.RuleSyntax;
+            rt.Priority = rtConfig.Priority;
+            rt.EntryPoints = rtConfig.EntryPoints;
+            rt.Middlewares = rtConfig.Middlewares;
+            rt.Tls = rtConfig.Tls;
+            CopyObservability(rtConfig, rt);
+        }
+        var rules = new List<string>();
+        if (!string.IsNullOrEmpty(rule.Host))
+        {
+            bool v2 = rt.RuleSyntax == "v2" || (rt.RuleSyntax is null && options.DefaultRuleSyntax == "v2");
+            rules.Add(RuleBuilder.Host(rule.Host, v2));
+        }
+        if (!string.IsNullOrEmpty(pa.Path))
+        {
+            var matcher = "PathPrefix";
+            if (string.IsNullOrEmpty(pa.PathType) || pa.PathType == "ImplementationSpecific")
+            {
+                if (!string.IsNullOrEmpty(rtConfig?.PathMatcher))
+                {
+                    if (rtConfig.PathMatcher is not ("Path" or "PathPrefix" or "PathRegexp"))
+                        throw new TranslationException($"invalid router path matcher \"{rtConfig.PathMatcher}\": must be one of Path, PathPrefix, PathRegexp");
+                    matcher = rtConfig.PathMatcher;
+                }
+            }
+            else if (pa.PathType == "Exact")
+            {
+                matcher = "Path";
+            }
+            rules.Add(RuleBuilder.Path(options.StrictPrefixMatching, matcher, pa.Path));
+        }
+        rt.Rule = string.Join(" && ", rules);
+        return rt;
+    }
+
+    private static void CopyObservability(RouterAnnotations config, Router rt)
+    {
+        if (config.Observability is not { } o) return;
+        rt.Observability!.AccessLogs = o.AccessLogs;
+        rt.Observability.Metrics = o.Metrics;
+        rt.Observability.Tracing = o.Tracing;
+        rt.Observability.TraceVerbosity = o.TraceVerbosity;
+    }
+
+    private static ObservabilityMetadata Metadata(string ns, string? ingressName, V1IngressServiceBackend backend) => new()
+    {
+        Ingress = new IngressMetadata
+        {
+            Namespace = ns, IngressName = ingressName, ServiceName = backend.Name, ServicePort = Naming.PortString(backend.Port),
+        },
+    };
+}

@@ -1,0 +1,30 @@
+using System.Security.Cryptography;
+using System.Text;
+using k8s.Models;
+
+namespace Edge.Translation;
+
+/// <summary>Traefik's names: provider.Normalize, router keys with hash suffixes, port strings.</summary>
+public static class Naming
+{
+    /// <summary>Traefik's provider.Normalize: every run of characters other than letters and digits becomes one '-'.</summary>
+    public static string Normalize(string name)
+    {
+        var sb = new StringBuilder(name.Length);
+        bool lastDash = false;
+        foreach (var c in name)
+        {
+            if (char.IsLetterOrDigit(c)) { sb.Append(c); lastDash = false; }
+            else if (!lastDash) { sb.Append('-'); lastDash = true; }
+        }
+        return sb.ToString();
+    }
+
+    /// <summary>The port as Traefik names it: the port name, else the number.</summary>
+    public static string PortString(V1ServiceBackendPort? port) =>
+        string.IsNullOrEmpty(port?.Name) ? (port?.Number ?? 0).ToString(System.Globalization.CultureInfo.InvariantCulture) : port!.Name;
+
+    /// <summary>A conflicting router key gets the first 10 hex digits of sha256(rule).</summary>
+    public static string WithHash(string key, string rule) =>
+        key + "-" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(rule)))[..10];
+}

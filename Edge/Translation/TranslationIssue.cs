@@ -1,0 +1,7 @@
+namespace Edge.Translation;
+
+/// <summary>A problem found while translating one object; the object is skipped (or partly applied).</summary>
+public sealed record TranslationIssue(string Kind, string Namespace, string Name, string Message)
+{
+    public override string ToString() => $"{Kind} {Namespace}/{Name}: {Message}";
+}
