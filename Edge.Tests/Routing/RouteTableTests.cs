@@ -38,6 +38,28 @@ public class RouteTableTests
     }
 
     [Test]
+    public async Task Rules_from_Traefiks_muxer_tests()
+    {
+        var t = Table(false, R("r", "Host(\"example.com\") || Host(\"example.org\") && Path(\"/css\")"));
+        await Assert.That(MatchName(t, "example.com", "/js")).IsEqualTo("r");
+        await Assert.That(MatchName(t, "example.org", "/js")).IsNull();
+        await Assert.That(MatchName(t, "example.org", "/css")).IsEqualTo("r");
+
+        t = Table(false, R("r", "!(Host(`example.com`) && !Path(`/css`))"));
+        await Assert.That(MatchName(t, "example.com", "/css")).IsEqualTo("r");
+        await Assert.That(MatchName(t, "example.com", "/js")).IsNull();
+        await Assert.That(MatchName(t, "example.org", "/js")).IsEqualTo("r");
+
+        t = Table(false, R("v6", "Host(`10::10`)"), R("v4", "Host(`127.0.0.1`)"));
+        await Assert.That(MatchName(t, "[10::10]", "/foo")).IsEqualTo("v6");
+        await Assert.That(MatchName(t, "127.0.0.1:80", "/foo")).IsEqualTo("v4");
+
+        t = Table(false, R("tpl", "PathRegexp(\"/{path:(css|js)}\")"));
+        await Assert.That(MatchName(t, "x", RoutingPath.FromEscaped("/%7Bpath:css%7D/")!)).IsEqualTo("tpl");
+        await Assert.That(MatchName(t, "x", "/css")).IsNull();
+    }
+
+    [Test]
     public async Task Explicit_priority_overrides_length_and_ties_break_by_name()
     {
         var t = Table(false,
@@ -45,8 +67,25 @@ public class RouteTableTests
             R("alpha", "PathPrefix(`/`)", priority: 100),
             R("long", "Host(`a.com`) && PathPrefix(`/api`)"));
         await Assert.That(MatchName(t, "a.com", "/api")).IsEqualTo("alpha");
-        await Assert.That(t.Routes.Select(r => r.Name).ToArray()).IsEquivalentTo(new[] { "alpha", "zeta", "long" });
+        await Assert.That(string.Join(",", t.Routes.Select(r => r.Name))).IsEqualTo("alpha,zeta,long");
         await Assert.That(t.Routes[2].Priority).IsEqualTo(35L);
+    }
+
+    [Test]
+    public async Task Provider_precedence_breaks_priority_ties_before_names()
+    {
+        (string, Router)[] routers =
+        [
+            R("a@kubernetes", "PathPrefix(`/my`)"),
+            R("b@kubernetesgateway", "PathPrefix(`/my`)"),
+            R("c@unknown", "PathPrefix(`/my`)"),
+            R("d@kubernetes", "PathPrefix(`/my`)", priority: 100),
+        ];
+        string[] precedence = ["kubernetesgateway", "kubernetescrd", "kubernetes", "kubernetesingressnginx"];
+        RouteTable t = RouteTable.Compile(routers, "web", false, providersPrecedence: precedence).Table;
+        await Assert.That(string.Join(",", t.Routes.Select(r => r.Name)))
+            .IsEqualTo("d@kubernetes,b@kubernetesgateway,a@kubernetes,c@unknown");
+        await Assert.That(MatchName(t, "x", "/my")).IsEqualTo("d@kubernetes");
     }
 
     [Test]
@@ -95,8 +134,8 @@ public class RouteTableTests
             ],
             "web",
             false);
-        await Assert.That(c.Errors.Select(e => e.RouterName).ToArray())
-            .IsEquivalentTo(new[] { "bad-matcher", "bad-syntax", "too-high", "v2-rule-as-v3" });
+        await Assert.That(string.Join(",", c.Errors.Select(e => e.RouterName)))
+            .IsEqualTo("bad-matcher,bad-syntax,too-high,v2-rule-as-v3");
         await Assert.That(c.Table.Routes.Count).IsEqualTo(2);
         await Assert.That(MatchName(c.Table, "a.com")).IsEqualTo("ok");
         await Assert.That(MatchName(c.Table, "b.com", "/v2")).IsEqualTo("v2-rule");
