@@ -142,6 +142,19 @@ public class RouteTableTests
     }
 
     [Test]
+    public async Task Compiles_straight_from_dynamic_config()
+    {
+        var config = new DynamicConfig();
+        config.Http.Routers["b"] = new Router { Rule = "Host(`b.com`)" };
+        config.Http.Routers["a"] = new Router { Rule = "Host(`a.com`)", Tls = new RouterTls() };
+        RouteTableCompilation plain = RouteTable.Compile(config.Http.Routers, "websecure", tls: false);
+        RouteTableCompilation secure = RouteTable.Compile(config.Http.Routers, "websecure", tls: true);
+        await Assert.That(string.Join(",", plain.Table.Routes.Select(r => r.Name))).IsEqualTo("b");
+        await Assert.That(string.Join(",", secure.Table.Routes.Select(r => r.Name))).IsEqualTo("a");
+        await Assert.That(secure.Table.EntryPoint).IsEqualTo("websecure");
+    }
+
+    [Test]
     public async Task Default_syntax_applies_when_router_has_none()
     {
         var c = RouteTable.Compile([R("r", "Host(`a.com`, `b.com`)")], "web", false, RuleSyntax.V2);

@@ -70,6 +70,17 @@ public class RuleParserTests
     }
 
     [Test]
+    [Arguments(100_000)]
+    public async Task Pathological_nesting_is_an_error_not_a_crash(int n)
+    {
+        await Assert.That(Error(new string('(', n) + "Host(`a`)" + new string(')', n)).Message).Contains("nested");
+        await Assert.That(Error(new string('!', n) + "Host(`a`)").Message).Contains("nested");
+        string chain = string.Join(" && ", Enumerable.Repeat("Host(`a`)", n));
+        await Assert.That(Error(chain).Message).Contains("nested");
+        await Assert.That(RuleParser.Parse("r", string.Join(" || ", Enumerable.Repeat("Host(`a`)", 400))).Success).IsTrue();
+    }
+
+    [Test]
     public async Task Error_points_at_the_offending_column()
     {
         RuleError e = Error("Host(`a`) && Pth(`/x`)");

@@ -122,6 +122,15 @@ public sealed class RouteTable
         return new RouteTableCompilation(table, errors);
     }
 
+    /// <summary>Same as the tuple form, for <see cref="HttpConfig.Routers"/> as it is.</summary>
+    public static RouteTableCompilation Compile(
+        IEnumerable<KeyValuePair<string, Router>> routers,
+        string entryPoint,
+        bool tls,
+        RuleSyntax defaultSyntax = RuleSyntax.V3,
+        IReadOnlyList<string>? providersPrecedence = null) =>
+        Compile(routers.Select(static kv => (kv.Key, kv.Value)), entryPoint, tls, defaultSyntax, providersPrecedence);
+
     /// <summary>The highest-priority router matching the request, or null (Traefik answers 404).</summary>
     public RouteEntry? Match(in RouteRequest request)
     {
