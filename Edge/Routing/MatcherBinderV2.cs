@@ -29,12 +29,14 @@ internal static class MatcherBinderV2
             case "HostRegexp":
                 foreach (string t in args)
                 {
-                    if (!MatcherBinder.IsAscii(t, name, out error) || !Template(t, V2TemplateKind.Host, true, out Regex? re, out error))
+                    if (!MatcherBinder.IsAscii(t, name, out error)
+                        || !V2Template.TryBuildPattern(t, V2TemplateKind.Host, out string pattern, out bool hasColon, out error)
+                        || !GoRegex.TryCreateTranslated(pattern, ignoreCase: true, out Regex? re, out error))
                     {
                         return null;
                     }
 
-                    parts.Add(new V2HostTemplateMatcher(t, re!, matchPort: t.Contains(':')));
+                    parts.Add(new V2HostTemplateMatcher(t, re!, matchPort: hasColon));
                 }
 
                 break;
@@ -55,7 +57,7 @@ internal static class MatcherBinderV2
                         continue;
                     }
 
-                    if (!Template(p, prefix ? V2TemplateKind.PathPrefix : V2TemplateKind.Path, false, out Regex? re, out error))
+                    if (!Template(p, prefix ? V2TemplateKind.PathPrefix : V2TemplateKind.Path, out Regex? re, out error))
                     {
                         return null;
                     }
@@ -131,7 +133,7 @@ internal static class MatcherBinderV2
         for (int i = 0; i < flat.Count; i += 2)
         {
             string template = flat[i] + "=" + flat[i + 1];
-            if (!Template(template, V2TemplateKind.Query, false, out Regex? re, out error))
+            if (!Template(template, V2TemplateKind.Query, out Regex? re, out error))
             {
                 return null;
             }
@@ -143,10 +145,10 @@ internal static class MatcherBinderV2
         return MatcherBinder.Combine(parts, and: true);
     }
 
-    private static bool Template(string template, V2TemplateKind kind, bool ignoreCase, out Regex? regex, out string? error)
+    private static bool Template(string template, V2TemplateKind kind, out Regex? regex, out string? error)
     {
         regex = null;
         return V2Template.TryBuildPattern(template, kind, out string pattern, out error)
-               && GoRegex.TryCreateTranslated(pattern, ignoreCase, out regex, out error);
+               && GoRegex.TryCreateTranslated(pattern, ignoreCase: false, out regex, out error);
     }
 }

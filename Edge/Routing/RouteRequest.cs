@@ -10,6 +10,12 @@ namespace Edge.Routing;
 /// </summary>
 public readonly struct RouteRequest
 {
+    // Null-coalesced on read so that default(RouteRequest) is a valid (empty) request.
+    private readonly string? _host;
+    private readonly string? _path;
+    private readonly string? _method;
+    private readonly string? _query;
+
     public RouteRequest(
         string host,
         string path,
@@ -19,28 +25,28 @@ public readonly struct RouteRequest
         IPAddress? clientIp = null,
         bool isTls = false)
     {
-        Host = host ?? "";
-        Path = path ?? "";
-        Method = method ?? "";
-        Query = query ?? "";
+        _host = host;
+        _path = path;
+        _method = method;
+        _query = query;
         Headers = headers;
         ClientIp = clientIp;
         IsTls = isTls;
     }
 
     /// <summary>Raw Host header (or :authority), port included; see <see cref="CanonicalHost"/>.</summary>
-    public string Host { get; }
+    public string Host => _host ?? "";
 
     /// <summary>
     /// Traefik's "routing path": the escaped path with non-reserved percent-escapes decoded
     /// (see <see cref="RoutingPath"/>).
     /// </summary>
-    public string Path { get; }
+    public string Path => _path ?? "";
 
-    public string Method { get; }
+    public string Method => _method ?? "";
 
     /// <summary>Raw (still escaped) query string, with or without the leading '?'.</summary>
-    public string Query { get; }
+    public string Query => _query ?? "";
 
     public IHeaderDictionary? Headers { get; }
 

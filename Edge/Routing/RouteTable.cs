@@ -47,13 +47,16 @@ public sealed class RouteTable
     /// <summary>
     /// Builds the table of the routers bound to <paramref name="entryPoint"/> (no entry points
     /// means all) whose TLS-ness equals <paramref name="tls"/>. Routers whose rule does not parse
-    /// are left out and reported; the rest are served.
+    /// are left out and reported; the rest are served. <paramref name="providersPrecedence"/>
+    /// (Traefik's core option, highest first) breaks priority ties between providers, read from
+    /// the "@provider" suffix of router names; remaining ties go by name.
     /// </summary>
     public static RouteTableCompilation Compile(
         IEnumerable<(string Name, Router Router)> routers,
         string entryPoint,
         bool tls,
-        RuleSyntax defaultSyntax = RuleSyntax.V3)
+        RuleSyntax defaultSyntax = RuleSyntax.V3,
+        IReadOnlyList<string>? providersPrecedence = null)
     {
         var entries = new List<RouteEntry>();
         var errors = new List<RuleError>();
@@ -82,10 +85,18 @@ public sealed class RouteTable
             entries.Add(new RouteEntry(name, router, parsed.Rule, priority));
         }
 
-        // Traefik sorts by priority only; the name makes ties deterministic across reloads.
-        entries.Sort(static (a, b) => a.Priority != b.Priority
-            ? b.Priority.CompareTo(a.Priority)
-            : string.CompareOrdinal(a.Name, b.Name));
+        // Traefik sorts by priority then provider precedence; the name makes the remaining ties
+        // deterministic across reloads (Traefik's sort is not stable).
+        entries.Sort((a, b) =>
+        {
+            if (a.Priority != b.Priority)
+            {
+                return b.Priority.CompareTo(a.Priority);
+            }
+
+            int pa = ProviderRank(a.Name, providersPrecedence), pb = ProviderRank(b.Name, providersPrecedence);
+            return pa != pb ? pa.CompareTo(pb) : string.CompareOrdinal(a.Name, b.Name);
+        });
         errors.Sort(static (a, b) => string.CompareOrdinal(a.RouterName, b.RouterName));
 
         var exact = new Dictionary<string, List<RouteEntry>>(StringComparer.OrdinalIgnoreCase);
@@ -110,6 +121,15 @@ public sealed class RouteTable
         var table = new RouteTable(entryPoint, tls, [.. entries], [.. fallback], Freeze(exact), Freeze(suffix));
         return new RouteTableCompilation(table, errors);
     }
+
+    /// <summary>Same as the tuple form, for <see cref="HttpConfig.Routers"/> as it is.</summary>
+    public static RouteTableCompilation Compile(
+        IEnumerable<KeyValuePair<string, Router>> routers,
+        string entryPoint,
+        bool tls,
+        RuleSyntax defaultSyntax = RuleSyntax.V3,
+        IReadOnlyList<string>? providersPrecedence = null) =>
+        Compile(routers.Select(static kv => (kv.Key, kv.Value)), entryPoint, tls, defaultSyntax, providersPrecedence);
 
     /// <summary>The highest-priority router matching the request, or null (Traefik answers 404).</summary>
     public RouteEntry? Match(in RouteRequest request)
@@ -182,6 +202,33 @@ public sealed class RouteTable
                 return;
             }
         }
+    }
+
+    /// <summary>Index in the precedence list (lower wins); providers not listed come after all listed ones.</summary>
+    private static int ProviderRank(string routerName, IReadOnlyList<string>? precedence)
+    {
+        if (precedence is null || precedence.Count == 0)
+        {
+            return 0;
+        }
+
+        // Traefik's providerName: the part after '@', only when there is exactly one '@'.
+        int at = routerName.IndexOf('@');
+        if (at < 0 || routerName.IndexOf('@', at + 1) >= 0)
+        {
+            return int.MaxValue;
+        }
+
+        string provider = routerName[(at + 1)..];
+        for (int i = 0; i < precedence.Count; i++)
+        {
+            if (string.Equals(precedence[i], provider, StringComparison.Ordinal))
+            {
+                return i;
+            }
+        }
+
+        return int.MaxValue;
     }
 
     private static bool IsBound(Router router, string entryPoint)

@@ -7,7 +7,14 @@ namespace Edge.Routing;
 /// </summary>
 internal sealed class RuleExpressionParser
 {
+    /// <summary>
+    /// Rules can come from user-controlled annotations; a bound on nesting and tree height keeps
+    /// the recursive parser, binder and matchers far from a (fatal) stack overflow.
+    /// </summary>
+    internal const int MaxDepth = 500;
+
     private readonly string _text;
+    private int _nesting;
     private int _pos;
     private string? _error;
     private int _errorPos;
@@ -39,7 +46,7 @@ internal sealed class RuleExpressionParser
         while (left is not null && TryOperator("||"))
         {
             RuleNode? right = ParseAnd();
-            left = right is null ? null : RuleNode.Or(left, right);
+            left = right is null ? null : Checked(RuleNode.Or(left, right));
         }
 
         return left;
@@ -51,7 +58,7 @@ internal sealed class RuleExpressionParser
         while (left is not null && TryOperator("&&"))
         {
             RuleNode? right = ParseUnary();
-            left = right is null ? null : RuleNode.And(left, right);
+            left = right is null ? null : Checked(RuleNode.And(left, right));
         }
 
         return left;
@@ -63,8 +70,14 @@ internal sealed class RuleExpressionParser
         if (Peek() == '!')
         {
             int at = _pos++;
+            if (++_nesting > MaxDepth)
+            {
+                return Fail(at, $"rule is nested more than {MaxDepth} levels deep");
+            }
+
             RuleNode? operand = ParseUnary();
-            return operand is null ? null : RuleNode.Not(at, operand);
+            _nesting--;
+            return operand is null ? null : Checked(RuleNode.Not(at, operand));
         }
 
         return ParsePrimary();
@@ -78,7 +91,13 @@ internal sealed class RuleExpressionParser
         if (c == '(')
         {
             _pos++;
+            if (++_nesting > MaxDepth)
+            {
+                return Fail(start, $"rule is nested more than {MaxDepth} levels deep");
+            }
+
             RuleNode? inner = ParseOr();
+            _nesting--;
             if (inner is null)
             {
                 return null;
@@ -165,6 +184,9 @@ internal sealed class RuleExpressionParser
             }
         }
     }
+
+    private RuleNode? Checked(RuleNode node) =>
+        node.Depth > MaxDepth ? Fail(node.Position, $"rule has more than {MaxDepth} nested operators") : node;
 
     private bool TryOperator(string op)
     {

@@ -14,6 +14,7 @@ public sealed class RuleNode
         ArgArray = args;
         Left = left;
         Right = right;
+        Depth = 1 + Math.Max(left?.Depth ?? 0, right?.Depth ?? 0);
     }
 
     public RuleNodeKind Kind { get; }
@@ -33,6 +34,9 @@ public sealed class RuleNode
     public RuleNode? Left { get; }
 
     public RuleNode? Right { get; }
+
+    /// <summary>Height of the tree; the parser bounds it because binding and matching recurse over it.</summary>
+    public int Depth { get; }
 
     public static RuleNode Matcher(int position, string name, string[] args) =>
         new(RuleNodeKind.Matcher, position, name, args, null, null);

@@ -12,9 +12,17 @@ internal static class V2Template
 {
     public static bool HasVariables(string template) => template.Contains('{');
 
-    public static bool TryBuildPattern(string template, V2TemplateKind kind, out string pattern, out string? error)
+    public static bool TryBuildPattern(string template, V2TemplateKind kind, out string pattern, out string? error) =>
+        TryBuildPattern(template, kind, out pattern, out _, out error);
+
+    /// <param name="hasColon">
+    /// Whether mux's generated pattern contains a ':' (outside the "name:" separators): mux then
+    /// matches a host template against "host:port" instead of ignoring the port.
+    /// </param>
+    public static bool TryBuildPattern(string template, V2TemplateKind kind, out string pattern, out bool hasColon, out string? error)
     {
         pattern = "";
+        hasColon = false;
         if (!TryBraceIndices(template, out List<int> idxs))
         {
             error = $"unbalanced braces in \"{template}\"";
@@ -32,7 +40,9 @@ internal static class V2Template
         int end = 0;
         for (int i = 0; i < idxs.Count; i += 2)
         {
-            sb.Append(Regex.Escape(template[end..idxs[i]]));
+            string raw = template[end..idxs[i]];
+            sb.Append(Regex.Escape(raw));
+            hasColon |= raw.Contains(':');
             end = idxs[i + 1];
             string inner = template[(idxs[i] + 1)..(end - 1)];
             int colon = inner.IndexOf(':');
@@ -44,10 +54,12 @@ internal static class V2Template
                 return false;
             }
 
+            hasColon |= patt.Contains(':');
             sb.Append("(?:").Append(GoRegex.Translate(patt)).Append(')');
         }
 
         sb.Append(Regex.Escape(template[end..]));
+        hasColon |= template.AsSpan(end).Contains(':');
         if (kind == V2TemplateKind.Query && template[(template.IndexOf('=') + 1)..].Length == 0)
         {
             sb.Append(defaultPattern);

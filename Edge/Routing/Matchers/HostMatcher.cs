@@ -9,6 +9,8 @@ public sealed class HostMatcher : RequestMatcher
 {
     public HostMatcher(string host, bool allowWildcard)
     {
+        // The parser rejects empty arguments; Matches relies on a non-empty expression.
+        ArgumentException.ThrowIfNullOrEmpty(host);
         Host = host;
         IsWildcard = allowWildcard && host.StartsWith('*');
     }
