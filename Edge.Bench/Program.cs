@@ -2,6 +2,15 @@ namespace Edge.Bench;
 
 public static class BenchMain
 {
-    public static void Main(string[] args) =>
+    /// <summary>
+    /// BenchmarkDotNet suites, or <c>fake-apiserver --port N --manifests DIR</c>: the test suite's fake
+    /// Kubernetes API server, for scripts/bench-* runs of the whole proxy.
+    /// </summary>
+    public static async Task<int> Main(string[] args)
+    {
+        if (args.Length > 0 && args[0] == "fake-apiserver")
+            return await Edge.Tests.FakeApi.FakeApiServerHost.RunStandaloneAsync(args[1..]);
         BenchmarkDotNet.Running.BenchmarkSwitcher.FromAssembly(typeof(BenchMain).Assembly).Run(args);
+        return 0;
+    }
 }

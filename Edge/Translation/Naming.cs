@@ -7,15 +7,23 @@ namespace Edge.Translation;
 /// <summary>Traefik's names: provider.Normalize, router keys with hash suffixes, port strings.</summary>
 public static class Naming
 {
-    /// <summary>Traefik's provider.Normalize: every run of characters other than letters and digits becomes one '-'.</summary>
+    /// <summary>
+    /// Traefik's provider.Normalize: the runs of letters and digits joined by '-' (Go's FieldsFunc,
+    /// so leading and trailing separators vanish).
+    /// </summary>
     public static string Normalize(string name)
     {
         var sb = new StringBuilder(name.Length);
-        bool lastDash = false;
+        bool pendingDash = false;
         foreach (var c in name)
         {
-            if (char.IsLetterOrDigit(c)) { sb.Append(c); lastDash = false; }
-            else if (!lastDash) { sb.Append('-'); lastDash = true; }
+            if (char.IsLetterOrDigit(c))
+            {
+                if (pendingDash && sb.Length > 0) sb.Append('-');
+                pendingDash = false;
+                sb.Append(c);
+            }
+            else pendingDash = true;
         }
         return sb.ToString();
     }

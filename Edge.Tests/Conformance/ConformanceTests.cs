@@ -1,0 +1,94 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Edge.Api;
+using Edge.Configuration;
+using Edge.Tests.Support;
+using Edge.Translation;
+
+namespace Edge.Tests.Conformance;
+
+/// <summary>
+/// Every case derived from Traefik's own tests of its Ingress provider: the fixture's objects and
+/// the options must translate to exactly the expected dynamic configuration.
+/// </summary>
+public class ConformanceTests
+{
+    public static string CasesDir => Path.Combine(RepoPaths.Root, "Edge.Tests", "Conformance", "cases");
+
+    public static IEnumerable<string> Cases() =>
+        Directory.Exists(CasesDir) ? Directory.GetFiles(CasesDir, "*.json").Select(Path.GetFileName).Order().Cast<string>() : [];
+
+    [Test]
+    public async Task Corpus_is_present()
+    {
+        await Assert.That(Cases().Count()).IsGreaterThanOrEqualTo(60);
+    }
+
+    [Test]
+    [MethodDataSource(nameof(Cases))]
+    public async Task Translation_matches_traefik(string caseFile)
+    {
+        var c = JsonNode.Parse(await File.ReadAllTextAsync(Path.Combine(CasesDir, caseFile)))!.AsObject();
+        if (c["unconvertible"] is { } why)
+            Skip.Test($"not convertible: {why}");
+        if (c["expected"] is null)
+            Skip.Test("status case (no expected configuration): covered by IngressStatusTests");
+        var options = Options(c["options"] as JsonObject);
+        var snapshot = FixtureLoader.Load(Path.Combine(RepoPaths.Conformance, (string)c["fixture"]!));
+        var result = IngressTranslator.Translate(snapshot, options);
+        var actual = JsonNode.Parse(JsonSerializer.Serialize(result.Config, ApiJsonContext.Default.DynamicConfig));
+        var expectedCanon = Canon(Prune(c["expected"]));
+        var actualCanon = Canon(Prune(actual));
+        await Assert.That(actualCanon).IsEqualTo(expectedCanon)
+            .Because($"{c["desc"]}; issues: {string.Join(" | ", result.Issues)}");
+    }
+
+    public static ProviderOptions Options(JsonObject? options)
+    {
+        var config = new StaticConfig();
+        foreach (var (key, value) in options ?? new JsonObject())
+        {
+            var spec = OptionRegistry.Find(key, out var wildcard) ?? throw new InvalidOperationException("unknown option " + key);
+            var text = value switch
+            {
+                JsonArray a => string.Join(",", a.Select(x => (string)x!)),
+                _ => value?.ToString() ?? "",
+            };
+            spec.Apply(config, wildcard, text);
+        }
+        return config.KubernetesIngress;
+    }
+
+    /// <summary>Drops nulls and empty objects/arrays: Go's omitempty and an empty map look alike.</summary>
+    public static JsonNode? Prune(JsonNode? n)
+    {
+        switch (n)
+        {
+            case JsonObject o:
+                var r = new JsonObject();
+                foreach (var (k, v) in o)
+                {
+                    var p = Prune(v);
+                    if (p is null) continue;
+                    if (p is JsonObject po && po.Count == 0) continue;
+                    if (p is JsonArray pa && pa.Count == 0) continue;
+                    r[k] = p;
+                }
+                return r;
+            case JsonArray a:
+                return new JsonArray(a.Select(x => Prune(x) ?? JsonValue.Create((string?)null)).ToArray());
+            case null:
+                return null;
+            default:
+                return n.DeepClone();
+        }
+    }
+
+    public static string Canon(JsonNode? n) => n switch
+    {
+        null => "null",
+        JsonObject o => "{" + string.Join(",", o.OrderBy(kv => kv.Key, StringComparer.Ordinal).Select(kv => $"\"{kv.Key}\":{Canon(kv.Value)}")) + "}",
+        JsonArray a => "[" + string.Join(",", a.Select(Canon)) + "]",
+        _ => n.ToJsonString(),
+    };
+}
