@@ -14,7 +14,8 @@ public sealed class EdgeProcess : IAsyncDisposable
     private readonly StringBuilder _output = new();
     public int WebPort { get; }
     public int ApiPort { get; }
-    public HttpClient Http { get; } = new() { Timeout = TimeSpan.FromSeconds(10) };
+    /// <summary>No cookie container: tests see and send cookies explicitly.</summary>
+    public HttpClient Http { get; } = new(new SocketsHttpHandler { UseCookies = false, AllowAutoRedirect = false }) { Timeout = TimeSpan.FromSeconds(10) };
 
     private EdgeProcess(Process p, int webPort, int apiPort)
     {
