@@ -15,7 +15,10 @@ public sealed class ConfigurationStore
 
     public AppliedConfiguration Current => Volatile.Read(ref _current);
 
-    /// <summary>Raised after every publish, on the provider's thread.</summary>
+    /// <summary>
+    /// Raised for every new configuration on the provider's thread, before it becomes
+    /// <see cref="Current"/>: when the API shows a configuration, the data plane already serves it.
+    /// </summary>
     public event Action<AppliedConfiguration>? Changed;
 
     public long ReloadCount { get; private set; }
@@ -23,8 +26,19 @@ public sealed class ConfigurationStore
     public void Publish(DynamicConfig config, IReadOnlyList<string> issues)
     {
         var next = new AppliedConfiguration(config, issues, Current.Generation + 1, DateTimeOffset.UtcNow);
+        foreach (var handler in Changed?.GetInvocationList() ?? [])
+        {
+            try
+            {
+                ((Action<AppliedConfiguration>)handler)(next);
+            }
+            catch (Exception e)
+            {
+                // One consumer failing (a bug) must not stop the others nor the provider loop.
+                Observability.Log.Error("Error applying configuration", ("error", e.ToString()));
+            }
+        }
         Volatile.Write(ref _current, next);
         ReloadCount++;
-        Changed?.Invoke(next);
     }
 }

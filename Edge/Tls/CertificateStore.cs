@@ -71,8 +71,9 @@ public sealed class CertificateStore
                 if (chain.Count > 0) chain.RemoveAt(0);
                 ctx = SslStreamCertificateContext.Create(cert, chain, offline: true);
             }
-            catch (Exception e) when (e is CryptographicException or ArgumentException)
+            catch (Exception e)
             {
+                // Anything a malformed PEM throws: the certificate is skipped, the others still load.
                 Log.Error("Unable to parse TLS certificate, skipping it", ("secret", c.SourceSecret ?? "?"), ("error", e.Message));
             }
             if (ParseCache.Count > 10_000) ParseCache.Clear();
