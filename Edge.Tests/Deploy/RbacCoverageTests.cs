@@ -1,0 +1,104 @@
+using System.Text.Json.Nodes;
+using Edge.Tests.EndToEnd;
+using Edge.Tests.FakeApi;
+using Edge.Tests.Support;
+using k8s.Models;
+
+namespace Edge.Tests.Deploy;
+
+/// <summary>
+/// Every API request the binary makes (recorded by the fake API server) must be allowed by the RBAC
+/// of the shipped manifests: the ClusterRole in cluster mode, the namespaced Role in tenant mode.
+/// </summary>
+[NotInParallel("edge-e2e")]
+public class RbacCoverageTests
+{
+    private sealed record Access(string Verb, string Group, string Resource, string? Namespace);
+
+    private static Access? Classify(RecordedRequest r)
+    {
+        var seg = r.Path.Trim('/').Split('/');
+        int i;
+        string group;
+        if (seg[0] == "api" && seg.Length >= 3) { group = ""; i = 2; }
+        else if (seg[0] == "apis" && seg.Length >= 4) { group = seg[1]; i = 3; }
+        else return null;   // discovery, /version
+        string? ns = null;
+        if (seg.Length > i + 1 && seg[i] == "namespaces" && seg.Length > i + 2) { ns = seg[i + 1]; i += 2; }
+        var resource = seg[i];
+        var named = seg.Length > i + 1;
+        if (seg.Length > i + 2) resource += "/" + seg[i + 2];
+        var verb = r.Method switch
+        {
+            "GET" => r.Query.Contains("watch=true") || r.Query.Contains("watch=1") ? "watch" : named ? "get" : "list",
+            "PATCH" => "patch", "PUT" => "update", "POST" => "create", "DELETE" => "delete", _ => r.Method.ToLowerInvariant(),
+        };
+        return new Access(verb, group, resource, ns);
+    }
+
+    private static bool Allows(JsonObject role, Access a) =>
+        role["rules"]!.AsArray().Any(rule =>
+            rule!["apiGroups"]!.AsArray().Any(g => (string)g! == a.Group || (string)g! == "*")
+            && rule["resources"]!.AsArray().Any(x => (string)x! == a.Resource || (string)x! == "*")
+            && rule["verbs"]!.AsArray().Any(v => (string)v! == a.Verb || (string)v! == "*"));
+
+    private static async Task<List<Access>> Exercise(string[] args, string ns)
+    {
+        await using var api = await FakeApiServer.StartAsync();
+        var svc = K8s.Service(ns, "edge", 80, "http");
+        svc.Spec.ExternalIPs = ["198.51.100.5"];   // the published address copied into Ingress status
+        api.Upsert(svc);
+        api.Upsert(K8s.Service(ns, "whoami", 80, "http"));
+        api.Upsert(K8s.Slice(ns, "whoami", 8080, "http", "10.42.0.3"));
+        api.Upsert(K8s.Ingress(ns, "app", "app.example.com", "/", "whoami", 80));
+        api.Upsert(new V1Node { ApiVersion = "v1", Kind = "Node", Metadata = new V1ObjectMeta { Name = "n1" },
+            Status = new V1NodeStatus { Addresses = [new V1NodeAddress { Type = "ExternalIP", Address = "203.0.113.9" }] } });
+        await using var edge = await EdgeProcess.StartAsync([$"--providers.kubernetesingress.endpoint={api.Url}",
+            "--providers.providersThrottleDuration=0s", .. args]);
+        await edge.WaitForRawDataAsync(r => r.Contains($"{ns}-app-app-example-com@kubernetes"));
+        var deadline = DateTime.UtcNow.AddSeconds(5);
+        while (DateTime.UtcNow < deadline && !api.Requests.Any(r => r.Method == "PATCH")) await Task.Delay(50);
+        return api.Requests.Select(Classify).OfType<Access>().Distinct().ToList();
+    }
+
+    [Test]
+    public async Task Cluster_role_allows_every_request_of_cluster_mode()
+    {
+        var objects = KustomizeRenderer.Render(Path.Combine(RepoPaths.Root, "deploy", "cluster"));
+        var role = objects.Single(o => (string)o["kind"]! == "ClusterRole");
+        var deployment = objects.Single(o => (string)o["kind"]! == "Deployment");
+        await Assert.That(deployment["spec"]!["replicas"]!.ToJsonString()).IsEqualTo("2");
+        var accesses = await Exercise(["--providers.kubernetesingress.ingressendpoint.publishedservice=default/edge"], "default");
+        await Assert.That(accesses.Any(a => a.Verb == "watch" && a.Resource == "ingresses")).IsTrue();
+        await Assert.That(accesses.Any(a => a.Verb == "patch" && a.Resource == "ingresses/status")).IsTrue();
+        foreach (var a in accesses)
+            await Assert.That(Allows(role, a)).IsTrue().Because($"{a} must be allowed by the ClusterRole");
+    }
+
+    [Test]
+    public async Task Tenant_role_allows_every_request_of_tenant_mode_and_nothing_cluster_scoped()
+    {
+        var dir = Path.Combine(RepoPaths.Root, "deploy", "tenant");
+        var objects = KustomizeRenderer.Render(dir);
+        await Assert.That(objects.Any(o => (string)o["kind"]! is "ClusterRole" or "ClusterRoleBinding")).IsFalse();
+        var role = objects.Single(o => (string)o["kind"]! == "Role");
+        var ns = (string)role["metadata"]!["namespace"]!;
+        var clusterScoped = new[] { "nodes", "namespaces", "ingressclasses", "persistentvolumes", "clusterroles", "*" };
+        foreach (var rule in role["rules"]!.AsArray())
+            foreach (var res in rule!["resources"]!.AsArray())
+                await Assert.That(clusterScoped.Contains((string)res!)).IsFalse();
+        // The tenant Deployment's own flags, pointed at the fake API server.
+        var deployment = objects.Single(o => (string)o["kind"]! == "Deployment");
+        var args = deployment["spec"]!["template"]!["spec"]!["containers"]![0]!["args"]!.AsArray().Select(a => (string)a!)
+            .Where(a => a.StartsWith("--providers.", StringComparison.Ordinal)).ToArray();
+        await Assert.That(args).Contains($"--providers.kubernetesingress.namespaces={ns}");
+        await Assert.That(args).Contains("--providers.kubernetesingress.disableclusterscoperesources=true");
+        var accesses = await Exercise(args, ns);
+        await Assert.That(accesses.Count).IsGreaterThan(0);
+        foreach (var a in accesses)
+        {
+            await Assert.That(a.Namespace).IsEqualTo(ns).Because($"{a} must be namespaced");
+            await Assert.That(Allows(role, a)).IsTrue().Because($"{a} must be allowed by the Role");
+        }
+    }
+}
