@@ -1,0 +1,67 @@
+using System.Diagnostics;
+using System.Net;
+using Edge.Tests.Support;
+
+namespace Edge.Tests.EndToEnd;
+
+/// <summary>Configuration swaps under load, and the healthcheck subcommand.</summary>
+[NotInParallel("edge-e2e")]
+public class HotSwapEndToEndTests
+{
+    [Test]
+    public async Task Two_hundred_route_changes_under_load_fail_no_request_to_an_unchanged_route()
+    {
+        await using var f = await DataPlaneFixture.StartAsync((api, _) =>
+            api.Upsert(K8s.Ingress("default", "stable", "stable.example.com", "/", "whoami", 80)));
+        await f.WaitForRouteAsync("stable.example.com", "/");
+
+        int ok = 0, failed = 0;
+        using var stop = new CancellationTokenSource();
+        var clients = Enumerable.Range(0, 16).Select(_ => Task.Run(async () =>
+        {
+            using var http = new HttpClient(new SocketsHttpHandler { UseCookies = false }) { Timeout = TimeSpan.FromSeconds(10) };
+            while (!stop.IsCancellationRequested)
+            {
+                try
+                {
+                    using var req = new HttpRequestMessage(HttpMethod.Get, f.Edge.WebUrl + "/") { Headers = { Host = "stable.example.com" } };
+                    using var r = await http.SendAsync(req);
+                    if (r.StatusCode == HttpStatusCode.OK) Interlocked.Increment(ref ok); else Interlocked.Increment(ref failed);
+                }
+                catch (HttpRequestException) { Interlocked.Increment(ref failed); }
+            }
+        })).ToList();
+
+        for (int i = 0; i < 200; i++)
+        {
+            // Adds, changes and deletes of other routes: each one is a new configuration and table.
+            if (i % 3 == 2) f.Api.Delete<k8s.Models.V1Ingress>("default", $"churn-{i - 1}");
+            else f.Api.Upsert(K8s.Ingress("default", $"churn-{i}", $"churn{i}.example.com", "/p" + i, "whoami", 80));
+            await Task.Delay(10);
+        }
+        await f.Edge.WaitForRawDataAsync(r => r.Contains("default-churn-198-churn198-example-com-p198@kubernetes"));
+        stop.Cancel();
+        await Task.WhenAll(clients);
+        await Assert.That(failed).IsEqualTo(0);
+        await Assert.That(ok).IsGreaterThan(100);
+        using var churned = await f.SendAsync("churn198.example.com", "/p198");
+        await Assert.That(churned.StatusCode).IsEqualTo(HttpStatusCode.OK);
+    }
+
+    [Test]
+    public async Task Healthcheck_ping_exits_0_while_running_and_1_when_down()
+    {
+        await using var f = await DataPlaneFixture.StartAsync();
+        async Task<int> Check()
+        {
+            var psi = new ProcessStartInfo(RepoPaths.EdgeBinary) { RedirectStandardOutput = true, RedirectStandardError = true };
+            foreach (var a in new[] { "healthcheck", "--ping", $"--entrypoints.traefik.address=127.0.0.1:{f.Edge.ApiPort}" }) psi.ArgumentList.Add(a);
+            using var p = Process.Start(psi)!;
+            await p.WaitForExitAsync();
+            return p.ExitCode;
+        }
+        await Assert.That(await Check()).IsEqualTo(0);
+        await f.Edge.StopAsync();
+        await Assert.That(await Check()).IsEqualTo(1);
+    }
+}
