@@ -175,7 +175,7 @@ public class DataPlaneEndToEndTests
         await using var f = await DataPlaneFixture.StartAsync((api, _) =>
             api.Upsert(K8s.Ingress("default", "big", "big.example.com", "/", "whoami", 80)));
         await f.WaitForRouteAsync("big.example.com", "/");
-        const long size = 64L * 1024 * 1024;
+        const long size = 1024L * 1024 * 1024;   // 1 GiB each way
         using (var r = await f.SendAsync("big.example.com", $"/bytes?n={size}"))
         {
             var bytes = await r.Content.ReadAsByteArrayAsync();
@@ -185,6 +185,64 @@ public class DataPlaneEndToEndTests
         up.Content = new StreamContent(new ZeroStream(size));
         using var ur = await f.Edge.Http.SendAsync(up);
         await Assert.That(await ur.Content.ReadAsStringAsync()).IsEqualTo(size.ToString());
+        // Streaming, not buffering: the proxy's peak resident memory stays far below the body size.
+        var hwm = File.ReadAllLines($"/proc/{f.Edge.Pid}/status").First(l => l.StartsWith("VmHWM:"));
+        var kb = long.Parse(hwm.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1]);
+        await Assert.That(kb).IsLessThan(256 * 1024);
+    }
+
+    [Test]
+    public async Task Trusted_forwarded_headers_are_kept_untrusted_replaced()
+    {
+        await using var f = await DataPlaneFixture.StartAsync((api, _) =>
+            api.Upsert(K8s.Ingress("default", "app", "app.example.com", "/", "whoami", 80)),
+            "--entrypoints.web.forwardedheaders.trustedips=127.0.0.0/8");
+        await f.WaitForRouteAsync("app.example.com", "/");
+        using var req = f.Get("app.example.com", "/");
+        req.Headers.Add("X-Forwarded-For", "198.51.100.7");
+        req.Headers.Add("X-Forwarded-Proto", "https");
+        using var r = await f.Edge.Http.SendAsync(req);
+        var h = (await Json(r))["headers"]!.AsObject();
+        await Assert.That((string)h["X-Forwarded-For"]!).IsEqualTo("198.51.100.7, 127.0.0.1");
+        await Assert.That((string)h["X-Forwarded-Proto"]!).IsEqualTo("https");
+    }
+
+    [Test]
+    public async Task H2c_backend_through_service_serversscheme()
+    {
+        var port = FreePort.Get();
+        await using var h2 = await EchoBackend.StartAsync("h2", "127.0.0.4", port, h2c: true);
+        await using var f = await DataPlaneFixture.StartAsync((api, _) =>
+        {
+            api.Upsert(K8s.Service("default", "grpc", 80, "http", new Dictionary<string, string>
+            {
+                ["traefik.ingress.kubernetes.io/service.serversscheme"] = "h2c",
+            }));
+            api.Upsert(K8s.Slice("default", "grpc", port, "http", "127.0.0.4"));
+            api.Upsert(K8s.Ingress("default", "grpc", "grpc.example.com", "/", "grpc", 80));
+        });
+        await f.WaitForRouteAsync("grpc.example.com", "/");
+        using var r = await f.SendAsync("grpc.example.com", "/x");
+        var echo = await Json(r);
+        await Assert.That((string)echo["backend"]!).IsEqualTo("h2");
+        await Assert.That((string)echo["protocol"]!).IsEqualTo("HTTP/2");
+    }
+
+    [Test]
+    public async Task Event_streams_are_flushed_as_they_come()
+    {
+        await using var f = await DataPlaneFixture.StartAsync((api, _) =>
+            api.Upsert(K8s.Ingress("default", "sse", "sse.example.com", "/", "whoami", 80)));
+        await f.WaitForRouteAsync("sse.example.com", "/");
+        using var req = f.Get("sse.example.com", "/sse");
+        var sw = System.Diagnostics.Stopwatch.StartNew();
+        using var r = await f.Edge.Http.SendAsync(req, HttpCompletionOption.ResponseHeadersRead);
+        await using var body = await r.Content.ReadAsStreamAsync();
+        var buffer = new byte[64];
+        var n = await body.ReadAsync(buffer);
+        // The backend waits 2 s before its second event: the first must arrive well before that.
+        await Assert.That(sw.Elapsed).IsLessThan(TimeSpan.FromSeconds(1.5));
+        await Assert.That(Encoding.UTF8.GetString(buffer, 0, n)).StartsWith("data: first");
     }
 
     [Test]
