@@ -80,6 +80,17 @@ public sealed class ResourceInformer<T, TList> : IResourceInformer
                 Log.Info("Watch expired (410 Gone), relisting", ("resource", Description));
                 mustList = true;
             }
+            catch (KubeApiException e) when (e.Status is HttpStatusCode.Forbidden && !Synced)
+            {
+                // Missing RBAC for one kind must not hold back every other route: serve without it
+                // (as an empty cache) and keep retrying in case the permission is granted later.
+                Log.Write(failures++ == 0 ? LogLevel.Error : LogLevel.Debug, "Forbidden to list Kubernetes resources; check the RBAC of the service account, continuing without them",
+                    [("resource", Description), ("error", e.Message)]);
+                Synced = true;
+                _onChange();
+                try { await Task.Delay(MaxBackoff, ct).ConfigureAwait(false); }
+                catch (OperationCanceledException) { return; }
+            }
             catch (Exception e)
             {
                 // Logged once per outage at error level; the retries that follow only at debug.
