@@ -73,12 +73,13 @@ public class ProviderEndToEndTests
         api.Upsert(K8s.Ingress("default", "two", "two.example.com", "/", "whoami", 80));
         await edge.WaitForRawDataAsync(r => r.Contains("default-two-two-example-com@kubernetes"), TimeSpan.FromSeconds(5));
 
-        // History gone and watches cut: the informers must relist, which also notices the deletion.
-        api.ExpireHistory();
+        // Down (watches cut), changed meanwhile, history gone: the informers' resourceVersion is now
+        // too old, the watch answers 410, and only a relist can notice the deletion.
+        api.SetDown(true);
         api.Delete<V1Ingress>("default", "one");
         api.Upsert(K8s.Ingress("default", "three", "three.example.com", "/", "whoami", 80));
         api.ExpireHistory();
-        api.DropAllWatches();
+        api.SetDown(false);
         await edge.WaitForRawDataAsync(r => r.Contains("default-three-three-example-com@kubernetes") && !r.Contains("default-one-"), TimeSpan.FromSeconds(10));
         await Assert.That(edge.Output).Contains("relisting");
     }

@@ -58,10 +58,10 @@ public static partial class IngressAnnotations
                 case "tls": if (Bool(key, v)) r.Tls ??= new RouterTls(); break;
                 case "tls.certresolver": (r.Tls ??= new RouterTls()).CertResolver = v; break;
                 case "tls.options": (r.Tls ??= new RouterTls()).Options = v; break;
-                case "observability.accesslogs": (r.Observability ??= new()).AccessLogs = Bool(key, v); break;
-                case "observability.metrics": (r.Observability ??= new()).Metrics = Bool(key, v); break;
-                case "observability.tracing": (r.Observability ??= new()).Tracing = Bool(key, v); break;
-                case "observability.traceverbosity": (r.Observability ??= new()).TraceVerbosity = v; break;
+                case "observability.accesslogs": Observability(r).AccessLogs = Bool(key, v); break;
+                case "observability.metrics": Observability(r).Metrics = Bool(key, v); break;
+                case "observability.tracing": Observability(r).Tracing = Bool(key, v); break;
+                case "observability.traceverbosity": Observability(r).TraceVerbosity = v; break;
                 default:
                     var m = DomainKey().Match(key);
                     if (!m.Success) throw new AnnotationException($"unknown annotation {Prefix}router.{key}");
@@ -77,6 +77,10 @@ public static partial class IngressAnnotations
         }
         return r;
     }
+
+    /// <summary>Traefik's RouterObservabilityConfig.SetDefaults: trace verbosity "minimal".</summary>
+    private static RouterObservability Observability(RouterAnnotations r) =>
+        r.Observability ??= new RouterObservability { TraceVerbosity = "minimal" };
 
     /// <summary>Null when no service.* annotation is present.</summary>
     public static ServiceAnnotations? ParseService(IDictionary<string, string>? annotations)

@@ -206,11 +206,15 @@ public static class IngressTranslator
         rt.Observability.TraceVerbosity = o.TraceVerbosity;
     }
 
+    private static string? NullIfEmpty(string? s) => string.IsNullOrEmpty(s) ? null : s;
+
     private static ObservabilityMetadata Metadata(string ns, string? ingressName, V1IngressServiceBackend backend) => new()
     {
         Ingress = new IngressMetadata
         {
-            Namespace = ns, IngressName = ingressName, ServiceName = backend.Name, ServicePort = Naming.PortString(backend.Port),
+            // Go's omitempty: empty strings are absent, not "".
+            Namespace = NullIfEmpty(ns), IngressName = NullIfEmpty(ingressName), ServiceName = NullIfEmpty(backend.Name),
+            ServicePort = NullIfEmpty(Naming.PortString(backend.Port)),
         },
     };
 }

@@ -32,7 +32,7 @@ public static class Naming
     public static string PortString(V1ServiceBackendPort? port) =>
         string.IsNullOrEmpty(port?.Name) ? (port?.Number ?? 0).ToString(System.Globalization.CultureInfo.InvariantCulture) : port!.Name;
 
-    /// <summary>A conflicting router key gets the first 10 hex digits of sha256(rule).</summary>
+    /// <summary>A conflicting router key gets Go's %.10x of sha256(rule): the first 10 bytes, 20 hex digits.</summary>
     public static string WithHash(string key, string rule) =>
-        key + "-" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(rule)))[..10];
+        key + "-" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(rule)))[..20];
 }
