@@ -79,7 +79,7 @@ public sealed class HttpForwarder(BackendTransports transports)
         // that "/public/../admin" cannot be routed as one path and served as another.
         if (string.IsNullOrEmpty(rawTarget) || rawTarget[0] != '/' || HasDotSegment(rawTarget))
             rawTarget = (req.PathBase + req.Path).ToUriComponent() + req.QueryString.ToUriComponent();
-        var message = new HttpRequestMessage(new HttpMethod(req.Method), server.Prefix + rawTarget);
+        var message = new HttpRequestMessage(HttpMethod.Parse(req.Method), server.Prefix + rawTarget);   // Parse caches known methods
         if (service.H2c) { message.Version = HttpVersion.Version20; message.VersionPolicy = HttpVersionPolicy.RequestVersionExact; }
         else { message.Version = HttpVersion.Version11; message.VersionPolicy = HttpVersionPolicy.RequestVersionOrLower; }
 
@@ -94,8 +94,15 @@ public sealed class HttpForwarder(BackendTransports transports)
             if (HopByHopHeaders.IsHopByHop(name) || HopByHopHeaders.IsNamedByConnection(connection, name)) continue;
             if (ForwardedHeaders.IsForwardedHeader(name)) continue;
             if (name.Equals("Host", StringComparison.OrdinalIgnoreCase)) continue;
-            if (!message.Headers.TryAddWithoutValidation(name, values.ToArray()) && message.Content is not null)
-                message.Content.Headers.TryAddWithoutValidation(name, values.ToArray());
+            // The single-value overload avoids an array per header on the hot path.
+            bool added = values.Count == 1
+                ? message.Headers.TryAddWithoutValidation(name, values.ToString())
+                : message.Headers.TryAddWithoutValidation(name, values.ToArray());
+            if (!added && message.Content is not null)
+            {
+                if (values.Count == 1) message.Content.Headers.TryAddWithoutValidation(name, values.ToString());
+                else message.Content.Headers.TryAddWithoutValidation(name, values.ToArray());
+            }
         }
         // gRPC needs "TE: trailers" end to end; it is the one TE value allowed through.
         if (req.Headers.TE.ToString().Contains("trailers", StringComparison.OrdinalIgnoreCase))
@@ -119,15 +126,16 @@ public sealed class HttpForwarder(BackendTransports transports)
 
     private static void CopyResponseHeaders(HttpResponseMessage response, HttpResponse target)
     {
-        var connection = response.Headers.Connection;
-        foreach (var (name, values) in response.Headers)
+        // NonValidated enumerates the raw values without parsing or allocating header objects.
+        var connection = response.Headers.NonValidated.TryGetValues("Connection", out var c) ? c.ToString() : null;
+        foreach (var (name, values) in response.Headers.NonValidated)
         {
             if (HopByHopHeaders.IsHopByHop(name)) continue;
-            if (connection.Count > 0 && connection.Contains(name, StringComparer.OrdinalIgnoreCase)) continue;
-            target.Headers[name] = values.ToArray();
+            if (connection is not null && HopByHopHeaders.IsNamedByConnection(connection, name)) continue;
+            target.Headers[name] = values.Count == 1 ? values.ToString() : values.ToArray();
         }
-        foreach (var (name, values) in response.Content.Headers)
-            target.Headers[name] = values.ToArray();
+        foreach (var (name, values) in response.Content.Headers.NonValidated)
+            target.Headers[name] = values.Count == 1 ? values.ToString() : values.ToArray();
     }
 
     private static async Task CopyBodyAsync(HttpResponseMessage response, HttpContext ctx)
