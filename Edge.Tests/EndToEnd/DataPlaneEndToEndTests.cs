@@ -229,6 +229,31 @@ public class DataPlaneEndToEndTests
     }
 
     [Test]
+    public async Task Native_lb_forwards_to_the_cluster_ip_and_passhostheader_false_rewrites_host()
+    {
+        await using var f = await DataPlaneFixture.StartAsync((api, port) =>
+        {
+            // The ClusterIP is a loopback address here, so "native LB" traffic stays on this machine.
+            var svc = K8s.Service("default", "native", port, "http", new Dictionary<string, string>
+            {
+                ["traefik.ingress.kubernetes.io/service.nativelb"] = "true",
+                ["traefik.ingress.kubernetes.io/service.passhostheader"] = "false",
+            });
+            svc.Spec.ClusterIP = "127.0.0.3";
+            api.Upsert(svc);
+            api.Upsert(K8s.Ingress("default", "native", "native.example.com", "/", "native", port));
+        });
+        await f.WaitForRouteAsync("native.example.com", "/");
+        for (int i = 0; i < 4; i++)
+        {
+            using var r = await f.SendAsync("native.example.com", "/");
+            var echo = await Json(r);
+            await Assert.That((string)echo["backend"]!).IsEqualTo("b");
+            await Assert.That((string)echo["host"]!).IsEqualTo($"127.0.0.3:{f.BackendPort}");
+        }
+    }
+
+    [Test]
     public async Task Event_streams_are_flushed_as_they_come()
     {
         await using var f = await DataPlaneFixture.StartAsync((api, _) =>
