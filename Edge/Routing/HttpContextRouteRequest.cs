@@ -47,6 +47,7 @@ public static class HttpContextRouteRequest
 
         ReadOnlySpan<char> rawPath = raw;
         int q = rawPath.IndexOfAny('?', '#');
-        return RoutingPath.FromEscaped(q < 0 ? rawPath : rawPath[..q]);
+        var routing = RoutingPath.FromEscaped(q < 0 ? rawPath : rawPath[..q]);
+        return routing is null ? null : RoutingPath.RemoveDotSegments(routing);
     }
 }

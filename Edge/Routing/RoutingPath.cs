@@ -65,6 +65,36 @@ public static class RoutingPath
         return Encoding.UTF8.GetString(bytes.ToArray());
     }
 
+    /// <summary>
+    /// RFC 3986 remove_dot_segments, applied after decoding so that "/a/%2e%2e/b" is routed as "/b",
+    /// the same path Kestrel normalises and the forwarder sends: a request cannot be routed by one
+    /// path and delivered as another.
+    /// </summary>
+    public static string RemoveDotSegments(string path)
+    {
+        if (path.IndexOf('.') < 0) return path;
+        var output = new List<string>();
+        var segments = path.Split('/');
+        for (int i = 1; i < segments.Length; i++)
+        {
+            var seg = segments[i];
+            bool last = i == segments.Length - 1;
+            if (seg == ".")
+            {
+                if (last) output.Add("");
+                continue;
+            }
+            if (seg == "..")
+            {
+                if (output.Count > 0) output.RemoveAt(output.Count - 1);
+                if (last) output.Add("");
+                continue;
+            }
+            output.Add(seg);
+        }
+        return "/" + string.Join('/', output);
+    }
+
     private static bool IsReserved(byte b) => b switch
     {
         (byte)':' or (byte)'/' or (byte)'?' or (byte)'#' or (byte)'[' or (byte)']' or (byte)'@' => true,
