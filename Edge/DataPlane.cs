@@ -73,6 +73,13 @@ public sealed class DataPlane : IDisposable
             await NotFound(ctx);
             return;
         }
+        // Framing that two parsers could read differently never goes further (request smuggling).
+        if (ctx.Request.Headers.ContainsKey("Transfer-Encoding") && ctx.Request.Headers.ContainsKey("Content-Length"))
+        {
+            ctx.Response.StatusCode = StatusCodes.Status400BadRequest;
+            ctx.Response.Headers.Connection = "close";
+            return;
+        }
         if (ep.RedirectTo.Length > 0 && !ctx.Request.IsHttps)
         {
             Redirect(ctx, ep);

@@ -23,6 +23,8 @@ public sealed class HttpForwarder(BackendTransports transports)
     {
         var upgrade = ctx.Features.Get<IHttpUpgradeFeature>();
         bool isUpgrade = upgrade is { IsUpgradableRequest: true };
+        if (!isUpgrade && !await FirstBodyBytesAreValidAsync(ctx).ConfigureAwait(false))
+            return ForwarderError.ClientAborted;
         var request = BuildRequest(ctx, service, server, forwarded, isUpgrade);
         var invoker = transports.For(service);
 
@@ -69,6 +71,38 @@ public sealed class HttpForwarder(BackendTransports transports)
     }
 
     public const string StickyKey = "edge.sticky";
+
+    /// <summary>
+    /// Reads (without consuming) the first bytes of a request body before anything is sent to a
+    /// backend, so that a malformed chunked body is answered 400 here and no request line or header
+    /// of it reaches a backend. A later malformed chunk aborts the forward mid-stream.
+    /// </summary>
+    private static async ValueTask<bool> FirstBodyBytesAreValidAsync(HttpContext ctx)
+    {
+        var detection = ctx.Features.Get<IHttpRequestBodyDetectionFeature>();
+        if (detection is { CanHaveBody: false }) return true;
+        if (ctx.Request.ContentLength is not null) return true;   // length-delimited: nothing to parse
+        try
+        {
+            var result = await ctx.Request.BodyReader.ReadAsync(ctx.RequestAborted).ConfigureAwait(false);
+            ctx.Request.BodyReader.AdvanceTo(result.Buffer.Start);
+            return true;
+        }
+        catch (BadHttpRequestException e)
+        {
+            if (!ctx.Response.HasStarted)
+            {
+                ctx.Response.StatusCode = StatusCodes.Status400BadRequest;
+                ctx.Response.Headers.Connection = "close";
+            }
+            Log.Debug("Malformed request body rejected", ("error", e.Message));
+            return false;
+        }
+        catch (Exception e) when (e is IOException or OperationCanceledException)
+        {
+            return false;
+        }
+    }
 
     private static HttpRequestMessage BuildRequest(HttpContext ctx, BackendService service, BackendServer server, ForwardedHeaders forwarded, bool isUpgrade)
     {
