@@ -81,6 +81,16 @@ public sealed class EchoBackend : IAsyncDisposable
             }
             return;
         }
+        if (path == "/reset")
+        {
+            // Half a response, then a reset: the proxy must not hang nor pretend it completed.
+            ctx.Response.ContentLength = 1000;
+            await ctx.Response.WriteAsync("partial");
+            await ctx.Response.Body.FlushAsync();
+            await Task.Delay(100);
+            ctx.Abort();
+            return;
+        }
         if (path == "/upload")
         {
             long total = 0;
