@@ -39,7 +39,7 @@ public class ApiServerFaultEndToEndTests
         await Task.Delay(1500);
         f.Api.SetDown(false);
         // 2. A burst of 500s.
-        f.Api.FailNextRequests(20, 500);
+        f.Api.FailNextRequests(10, 500);
         f.Api.DropAllWatches();
         await Task.Delay(1000);
         // 3. A 410 storm: history gone twice with watches cut.

@@ -24,7 +24,7 @@ public sealed class DataPlaneFixture : IAsyncDisposable
         api.Upsert(K8s.Service("default", "whoami", 80, "http"));
         api.Upsert(K8s.Slice("default", "whoami", port, "http", "127.0.0.2", "127.0.0.3"));
         seed?.Invoke(api, port);
-        var edge = await EdgeProcess.StartAsync([$"--providers.kubernetesingress.endpoint={api.Url}", "--providers.providersThrottleDuration=0s", .. edgeArgs]);
+        var edge = await EdgeProcess.StartAsync([$"--providers.kubernetesingress.endpoint={api.Url}", "--providers.providersThrottleDuration=0s", "--log.level=DEBUG", .. edgeArgs]);
         return new DataPlaneFixture { Api = api, A = a, B = b, Edge = edge };
     }
 

@@ -33,6 +33,8 @@ public sealed class ResourceInformer<T, TList> : IResourceInformer
     private readonly Action _onChange;
     private readonly ConcurrentDictionary<string, T> _items = new();
     private string? _resourceVersion;
+    private TimeSpan _backoff;
+    private int _failures;   // consecutive failures: the first of an outage is logged as an error
 
     public ResourceInformer(KubeApi api, ResourceKind<T, TList> kind, string? ns, string? labelSelector, Action onChange)
     {
@@ -44,13 +46,13 @@ public sealed class ResourceInformer<T, TList> : IResourceInformer
     public ICollection<T> Items => _items.Values;
 
     public static TimeSpan InitialBackoff { get; set; } = TimeSpan.FromMilliseconds(200);
-    public static TimeSpan MaxBackoff { get; set; } = TimeSpan.FromSeconds(30);
+    // 10 s: a recovered API server is noticed quickly; a few watches per replica every 10 s cost it nothing.
+    public static TimeSpan MaxBackoff { get; set; } = TimeSpan.FromSeconds(10);
 
     public async Task RunAsync(CancellationToken ct)
     {
-        var backoff = InitialBackoff;
+        _backoff = InitialBackoff;
         bool mustList = true;
-        int failures = 0;
         while (!ct.IsCancellationRequested)
         {
             try
@@ -59,8 +61,6 @@ public sealed class ResourceInformer<T, TList> : IResourceInformer
                 {
                     await ListAsync(ct).ConfigureAwait(false);
                     mustList = false;
-                    if (failures > 0) Log.Info("Kubernetes API reachable again", ("resource", Description), ("failedAttempts", failures));
-                    failures = 0;
                 }
                 var outcome = await WatchAsync(ct).ConfigureAwait(false);
                 if (outcome == WatchOutcome.Expired)
@@ -69,7 +69,7 @@ public sealed class ResourceInformer<T, TList> : IResourceInformer
                     mustList = true;
                     continue;
                 }
-                backoff = InitialBackoff;   // a clean stream end: re-watch at once
+                _backoff = InitialBackoff;   // a clean stream end: re-watch at once
             }
             catch (OperationCanceledException) when (ct.IsCancellationRequested)
             {
@@ -84,7 +84,7 @@ public sealed class ResourceInformer<T, TList> : IResourceInformer
             {
                 // Missing RBAC for one kind must not hold back every other route: serve without it
                 // (as an empty cache) and keep retrying in case the permission is granted later.
-                Log.Write(failures++ == 0 ? LogLevel.Error : LogLevel.Debug, "Forbidden to list Kubernetes resources; check the RBAC of the service account, continuing without them",
+                Log.Write(_failures++ == 0 ? LogLevel.Error : LogLevel.Debug, "Forbidden to list Kubernetes resources; check the RBAC of the service account, continuing without them",
                     [("resource", Description), ("error", e.Message)]);
                 Synced = true;
                 _onChange();
@@ -94,14 +94,22 @@ public sealed class ResourceInformer<T, TList> : IResourceInformer
             catch (Exception e)
             {
                 // Logged once per outage at error level; the retries that follow only at debug.
-                Log.Write(failures++ == 0 ? LogLevel.Error : LogLevel.Debug, "Error watching Kubernetes resources, retrying with backoff",
-                    [("resource", Description), ("error", e.Message), ("retryIn", backoff)]);
+                Log.Write(_failures++ == 0 ? LogLevel.Error : LogLevel.Debug, "Error watching Kubernetes resources, retrying with backoff",
+                    [("resource", Description), ("error", e.Message), ("retryIn", _backoff)]);
                 mustList = mustList || e is KubeApiException;
-                try { await Task.Delay(Jitter(backoff), ct).ConfigureAwait(false); }
+                try { await Task.Delay(Jitter(_backoff), ct).ConfigureAwait(false); }
                 catch (OperationCanceledException) { return; }
-                backoff = TimeSpan.FromTicks(Math.Min(backoff.Ticks * 2, MaxBackoff.Ticks));
+                _backoff = TimeSpan.FromTicks(Math.Min(_backoff.Ticks * 2, MaxBackoff.Ticks));
             }
         }
+    }
+
+    /// <summary>The server answers again: log the end of an outage, and start the next backoff short.</summary>
+    private void Recovered()
+    {
+        if (_failures > 0) Log.Info("Kubernetes API reachable again", ("resource", Description), ("failedAttempts", _failures));
+        _failures = 0;
+        _backoff = InitialBackoff;
     }
 
     private static TimeSpan Jitter(TimeSpan t) => t * (0.8 + Random.Shared.NextDouble() * 0.4);
@@ -127,6 +135,7 @@ public sealed class ResourceInformer<T, TList> : IResourceInformer
         foreach (var (key, item) in fresh)
             _items[key] = item;
         _resourceVersion = rv;
+        Recovered();
         Synced = true;
         Log.Debug("Listed Kubernetes resources", ("resource", Description), ("count", fresh.Count), ("resourceVersion", rv));
         _onChange();
@@ -142,6 +151,7 @@ public sealed class ResourceInformer<T, TList> : IResourceInformer
         var query = Query(("watch", "true"), ("allowWatchBookmarks", "true"), ("resourceVersion", _resourceVersion),
             ("timeoutSeconds", timeout.ToString()), ("labelSelector", _labelSelector));
         using var stream = await _api.OpenStreamAsync(_kind.CollectionPath(_namespace) + query, ct).ConfigureAwait(false);
+        Recovered();
         using var reader = new StreamReader(stream);
         while (true)
         {
