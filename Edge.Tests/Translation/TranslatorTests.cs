@@ -111,4 +111,24 @@ public class TranslatorTests
         await Assert.That(missing).IsNull();
         await Assert.That(error2!).Contains("missing service");
     }
+
+    [Test]
+    public async Task Tenancy_limits_a_certificate_to_its_namespace_hosts()
+    {
+        var secret = new V1Secret
+        {
+            Metadata = new V1ObjectMeta { Name = "wild", NamespaceProperty = "a" },
+            Data = new Dictionary<string, byte[]> { ["tls.crt"] = "CRT"u8.ToArray(), ["tls.key"] = "KEY"u8.ToArray() },
+        };
+        var ingA = Ing("a", "app", "a.example.com", "/", "s", 80);
+        ingA.Spec.Tls = [new V1IngressTLS { SecretName = "wild", Hosts = ["tls.a.example.com"] }];
+        var ingB = Ing("b", "app", "b.example.com", "/", "s", 80);
+        var objects = new object[] { ingA, ingB, secret, K8s.Service("a", "s", 80, "http"), K8s.Slice("a", "s", 8080, "http", "10.0.0.1"),
+            K8s.Service("b", "s", 80, "http"), K8s.Slice("b", "s", 8080, "http", "10.0.0.2") };
+        var off = IngressTranslator.Translate(Snap(objects), new ProviderOptions());
+        await Assert.That(off.Config.Tls!.Certificates[0].AllowedNames).IsNull();
+        var on = IngressTranslator.Translate(Snap(objects), new ProviderOptions { TenancyEnabled = true });
+        await Assert.That(on.Config.Tls!.Certificates[0].AllowedNames!.Order().ToList())
+            .IsEquivalentTo(new[] { "a.example.com", "tls.a.example.com" });
+    }
 }

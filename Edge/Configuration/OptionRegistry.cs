@@ -55,6 +55,7 @@ public static class OptionRegistry
             O("global.checkNewVersion", OptionKind.Bool, "false", "Accepted for compatibility (Edge never phones home).", (_, _, v) => Bool("global.checkNewVersion", v)),
             O("global.sendAnonymousUsage", OptionKind.Bool, "false", "Accepted for compatibility (Edge never phones home).", (_, _, v) => Bool("global.sendAnonymousUsage", v)),
             O("core.defaultRuleSyntax", OptionKind.String, "v3", "Default rule syntax for routers: v3 or v2.", (c, _, v) => c.KubernetesIngress.DefaultRuleSyntax = OneOf("core.defaultRuleSyntax", v, "v3", "v2") == "v2" ? "v2" : ""),
+            O("tenancy.enabled", OptionKind.Bool, "false", "Multi-tenant mode: a namespace's certificates are offered only for the hosts its own Ingresses declare.", (c, _, v) => c.KubernetesIngress.TenancyEnabled = Bool("tenancy.enabled", v)),
             O("providers.providersThrottleDuration", OptionKind.Duration, "2s", "Minimum time between two configuration reloads.", (c, _, v) => c.ProvidersThrottleDuration = Duration("providers.providersThrottleDuration", v)),
 
             O("serversTransport.insecureSkipVerify", OptionKind.Bool, "false", "Do not verify backend TLS certificates.", (c, _, v) => c.ServersTransport.InsecureSkipVerify = Bool("serversTransport.insecureSkipVerify", v)),

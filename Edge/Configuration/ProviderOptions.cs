@@ -23,6 +23,8 @@ public sealed class ProviderOptions
     public bool DisableClusterScopeResources { get; set; }
     public bool NativeLBByDefault { get; set; }
     public bool StrictPrefixMatching { get; set; }
+    /// <summary>tenancy.enabled: certificates are only offered for hosts their own namespace declares.</summary>
+    public bool TenancyEnabled { get; set; }
     /// <summary>core.defaultRuleSyntax: "" (v3) or "v2".</summary>
     public string DefaultRuleSyntax { get; set; } = "";
 

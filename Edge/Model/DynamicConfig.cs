@@ -140,4 +140,10 @@ public sealed class CertAndStores
 
     /// <summary>namespace/secretName the certificate came from; not part of Traefik's JSON.</summary>
     [JsonIgnore] public string? SourceSecret { get; set; }
+
+    /// <summary>
+    /// Tenancy mode: the only server names this certificate may be offered for (the hosts that
+    /// Ingresses in the Secret's namespace declare). Null outside tenancy mode: any name it covers.
+    /// </summary>
+    [JsonIgnore] public IReadOnlyCollection<string>? AllowedNames { get; set; }
 }

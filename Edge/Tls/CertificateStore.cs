@@ -31,9 +31,21 @@ public sealed class CertificateStore
             var ctx = Parse(c);
             if (ctx is null) continue;
             var cert = ctx.TargetCertificate;
-            foreach (var name in Names(cert))
+            var names = Names(cert);
+            foreach (var name in names) list.Add((name, cert.NotAfter.ToUniversalTime()));
+            if (c.AllowedNames is { } allowed)
             {
-                list.Add((name, cert.NotAfter.ToUniversalTime()));
+                // Tenancy: index the certificate only under the hosts its namespace declares and it covers.
+                foreach (var host in allowed)
+                {
+                    if (!Covers(names, host)) continue;
+                    if (host.StartsWith("*.", StringComparison.Ordinal)) _wildcard.TryAdd(host[2..], ctx);
+                    else _exact.TryAdd(host, ctx);
+                }
+                continue;
+            }
+            foreach (var name in names)
+            {
                 if (name.StartsWith("*.", StringComparison.Ordinal)) _wildcard.TryAdd(name[2..], ctx);
                 else _exact.TryAdd(name, ctx);
             }
@@ -49,6 +61,19 @@ public sealed class CertificateStore
         var dot = name.IndexOf('.');
         if (dot > 0 && _wildcard.TryGetValue(name[(dot + 1)..], out var wild)) return wild;
         return Default;
+    }
+
+    /// <summary>Whether one of the certificate's DNS names covers <paramref name="host"/> (exact, or a wildcard one label up).</summary>
+    public static bool Covers(IEnumerable<string> names, string host)
+    {
+        foreach (var n in names)
+        {
+            if (string.Equals(n, host, StringComparison.OrdinalIgnoreCase)) return true;
+            var dot = host.IndexOf('.');
+            if (n.StartsWith("*.", StringComparison.Ordinal) && dot > 0 && string.Equals(n[2..], host[(dot + 1)..], StringComparison.OrdinalIgnoreCase))
+                return true;
+        }
+        return false;
     }
 
     /// <summary>Whether a certificate other than the default one exists for this name.</summary>

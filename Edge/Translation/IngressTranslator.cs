@@ -105,7 +105,10 @@ public static class IngressTranslator
         }
 
         if (certificates.Count > 0)
+        {
+            if (options.TenancyEnabled) CertificateLoader.RestrictToNamespaceHosts(certificates.Values, processed);
             conf.Tls = new TlsConfig { Certificates = certificates.Values.ToList() };
+        }
         return new TranslationResult(conf, issues, processed);
     }
 
