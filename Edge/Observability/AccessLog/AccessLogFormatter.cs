@@ -29,7 +29,8 @@ public static class AccessLogFormatter
     public static string Json(AccessLogEntry e, AccessLogFields f)
     {
         using var ms = new MemoryStream(512);
-        using (var w = new Utf8JsonWriter(ms))
+        // Relaxed escaping: a log line is not embedded in HTML, and "+01:00" must stay readable.
+        using (var w = new Utf8JsonWriter(ms, new JsonWriterOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
         {
             w.WriteStartObject();
             void S(string k, string? v) { if (f.Has(k) && !string.IsNullOrEmpty(v)) w.WriteString(k, v); }
