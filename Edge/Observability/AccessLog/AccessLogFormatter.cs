@@ -14,7 +14,7 @@ public static class AccessLogFormatter
     public static string Common(AccessLogEntry e, AccessLogFields f)
     {
         var sb = new StringBuilder(256);
-        sb.Append(Val(f.Has("ClientHost") ? e.ClientHost : "")).Append(" - ").Append(Val(f.Has("ClientUsername") ? "" : ""))
+        sb.Append(Val(f.Has("ClientHost") ? e.ClientHost : "")).Append(" - ").Append('-') // ClientUsername: Edge has no basic-auth middleware, so never a user
           .Append(" [").Append(f.Has("StartLocal") ? ClfTime(e.Start) : "-").Append("] \"")
           .Append(Val(f.Has("RequestMethod") ? e.Method : "")).Append(' ').Append(Val(f.Has("RequestPath") ? e.Path : "")).Append(' ').Append(Val(f.Has("RequestProtocol") ? e.Protocol : "")).Append("\" ")
           .Append(f.Has("DownstreamStatus") ? e.Status.ToString(CultureInfo.InvariantCulture) : "-").Append(' ')
