@@ -96,6 +96,11 @@ public sealed class DataPlane : IDisposable
             await NotFound(ctx);
             return;
         }
+        if (ObservedRequest.Of(ctx) is { } o)
+        {
+            o.Router = route.QualifiedName;
+            o.Service = route.QualifiedService;
+        }
         if (!state.Services.TryGetValue(route.Router.Service, out var service))
         {
             await NotFound(ctx);
@@ -110,7 +115,17 @@ public sealed class DataPlane : IDisposable
             return;
         }
         if (setCookie) ctx.Items[HttpForwarder.StickyKey] = true;
+        var observed = ObservedRequest.Of(ctx);
+        if (observed is null)
+        {
+            await _forwarder.ForwardAsync(ctx, service, server, _forwarded[ep.Name]);
+            return;
+        }
+        observed.ServerUrl = server.Url;
+        long start = System.Diagnostics.Stopwatch.GetTimestamp();
         await _forwarder.ForwardAsync(ctx, service, server, _forwarded[ep.Name]);
+        observed.OriginTicks = System.Diagnostics.Stopwatch.GetTimestamp() - start;
+        observed.OriginStatus = ctx.Response.StatusCode;
     }
 
     private void Redirect(HttpContext ctx, EntryPointOptions ep)

@@ -1,5 +1,7 @@
 using Edge.Api;
 using Edge.Configuration;
+using Edge.Observability;
+using Edge.Observability.Metrics;
 using Edge.Tls;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -22,7 +24,8 @@ public sealed class EdgeHost : IAsyncDisposable
 
     public delegate Task RequestHandler(HttpContext context, string entryPoint);
 
-    public EdgeHost(StaticConfig config, ApiHandler api, RequestHandler dataPlane, Func<CertificateStore> certificates)
+    public EdgeHost(StaticConfig config, ApiHandler api, RequestHandler dataPlane, Func<CertificateStore> certificates,
+        RequestObserver? observer = null, EdgeMetrics? metrics = null)
     {
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [] });
         builder.Logging.ClearProviders();
@@ -37,8 +40,16 @@ public sealed class EdgeHost : IAsyncDisposable
                 var addr = EntryPointAddress.Parse(ep.Name, ep.Address);
                 _entryPointByPort[addr.Port] = ep.Name;
                 var sniff = new TlsSniffingMiddleware(certificates, ep.ReadTimeout > TimeSpan.Zero ? ep.ReadTimeout : TimeSpan.FromSeconds(60));
+                var gauge = metrics?.ConnectionGauge(ep.Name);
                 Action<ListenOptions> configure = lo =>
                 {
+                    if (gauge is not null)
+                        lo.Use(next => async ctx =>
+                        {
+                            Interlocked.Increment(ref gauge.Value);
+                            try { await next(ctx); }
+                            finally { Interlocked.Decrement(ref gauge.Value); }
+                        });
                     // HTTP/2 is negotiated by ALPN on TLS connections; plain connections speak HTTP/1.1.
                     lo.Protocols = HttpProtocols.Http1AndHttp2;
                     lo.Use(next => ctx => sniff.OnConnectionAsync(ctx, next));
@@ -51,11 +62,16 @@ public sealed class EdgeHost : IAsyncDisposable
             }
         });
         _app = builder.Build();
-        _app.Run(async ctx =>
+        async Task Handle(HttpContext ctx, string ep)
         {
-            var ep = _entryPointByPort.TryGetValue(ctx.Connection.LocalPort, out var name) ? name : "";
             if (await api.TryHandleAsync(ctx, ep)) return;
             await dataPlane(ctx, ep);
+        }
+        Func<HttpContext, string, Task> handle = Handle;
+        _app.Run(ctx =>
+        {
+            var ep = _entryPointByPort.TryGetValue(ctx.Connection.LocalPort, out var name) ? name : "";
+            return observer is { Enabled: true } ? observer.ObserveAsync(ctx, ep, handle) : Handle(ctx, ep);
         });
     }
 

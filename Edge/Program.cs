@@ -3,6 +3,8 @@ using Edge.Api;
 using Edge.Configuration;
 using Edge.Kubernetes;
 using Edge.Observability;
+using Edge.Observability.AccessLog;
+using Edge.Observability.Metrics;
 using Edge.Translation;
 
 namespace Edge;
@@ -55,7 +57,15 @@ public static class EdgeMain
         using var stopping = new CancellationTokenSource();
         var store = new ConfigurationStore();
         var dataPlane = new DataPlane(config, store, config.ServersTransport);
-        var api = new ApiHandler(config, store, () => dataPlane.RouterErrors);
+        EdgeMetrics? metrics = null;
+        if (config.Metrics.PrometheusEnabled)
+        {
+            metrics = new EdgeMetrics(config.Metrics) { Certificates = () => dataPlane.Certificates.Leaves };
+            store.Changed += applied => metrics.ConfigurationReloaded(applied.AppliedAt);
+        }
+        await using var accessLog = config.AccessLog.Enabled ? new AccessLogWriter(config.AccessLog) : null;
+        var observer = new RequestObserver(metrics, accessLog);
+        var api = new ApiHandler(config, store, () => dataPlane.RouterErrors, metrics);
 
         KubeApi? kube = null;
         ProviderController? controller = null;
@@ -73,7 +83,7 @@ public static class EdgeMain
             Log.Info("Ingress label selector is", ("labelSelector", options.LabelSelector));
         }
 
-        await using var host = new EdgeHost(config, api, dataPlane.HandleAsync, () => dataPlane.Certificates);
+        await using var host = new EdgeHost(config, api, dataPlane.HandleAsync, () => dataPlane.Certificates, observer, metrics);
         try
         {
             await host.StartAsync(stopping.Token);

@@ -6,9 +6,12 @@ namespace Edge.Tests.Support;
 public static partial class Signals
 {
     public const int SIGTERM = 15;
+    public const int SIGUSR1 = 10;
 
     [LibraryImport("libc", SetLastError = true)]
     private static partial int kill(int pid, int sig);
 
     public static void Terminate(int pid) => kill(pid, SIGTERM);
+
+    public static void User1(int pid) => kill(pid, SIGUSR1);
 }

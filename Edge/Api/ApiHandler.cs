@@ -11,7 +11,8 @@ namespace Edge.Api;
 /// /api/http/services[/{name}], /api/overview, /api/version, /api/entrypoints, and /ping.
 /// The raw data is rebuilt once per configuration generation, not per request.
 /// </summary>
-public sealed class ApiHandler(StaticConfig config, ConfigurationStore store, Func<IReadOnlyDictionary<string, string>>? routerErrors = null)
+public sealed class ApiHandler(StaticConfig config, ConfigurationStore store, Func<IReadOnlyDictionary<string, string>>? routerErrors = null,
+    Observability.Metrics.EdgeMetrics? metrics = null)
 {
     private static readonly DateTimeOffset StartDate = DateTimeOffset.UtcNow;
     private (long Generation, RawData Data)? _cache;
@@ -42,6 +43,13 @@ public sealed class ApiHandler(StaticConfig config, ConfigurationStore store, Fu
             ctx.Response.StatusCode = Terminating ? 503 : 200;
             ctx.Response.ContentType = "text/plain; charset=utf-8";
             await ctx.Response.WriteAsync(Terminating ? "Service Unavailable" : "OK");
+            return true;
+        }
+        if (metrics is not null && !config.Metrics.ManualRouting && path == "/metrics"
+            && entryPoint.Equals(config.Metrics.PrometheusEntryPoint, StringComparison.OrdinalIgnoreCase) && HttpMethods.IsGet(ctx.Request.Method))
+        {
+            ctx.Response.ContentType = Observability.Metrics.PrometheusText.ContentType;
+            await ctx.Response.WriteAsync(Observability.Metrics.PrometheusText.Write(metrics));
             return true;
         }
         if (!ApiEnabled || !entryPoint.Equals("traefik", StringComparison.OrdinalIgnoreCase) || !path.StartsWith("/api", StringComparison.Ordinal))

@@ -51,7 +51,17 @@ public static class OptionRegistry
             O("accessLog.filePath", OptionKind.String, "", "Access log file (default stdout).", (c, _, v) => { c.AccessLog.Enabled = true; c.AccessLog.FilePath = v; }),
             O("accessLog.format", OptionKind.String, "common", "Access log format: common or json.", (c, _, v) => { c.AccessLog.Enabled = true; c.AccessLog.Format = OneOf("accessLog.format", v, "common", "json"); }),
             O("metrics.prometheus", OptionKind.Section, "false", "Enable Prometheus metrics on /metrics.", (c, _, v) => c.Metrics.PrometheusEnabled = Bool("metrics.prometheus", v)),
+            O("accessLog.bufferingSize", OptionKind.Int, "0", "Number of access log lines to process in a buffered way.", (c, _, v) => { c.AccessLog.Enabled = true; c.AccessLog.BufferingSize = Int("accessLog.bufferingSize", v); }),
+            O("accessLog.fields.defaultMode", OptionKind.String, "keep", "Default mode for fields: keep or drop.", (c, _, v) => c.AccessLog.FieldsDefaultMode = OneOf("accessLog.fields.defaultMode", v, "keep", "drop")),
+            new OptionSpec("accessLog.fields.names.<name>", OptionKind.String, "", "Override mode for one field: keep or drop.", (c, n, v) => c.AccessLog.FieldNames[n] = OneOf("accessLog.fields.names." + n, v, "keep", "drop")),
+            O("accessLog.fields.headers.defaultMode", OptionKind.String, "drop", "Default mode for headers: keep, drop or redact.", (c, _, v) => c.AccessLog.HeadersDefaultMode = OneOf("accessLog.fields.headers.defaultMode", v, "keep", "drop", "redact")),
+            new OptionSpec("accessLog.fields.headers.names.<name>", OptionKind.String, "", "Override mode for one header: keep, drop or redact.", (c, n, v) => c.AccessLog.HeaderNames[n] = OneOf("accessLog.fields.headers.names." + n, v, "keep", "drop", "redact")),
             O("metrics.prometheus.entryPoint", OptionKind.String, "traefik", "Entry point serving /metrics.", (c, _, v) => { c.Metrics.PrometheusEnabled = true; c.Metrics.PrometheusEntryPoint = v; }),
+            O("metrics.prometheus.buckets", OptionKind.List, "0.1,0.3,1.2,5.0", "Buckets for latency metrics.", (c, _, v) => { c.Metrics.PrometheusEnabled = true; c.Metrics.PrometheusBuckets = Buckets(v); }),
+            O("metrics.prometheus.addEntryPointsLabels", OptionKind.Bool, "true", "Enable metrics on entry points.", (c, _, v) => { c.Metrics.PrometheusEnabled = true; c.Metrics.AddEntryPointsLabels = Bool("metrics.prometheus.addEntryPointsLabels", v); }),
+            O("metrics.prometheus.addRoutersLabels", OptionKind.Bool, "false", "Enable metrics on routers.", (c, _, v) => { c.Metrics.PrometheusEnabled = true; c.Metrics.AddRoutersLabels = Bool("metrics.prometheus.addRoutersLabels", v); }),
+            O("metrics.prometheus.addServicesLabels", OptionKind.Bool, "true", "Enable metrics on services.", (c, _, v) => { c.Metrics.PrometheusEnabled = true; c.Metrics.AddServicesLabels = Bool("metrics.prometheus.addServicesLabels", v); }),
+            O("metrics.prometheus.manualRouting", OptionKind.Bool, "false", "Do not serve /metrics on the entry point (route it yourself).", (c, _, v) => { c.Metrics.PrometheusEnabled = true; c.Metrics.ManualRouting = Bool("metrics.prometheus.manualRouting", v); }),
             O("global.checkNewVersion", OptionKind.Bool, "false", "Accepted for compatibility (Edge never phones home).", (_, _, v) => Bool("global.checkNewVersion", v)),
             O("global.sendAnonymousUsage", OptionKind.Bool, "false", "Accepted for compatibility (Edge never phones home).", (_, _, v) => Bool("global.sendAnonymousUsage", v)),
             O("core.defaultRuleSyntax", OptionKind.String, "v3", "Default rule syntax for routers: v3 or v2.", (c, _, v) => c.KubernetesIngress.DefaultRuleSyntax = OneOf("core.defaultRuleSyntax", v, "v3", "v2") == "v2" ? "v2" : ""),
@@ -102,6 +112,19 @@ public static class OptionRegistry
         foreach (var a in allowed)
             if (string.Equals(a, v.Trim(), StringComparison.OrdinalIgnoreCase)) return a;
         throw new ConfigException(option, $"one of {string.Join(", ", allowed)}, got \"{v}\"");
+    }
+
+    private static List<double> Buckets(string v)
+    {
+        var l = new List<double>();
+        foreach (var s in List(v))
+        {
+            if (!double.TryParse(s, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var d) || double.IsNaN(d))
+                throw new ConfigException("metrics.prometheus.buckets", $"a comma-separated list of numbers, got \"{v}\"");
+            l.Add(d);
+        }
+        l.Sort();
+        return l;
     }
 
     private static string LogLevelName(string v) => OneOf("log.level", v, "TRACE", "DEBUG", "INFO", "WARN", "ERROR", "FATAL", "PANIC");

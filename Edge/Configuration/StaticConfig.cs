@@ -35,7 +35,7 @@ public sealed class StaticConfig
         if (EntryPoints.Count == 0)
             EntryPoint("http").Address = ":80";
         // The API, dashboard and ping live on the "traefik" entry point (:8080) unless it is defined.
-        if ((Api.Enabled && Api.Insecure) || (Ping.Enabled && Ping.EntryPoint == "traefik") || (Metrics.PrometheusEnabled && Metrics.PrometheusEntryPoint == "traefik"))
+        if ((Api.Enabled && Api.Insecure) || (Ping.Enabled && Ping.EntryPoint == "traefik") || (Metrics.PrometheusEnabled && !Metrics.ManualRouting && Metrics.PrometheusEntryPoint == "traefik"))
         {
             var ep = EntryPoint("traefik");
             if (string.IsNullOrEmpty(ep.Address)) ep.Address = ":8080";
@@ -93,10 +93,21 @@ public sealed class AccessLogOptions
     public bool Enabled { get; set; }
     public string FilePath { get; set; } = "";
     public string Format { get; set; } = "common";
+    public int BufferingSize { get; set; }
+    public string FieldsDefaultMode { get; set; } = "keep";
+    /// <summary>Field name (as written, case-insensitive) to keep/drop.</summary>
+    public Dictionary<string, string> FieldNames { get; } = new(StringComparer.OrdinalIgnoreCase);
+    public string HeadersDefaultMode { get; set; } = "drop";
+    public Dictionary<string, string> HeaderNames { get; } = new(StringComparer.OrdinalIgnoreCase);
 }
 
 public sealed class MetricsOptions
 {
+    public List<double> PrometheusBuckets { get; set; } = [0.1, 0.3, 1.2, 5.0];
+    public bool AddEntryPointsLabels { get; set; } = true;
+    public bool AddRoutersLabels { get; set; }
+    public bool AddServicesLabels { get; set; } = true;
+    public bool ManualRouting { get; set; }
     public bool PrometheusEnabled { get; set; }
     public string PrometheusEntryPoint { get; set; } = "traefik";
 }

@@ -11,7 +11,15 @@ public sealed class RouteEntry
         Router = router;
         Rule = rule;
         Priority = priority;
+        // Computed once per configuration so that metrics and access logs never concatenate per request.
+        QualifiedName = name.Contains('@') ? name : name + "@kubernetes";
+        QualifiedService = router.Service.Contains('@') ? router.Service : router.Service + "@kubernetes";
     }
+
+    /// <summary>Traefik's name@provider, the router label of metrics and the RouterName of access logs.</summary>
+    public string QualifiedName { get; }
+
+    public string QualifiedService { get; }
 
     public string Name { get; }
 

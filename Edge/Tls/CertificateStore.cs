@@ -22,15 +22,20 @@ public sealed class CertificateStore
     public SslStreamCertificateContext Default { get; }
     public IReadOnlyList<(string Name, DateTime NotAfter)> Certificates { get; }
 
+    /// <summary>Each configured leaf certificate once (for traefik_tls_certs_not_after).</summary>
+    public IReadOnlyList<X509Certificate2> Leaves { get; }
+
     public CertificateStore(TlsConfig? tls, SslStreamCertificateContext defaultCertificate)
     {
         Default = defaultCertificate;
         var list = new List<(string, DateTime)>();
+        var leaves = new List<X509Certificate2>();
         foreach (var c in tls?.Certificates ?? [])
         {
             var ctx = Parse(c);
             if (ctx is null) continue;
             var cert = ctx.TargetCertificate;
+            if (!leaves.Contains(cert)) leaves.Add(cert);
             var names = Names(cert);
             foreach (var name in names) list.Add((name, cert.NotAfter.ToUniversalTime()));
             if (c.AllowedNames is { } allowed)
@@ -51,6 +56,7 @@ public sealed class CertificateStore
             }
         }
         Certificates = list;
+        Leaves = leaves;
     }
 
     public SslStreamCertificateContext Select(string? serverName)

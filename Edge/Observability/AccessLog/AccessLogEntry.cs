@@ -1,0 +1,31 @@
+namespace Edge.Observability.AccessLog;
+
+/// <summary>What one finished request contributes to its access-log line (captured on the request path, formatted later).</summary>
+public sealed class AccessLogEntry
+{
+    public DateTimeOffset Start;
+    public long DurationNs;
+    public string EntryPoint = "";
+    public string ClientAddr = "";
+    public string ClientHost = "";
+    public string ClientPort = "";
+    public string Method = "";
+    public string Path = "";
+    public string Protocol = "";
+    public string Scheme = "";
+    public string RequestHost = "";
+    public string RequestPort = "";
+    public string RequestAddr = "";
+    public long RequestContentSize;
+    public int Status;
+    public long DownstreamSize;
+    public string Referer = "";
+    public string UserAgent = "";
+    public long RequestCount;
+    public string? Router;
+    public string? Service;
+    public string? ServiceUrl;
+    public long OriginDurationNs;
+    public int OriginStatus;
+    public List<(string Prefix, string Name, string Value)>? Headers;
+}

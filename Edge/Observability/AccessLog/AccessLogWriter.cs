@@ -1,0 +1,97 @@
+using System.Runtime.InteropServices;
+using System.Threading.Channels;
+using Edge.Configuration;
+
+namespace Edge.Observability.AccessLog;
+
+/// <summary>
+/// The access log: requests enqueue an entry into a bounded channel (never waiting: when the
+/// writer falls behind, entries are dropped and counted) and one background task formats and
+/// writes them. SIGUSR1 reopens the file so that logrotate can move it away, as with Traefik.
+/// </summary>
+public sealed class AccessLogWriter : IAsyncDisposable
+{
+    // SIGUSR1 on Linux; PosixSignal has no named member for it, raw numbers are accepted.
+    private const int SigUsr1 = 10;
+    private readonly AccessLogOptions _options;
+    private readonly Channel<AccessLogEntry> _channel;
+    private readonly Task _pump;
+    private readonly PosixSignalRegistration? _usr1;
+    private TextWriter _out;
+    private volatile bool _reopen;
+    private long _dropped;
+
+    public AccessLogWriter(AccessLogOptions options)
+    {
+        _options = options;
+        Fields = new AccessLogFields(options);
+        // bufferingSize is Traefik's line buffer; it only raises the queue bound here.
+        _channel = Channel.CreateBounded<AccessLogEntry>(new BoundedChannelOptions(Math.Max(1024, options.BufferingSize))
+        {
+            SingleReader = true, FullMode = BoundedChannelFullMode.DropWrite,
+        });
+        _out = Open();
+        if (options.FilePath.Length > 0 && OperatingSystem.IsLinux())
+            _usr1 = PosixSignalRegistration.Create((PosixSignal)SigUsr1, ctx => { ctx.Cancel = true; _reopen = true; _channel.Writer.TryWrite(Wakeup); });
+        _pump = Task.Run(PumpAsync);
+    }
+
+    private static readonly AccessLogEntry Wakeup = new();
+
+    public AccessLogFields Fields { get; }
+    public long Dropped => Volatile.Read(ref _dropped);
+
+    public void Enqueue(AccessLogEntry e)
+    {
+        if (!_channel.Writer.TryWrite(e))
+        {
+            if (Interlocked.Increment(ref _dropped) % 1000 == 1)
+                Log.Warn("Access log queue full, dropping entries", ("dropped", Dropped));
+        }
+    }
+
+    private TextWriter Open()
+    {
+        if (_options.FilePath.Length == 0) return Console.Out;
+        var dir = Path.GetDirectoryName(Path.GetFullPath(_options.FilePath));
+        if (!string.IsNullOrEmpty(dir)) Directory.CreateDirectory(dir);
+        var fs = new FileStream(_options.FilePath, FileMode.Append, FileAccess.Write, FileShare.ReadWrite | FileShare.Delete, 4096);
+        return new StreamWriter(fs) { AutoFlush = false };
+    }
+
+    private async Task PumpAsync()
+    {
+        var reader = _channel.Reader;
+        bool json = _options.Format == "json";
+        while (await reader.WaitToReadAsync().ConfigureAwait(false))
+        {
+            if (_reopen)
+            {
+                _reopen = false;
+                try
+                {
+                    var next = Open();
+                    if (!ReferenceEquals(_out, Console.Out)) await _out.DisposeAsync().ConfigureAwait(false);
+                    _out = next;
+                }
+                catch (IOException e) { Log.Error("Cannot reopen the access log", ("filePath", _options.FilePath), ("error", e.Message)); }
+            }
+            while (reader.TryRead(out var e))
+            {
+                if (ReferenceEquals(e, Wakeup)) continue;
+                try { await _out.WriteLineAsync(json ? AccessLogFormatter.Json(e, Fields) : AccessLogFormatter.Common(e, Fields)).ConfigureAwait(false); }
+                catch (Exception ex) when (ex is IOException or ObjectDisposedException) { Log.Error("Cannot write the access log", ("error", ex.Message)); }
+            }
+            // Flush once per drained batch: a burst costs one write, a lone request is visible at once.
+            try { await _out.FlushAsync().ConfigureAwait(false); } catch (IOException) { }
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        _usr1?.Dispose();
+        _channel.Writer.TryComplete();
+        try { await _pump.WaitAsync(TimeSpan.FromSeconds(5)).ConfigureAwait(false); } catch (TimeoutException) { }
+        if (!ReferenceEquals(_out, Console.Out)) await _out.DisposeAsync().ConfigureAwait(false);
+    }
+}

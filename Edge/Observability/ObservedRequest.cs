@@ -1,0 +1,47 @@
+using Microsoft.AspNetCore.Http;
+
+namespace Edge.Observability;
+
+/// <summary>
+/// Per-request observation, set as a feature when metrics or access logs are on: counts the bytes
+/// written to the client (it wraps the response body) and carries what the data plane chose
+/// (router, service, server). One object per request, the only per-request allocation observability adds.
+/// </summary>
+public sealed class ObservedRequest(Stream inner) : Stream
+{
+    public Stream Inner { get; } = inner;
+    public long BytesWritten { get; private set; }
+    public string? Router { get; set; }
+    public string? Service { get; set; }
+    public string? ServerUrl { get; set; }
+    public long OriginTicks { get; set; }
+    public int OriginStatus { get; set; }
+
+    public override bool CanRead => false;
+    public override bool CanSeek => false;
+    public override bool CanWrite => true;
+    public override long Length => throw new NotSupportedException();
+    public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+    public override void Flush() => Inner.Flush();
+    public override Task FlushAsync(CancellationToken ct) => Inner.FlushAsync(ct);
+    public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+    public override void SetLength(long value) => throw new NotSupportedException();
+
+    public override void Write(byte[] buffer, int offset, int count)
+    {
+        Inner.Write(buffer, offset, count);
+        BytesWritten += count;
+    }
+
+    public override ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken ct = default)
+    {
+        BytesWritten += buffer.Length;
+        return Inner.WriteAsync(buffer, ct);
+    }
+
+    public override Task WriteAsync(byte[] buffer, int offset, int count, CancellationToken ct) =>
+        WriteAsync(buffer.AsMemory(offset, count), ct).AsTask();
+
+    public static ObservedRequest? Of(HttpContext ctx) => ctx.Features.Get<ObservedRequest>();
+}

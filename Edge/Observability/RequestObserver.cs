@@ -1,0 +1,75 @@
+using System.Diagnostics;
+using Edge.Observability.AccessLog;
+using Edge.Observability.Metrics;
+using Microsoft.AspNetCore.Http;
+
+namespace Edge.Observability;
+
+/// <summary>
+/// Wraps every request when metrics or access logs are on: times it, counts response bytes, and
+/// at the end records the metrics and enqueues the access-log entry. With both off, the host
+/// calls the handler directly and this class costs nothing.
+/// </summary>
+public sealed class RequestObserver(EdgeMetrics? metrics, AccessLogWriter? accessLog)
+{
+    private long _requestCount;
+
+    public bool Enabled => metrics is not null || accessLog is not null;
+
+    public async Task ObserveAsync(HttpContext ctx, string entryPoint, Func<HttpContext, string, Task> handler)
+    {
+        long start = Stopwatch.GetTimestamp();
+        var startTime = accessLog is null ? default : DateTimeOffset.UtcNow;
+        var obs = new ObservedRequest(ctx.Response.Body);
+        ctx.Response.Body = obs;
+        ctx.Features.Set(obs);
+        try
+        {
+            await handler(ctx, entryPoint);
+        }
+        finally
+        {
+            long elapsed = Stopwatch.GetTimestamp() - start;
+            ctx.Response.Body = obs.Inner;
+            var req = ctx.Request;
+            int code = ctx.Response.StatusCode;
+            string method = Protocols.Method(req.Method);
+            metrics?.Record(entryPoint, obs.Router, obs.Service, code, method, Protocols.Of(req), elapsed, req.ContentLength ?? 0, obs.BytesWritten);
+            if (accessLog is not null) accessLog.Enqueue(Entry(ctx, entryPoint, obs, startTime, elapsed, code));
+        }
+    }
+
+    private AccessLogEntry Entry(HttpContext ctx, string entryPoint, ObservedRequest obs, DateTimeOffset startTime, long elapsed, int code)
+    {
+        var req = ctx.Request;
+        var remote = ctx.Connection.RemoteIpAddress?.ToString() ?? "";
+        var host = req.Host.Host;
+        var e = new AccessLogEntry
+        {
+            Start = startTime, DurationNs = (long)(elapsed * 1e9 / Stopwatch.Frequency), EntryPoint = entryPoint,
+            ClientHost = remote, ClientPort = ctx.Connection.RemotePort.ToString(), ClientAddr = remote + ":" + ctx.Connection.RemotePort,
+            Method = req.Method, Path = req.Path.Value + req.QueryString.Value, Protocol = req.Protocol, Scheme = req.Scheme,
+            RequestHost = host, RequestPort = req.Host.Port?.ToString() ?? "-", RequestAddr = req.Host.Value ?? "",
+            RequestContentSize = req.ContentLength ?? 0, Status = code, DownstreamSize = obs.BytesWritten,
+            Referer = req.Headers.Referer.ToString(), UserAgent = req.Headers.UserAgent.ToString(),
+            RequestCount = Interlocked.Increment(ref _requestCount),
+            Router = obs.Router, Service = obs.Service, ServiceUrl = obs.ServerUrl,
+            OriginDurationNs = (long)(obs.OriginTicks * 1e9 / Stopwatch.Frequency), OriginStatus = obs.OriginStatus,
+        };
+        var fields = accessLog!.Fields;
+        if (fields.AnyHeaders)
+        {
+            e.Headers = new();
+            foreach (var (name, value) in req.Headers) AddHeader(e.Headers, fields, "request_", name, value.ToString());
+            foreach (var (name, value) in ctx.Response.Headers) AddHeader(e.Headers, fields, "downstream_", name, value.ToString());
+        }
+        return e;
+    }
+
+    private static void AddHeader(List<(string, string, string)> list, AccessLogFields fields, string prefix, string name, string value)
+    {
+        var mode = fields.Header(name);
+        if (mode == AccessLogFields.Drop) return;
+        list.Add((prefix, name, mode == AccessLogFields.Redact ? "REDACTED" : value));
+    }
+}
