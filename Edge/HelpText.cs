@@ -14,6 +14,8 @@ public static class HelpText
         sb.AppendLine("Usage: edge [--option=value ...]");
         sb.AppendLine("       edge version");
         sb.AppendLine("       edge healthcheck --ping [--option=value ...]");
+        sb.AppendLine("       edge render -f FILE_OR_DIR... [-o table|json] [--providers.kubernetesingress.* ...]");
+        sb.AppendLine("         (translate manifests offline; exit 1 when an object was skipped, 2 on bad input)");
         sb.AppendLine();
         sb.AppendLine("Options are read from flags, then the TOML file named by --configFile, then TRAEFIK_* or EDGE_*");
         sb.AppendLine("environment variables; a flag wins over the file, the file over the environment. Names are");

@@ -25,6 +25,8 @@ public static class EdgeMain
                     return 0;
                 case "healthcheck":
                     return await HealthCheck.RunAsync(args[1..]);
+                case "render":
+                    return RenderCommand.Run(args[1..], Console.Out, Console.Error);
             }
         }
 

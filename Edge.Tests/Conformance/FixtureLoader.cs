@@ -9,7 +9,7 @@ public static class FixtureLoader
     public static ClusterSnapshot Load(string path)
     {
         var objects = new List<object>();
-        foreach (var (_, _, obj) in YamlManifestLoader.Parse(File.ReadAllText(path)))
+        foreach (var (_, _, obj) in ManifestLoader.Parse(File.ReadAllText(path)))
         {
             if (obj is null) continue;
             if (obj is k8s.IKubernetesObject<k8s.Models.V1ObjectMeta> { Metadata: { } m } && m.NamespaceProperty is null

@@ -1,3 +1,4 @@
+using Edge.Kubernetes;
 using System.Diagnostics;
 using System.Text.Json.Nodes;
 using Edge.Tests.FakeApi;

@@ -1,3 +1,4 @@
+using Edge.Kubernetes;
 using System.Net;
 using System.Security.Cryptography.X509Certificates;
 using System.Text;
@@ -93,7 +94,7 @@ public sealed class FakeApiServer : IAsyncDisposable
     public int LoadYaml(string multiDocYaml)
     {
         var loaded = 0;
-        foreach (var (kind, name, obj) in YamlManifestLoader.Parse(multiDocYaml))
+        foreach (var (kind, name, obj) in ManifestLoader.Parse(multiDocYaml))
         {
             if (obj is null)
             {

@@ -2,21 +2,33 @@ using System.Text.RegularExpressions;
 using k8s;
 using k8s.Models;
 
-namespace Edge.Tests.FakeApi;
+namespace Edge.Kubernetes;
 
 /// <summary>
 /// Splits multi-document YAML and reads each document through the client's JSON serializer (via
-/// <see cref="YamlToJson"/>), so fixtures go through the same model types Edge sees. Unknown kinds (Deployments in a demo manifest)
+/// <see cref="YamlToJson"/>), so manifests (render, test fixtures, the fake API server) go through the model types the informers produce. Unknown kinds (Deployments in a demo manifest)
 /// are reported, not fatal.
 /// </summary>
-internal static partial class YamlManifestLoader
+public static partial class ManifestLoader
 {
     public static IEnumerable<(string Kind, string? Name, object? Object)> Parse(string multiDocYaml)
     {
-        foreach (var doc in DocumentSeparator().Split(multiDocYaml))
+        foreach (var doc in SplitDocuments(multiDocYaml))
+        {
+            var (kind, name, obj) = ParseDocument(doc);
+            if (kind is null) continue; // empty document or comments only
+            yield return (kind, name, obj);
+        }
+    }
+
+    public static IEnumerable<string> SplitDocuments(string multiDocYaml) => DocumentSeparator().Split(multiDocYaml);
+
+    /// <summary>One document: its kind (null when it has none), name, and the typed object (null for kinds Edge does not read).</summary>
+    public static (string? Kind, string? Name, object? Object) ParseDocument(string doc)
+    {
         {
             var kindMatch = KindLine().Match(doc);
-            if (!kindMatch.Success) continue; // empty document or comments only
+            if (!kindMatch.Success) return (null, null, null);
             var kind = kindMatch.Groups[1].Value.Trim('"', '\'');
             object? obj = kind switch
             {
@@ -32,7 +44,7 @@ internal static partial class YamlManifestLoader
                 _ => null,
             };
             var nameMatch = NameLine().Match(doc);
-            yield return (kind, nameMatch.Success ? nameMatch.Groups[1].Value.Trim('"', '\'') : null, obj);
+            return (kind, nameMatch.Success ? nameMatch.Groups[1].Value.Trim('"', '\'') : null, obj);
         }
     }
 

@@ -3,14 +3,14 @@ using System.Text.Json.Nodes;
 using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
 
-namespace Edge.Tests.FakeApi;
+namespace Edge.Kubernetes;
 
 /// <summary>
 /// YAML to JSON the way kubectl does it (sigs.k8s.io/yaml): plain scalars follow the YAML core schema
 /// (numbers, booleans, null), quoted scalars stay strings. KubernetesClient.Aot keeps KubernetesYaml
 /// internal, so objects are converted here and then read with the client's own JSON serializer.
 /// </summary>
-internal static class YamlToJson
+public static class YamlToJson
 {
     public static JsonNode? Convert(string yamlDocument)
     {
