@@ -23,6 +23,8 @@ public static class EdgeMain
                     return 0;
                 case "healthcheck":
                     return await HealthCheck.RunAsync(args[1..]);
+                case "render":
+                    return Render.RenderCommand.Run(args[1..], Console.In, Console.Out, Console.Error);
             }
         }
 

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Text.Json.Nodes;
+using Edge.Kubernetes;
 using Edge.Tests.FakeApi;
 
 namespace Edge.Tests.Deploy;
