@@ -47,7 +47,7 @@ public class RenderCliTests
         foreach (var column in new[] { "RULE", "PRIORITY", "SERVICE" })
         {
             var at = header.IndexOf(column, StringComparison.Ordinal);
-            await Assert.That(row[at - 2..at]).IsEqualTo("  ").Because(column);
+            await Assert.That(row.Substring(at - 2, 2)).IsEqualTo("  ").Because(column);
             await Assert.That(row[at]).IsNotEqualTo(' ').Because(column);
         }
         await Assert.That(lines.Count(l => l.Contains("@kubernetes") && l.Contains("Host("))).IsEqualTo(4);
