@@ -14,8 +14,9 @@ public static class HelpText
         sb.AppendLine("Usage: edge [--option=value ...]");
         sb.AppendLine("       edge version");
         sb.AppendLine("       edge healthcheck --ping [--option=value ...]");
-        sb.AppendLine("       edge render -f FILE_OR_DIR... [-o table|json] [--providers.kubernetesingress.* ...]");
-        sb.AppendLine("         (translate manifests offline; exit 1 when an object was skipped, 2 on bad input)");
+        sb.AppendLine("       edge render -f FILE_OR_DIR... [--option=value ...] [-o table|json]");
+        sb.AppendLine("           translate manifests offline; exit 0 all translated, 1 some object skipped, 2 bad flags");
+        sb.AppendLine("           or unreadable file (edge render --help for details)");
         sb.AppendLine();
         sb.AppendLine("Options are read from flags, then the TOML file named by --configFile, then TRAEFIK_* or EDGE_*");
         sb.AppendLine("environment variables; a flag wins over the file, the file over the environment. Names are");

@@ -26,7 +26,7 @@ public static class EdgeMain
                 case "healthcheck":
                     return await HealthCheck.RunAsync(args[1..]);
                 case "render":
-                    return RenderCommand.Run(args[1..], Console.Out, Console.Error);
+                    return Render.RenderCommand.Run(args[1..], Console.In, Console.Out, Console.Error);
             }
         }
 

@@ -47,25 +47,16 @@ public class IntegrationRawDataTests
         {
             var a = actualRouters[name]!;
             foreach (var field in new[] { "rule", "service", "priority", "status", "entryPoints", "using", "observability" })
-                await Assert.That(Canon(a[field])).IsEqualTo(Canon(e[field])).Because($"{name}.{field}");
+                await Assert.That(JsonCanon.Of(a[field])).IsEqualTo(JsonCanon.Of(e[field])).Because($"{name}.{field}");
         }
         foreach (var (name, e) in expectedServices)
         {
             var a = actualServices[name]!;
             foreach (var field in new[] { "loadBalancer", "status", "usedBy", "serverStatus" })
-                await Assert.That(Canon(a[field])).IsEqualTo(Canon(e[field])).Because($"{name}.{field}");
+                await Assert.That(JsonCanon.Of(a[field])).IsEqualTo(JsonCanon.Of(e[field])).Because($"{name}.{field}");
         }
     }
 
     private static Dictionary<string, JsonNode> Kube(JsonObject o) =>
         o.Where(kv => kv.Key.EndsWith("@kubernetes")).ToDictionary(kv => kv.Key, kv => kv.Value!);
-
-    /// <summary>Key order does not matter in JSON objects.</summary>
-    private static string? Canon(JsonNode? n) => n switch
-    {
-        null => null,
-        JsonObject o => "{" + string.Join(",", o.OrderBy(kv => kv.Key, StringComparer.Ordinal).Select(kv => $"\"{kv.Key}\":{Canon(kv.Value)}")) + "}",
-        JsonArray a => "[" + string.Join(",", a.Select(Canon)) + "]",
-        _ => n.ToJsonString(),
-    };
 }

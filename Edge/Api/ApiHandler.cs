@@ -8,7 +8,8 @@ namespace Edge.Api;
 
 /// <summary>
 /// Traefik's API on the <c>traefik</c> entry point: /api/rawdata, /api/http/routers[/{name}],
-/// /api/http/services[/{name}], /api/overview, /api/version, /api/entrypoints, and /ping.
+/// /api/http/services[/{name}], /api/overview, /api/version, /api/entrypoints, /ping, and the
+/// dashboard (/dashboard/, with / redirecting to it).
 /// The raw data is rebuilt once per configuration generation, not per request.
 /// </summary>
 public sealed class ApiHandler(StaticConfig config, ConfigurationStore store, Func<IReadOnlyDictionary<string, string>>? routerErrors = null,
@@ -19,6 +20,9 @@ public sealed class ApiHandler(StaticConfig config, ConfigurationStore store, Fu
 
     public bool ApiEnabled => config.Api.Enabled && config.Api.Insecure;
 
+    /// <summary>The dashboard is served only where the API is (api.insecure), as in Traefik.</summary>
+    public bool DashboardEnabled => ApiEnabled && config.Api.Dashboard;
+
     public IReadOnlyList<string> DefaultEntryPoints =>
         config.EntryPoints.Keys.Where(n => !n.Equals("traefik", StringComparison.OrdinalIgnoreCase))
             .OrderBy(n => n, StringComparer.Ordinal).ToList();
@@ -28,7 +32,7 @@ public sealed class ApiHandler(StaticConfig config, ConfigurationStore store, Fu
         var applied = store.Current;
         var cached = _cache;
         if (cached is { } c && c.Generation == applied.Generation) return c.Data;
-        var data = RawDataBuilder.Build(applied.Config, DefaultEntryPoints, ApiEnabled, config.Ping.Enabled, routerErrors?.Invoke());
+        var data = RawDataBuilder.Build(applied.Config, DefaultEntryPoints, ApiEnabled, config.Ping.Enabled, routerErrors?.Invoke(), DashboardEnabled);
         _cache = (applied.Generation, data);
         return data;
     }
@@ -52,8 +56,9 @@ public sealed class ApiHandler(StaticConfig config, ConfigurationStore store, Fu
             await ctx.Response.WriteAsync(Observability.Metrics.PrometheusText.Write(metrics));
             return true;
         }
-        if (!ApiEnabled || !entryPoint.Equals("traefik", StringComparison.OrdinalIgnoreCase) || !path.StartsWith("/api", StringComparison.Ordinal))
-            return false;
+        if (!ApiEnabled || !entryPoint.Equals("traefik", StringComparison.OrdinalIgnoreCase)) return false;
+        if (DashboardEnabled && !path.StartsWith("/api", StringComparison.Ordinal)) return await TryDashboardAsync(ctx, path);
+        if (!path.StartsWith("/api", StringComparison.Ordinal)) return false;
         if (!HttpMethods.IsGet(ctx.Request.Method)) { ctx.Response.StatusCode = 405; return true; }
 
         switch (path.TrimEnd('/'))
@@ -87,6 +92,26 @@ public sealed class ApiHandler(StaticConfig config, ConfigurationStore store, Fu
             return true;
         }
         await NotFound(ctx, "not found");
+        return true;
+    }
+
+    // Traefik's dashboard router is PathPrefix(`/`) on the traefik entry point: "/" redirects
+    // (permanently, like its dashboard_redirect middleware) to /dashboard/, which serves the page.
+    private static async Task<bool> TryDashboardAsync(HttpContext ctx, string path)
+    {
+        if (path is "/" or "/dashboard")
+        {
+            ctx.Response.StatusCode = 301;
+            ctx.Response.Headers.Location = "/dashboard/";
+            return true;
+        }
+        if (path is not ("/dashboard/" or "/dashboard/index.html")) return false;
+        if (!HttpMethods.IsGet(ctx.Request.Method) && !HttpMethods.IsHead(ctx.Request.Method)) { ctx.Response.StatusCode = 405; return true; }
+        ctx.Response.ContentType = "text/html; charset=utf-8";
+        ctx.Response.Headers.CacheControl = "no-cache";
+        ctx.Response.Headers.ContentSecurityPolicy = DashboardPage.ContentSecurityPolicy;
+        ctx.Response.Headers.XContentTypeOptions = "nosniff";
+        await ctx.Response.WriteAsync(DashboardPage.Html);
         return true;
     }
 
@@ -144,6 +169,7 @@ public sealed class ApiHandler(StaticConfig config, ConfigurationStore store, Fu
         o.Http.Routers.Errors = raw.Routers.Values.Count(r => r.Status == "disabled");
         o.Http.Services.Total = raw.Services.Count;
         o.Http.Services.Errors = raw.Services.Values.Count(s => s.Status == "disabled");
+        o.Http.Middlewares.Total = raw.Middlewares.Count;
         o.Features["tracing"] = ""; o.Features["metrics"] = config.Metrics.PrometheusEnabled ? "Prometheus" : ""; o.Features["accessLog"] = config.AccessLog.Enabled ? "true" : "false";
         return o;
     }

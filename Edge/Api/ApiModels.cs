@@ -37,6 +37,8 @@ public sealed class ServiceInfo
 
 public sealed class MiddlewareInfo
 {
+    [JsonPropertyName("redirectRegex")] public RedirectRegexInfo? RedirectRegex { get; set; }
+    [JsonPropertyName("stripPrefix")] public StripPrefixInfo? StripPrefix { get; set; }
     [JsonPropertyName("status")] public string Status { get; set; } = "enabled";
     [JsonPropertyName("usedBy")] public List<string>? UsedBy { get; set; }
 }

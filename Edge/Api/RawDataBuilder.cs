@@ -14,7 +14,7 @@ public static class RawDataBuilder
     /// <param name="defaultEntryPoints">Traefik's defaults: every entry point except "traefik".</param>
     /// <param name="routerErrors">Errors found when compiling routes (a rule that does not parse), by router name.</param>
     public static RawData Build(DynamicConfig config, IReadOnlyList<string> defaultEntryPoints,
-        bool apiRouter, bool pingRouter, IReadOnlyDictionary<string, string>? routerErrors = null)
+        bool apiRouter, bool pingRouter, IReadOnlyDictionary<string, string>? routerErrors = null, bool dashboardRouter = false)
     {
         var raw = new RawData();
         var usedBy = new Dictionary<string, List<string>>();
@@ -71,6 +71,26 @@ public static class RawDataBuilder
                 Priority = long.MaxValue - 1, Observability = WithDefaults(null), Using = ["traefik"],
             };
             raw.Services["api@internal"] = new ServiceInfo { UsedBy = ["api@internal"] };
+        }
+        if (dashboardRouter)
+        {
+            // Traefik's dashboard router and its two middlewares, as its own /api/rawdata lists them.
+            raw.Routers["dashboard@internal"] = new RouterInfo
+            {
+                EntryPoints = ["traefik"], Middlewares = ["dashboard_redirect@internal", "dashboard_stripprefix@internal"],
+                Service = "dashboard@internal", Rule = "PathPrefix(`/`)", RuleSyntax = "default",
+                Priority = long.MaxValue - 2, Observability = WithDefaults(null), Using = ["traefik"],
+            };
+            raw.Services["dashboard@internal"] = new ServiceInfo { UsedBy = ["dashboard@internal"] };
+            raw.Middlewares["dashboard_redirect@internal"] = new MiddlewareInfo
+            {
+                RedirectRegex = new() { Regex = @"^(http:\/\/(\[[\w:.]+\]|[\w\._-]+)(:\d+)?)\/$", Replacement = "${1}/dashboard/", Permanent = true },
+                UsedBy = ["dashboard@internal"],
+            };
+            raw.Middlewares["dashboard_stripprefix@internal"] = new MiddlewareInfo
+            {
+                StripPrefix = new() { Prefixes = ["/dashboard/", "/dashboard"] }, UsedBy = ["dashboard@internal"],
+            };
         }
         if (pingRouter)
         {

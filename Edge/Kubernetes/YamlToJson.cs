@@ -8,7 +8,8 @@ namespace Edge.Kubernetes;
 /// <summary>
 /// YAML to JSON the way kubectl does it (sigs.k8s.io/yaml): plain scalars follow the YAML core schema
 /// (numbers, booleans, null), quoted scalars stay strings. KubernetesClient.Aot keeps KubernetesYaml
-/// internal, so objects are converted here and then read with the client's own JSON serializer.
+/// internal, so objects are converted here and then read with the client's own (source-generated,
+/// AOT-safe) JSON serializer. Used by <c>edge render</c> and by the tests' fixtures.
 /// </summary>
 public static class YamlToJson
 {
@@ -31,7 +32,11 @@ public static class YamlToJson
     {
         var obj = new JsonObject();
         foreach (var (key, value) in map.Children)
-            obj[((YamlScalarNode)key).Value ?? ""] = ToNode(value);
+        {
+            // A complex key has no JSON equivalent; say where instead of failing on a cast.
+            if (key is not YamlScalarNode scalarKey) throw new FormatException($"unsupported non-scalar mapping key at {key.Start}");
+            obj[scalarKey.Value ?? ""] = ToNode(value);
+        }
         return obj;
     }
 

@@ -1,0 +1,40 @@
+using System.Diagnostics;
+
+namespace Edge.Tests.Support;
+
+/// <summary>
+/// Debian's chromium, headless, dumping a page's DOM after its scripts ran (virtual time lets the
+/// fetches finish without a fixed sleep). A fresh profile directory per run; no network but the URL.
+/// </summary>
+public static class HeadlessChromium
+{
+    public static string? Find() =>
+        new[] { "/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome" }.FirstOrDefault(File.Exists);
+
+    public static async Task<string> DumpDomAsync(string url)
+    {
+        var exe = Find() ?? throw new InvalidOperationException("chromium is not installed (apt-get install chromium; .ci/run installs it)");
+        var profile = Directory.CreateTempSubdirectory("edge-chromium-");
+        try
+        {
+            var psi = new ProcessStartInfo(exe) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+            foreach (var a in new[]
+                     {
+                         "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                         "--disable-sync", "--no-first-run", "--disable-dev-shm-usage", "--user-data-dir=" + profile.FullName,
+                         "--virtual-time-budget=3000", "--dump-dom", url,
+                     })
+                psi.ArgumentList.Add(a);
+            using var p = Process.Start(psi)!;
+            var stdout = p.StandardOutput.ReadToEndAsync();
+            var stderr = p.StandardError.ReadToEndAsync();
+            using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+            try { await p.WaitForExitAsync(cts.Token); }
+            catch (OperationCanceledException) { p.Kill(entireProcessTree: true); throw new TimeoutException("chromium did not finish:\n" + await stderr); }
+            var dom = await stdout;
+            if (p.ExitCode != 0 || dom.Length == 0) throw new InvalidOperationException($"chromium exited {p.ExitCode}:\n{await stderr}");
+            return dom;
+        }
+        finally { profile.Delete(recursive: true); }
+    }
+}
