@@ -17,7 +17,8 @@ public sealed record DataPlaneState(
     IReadOnlyDictionary<string, EntryPointRoutes> Routes,
     IReadOnlyDictionary<string, BackendService> Services,
     CertificateStore Certificates,
-    IReadOnlyDictionary<string, string> RouterErrors);
+    IReadOnlyDictionary<string, string> RouterErrors,
+    IReadOnlyDictionary<string, NamespaceGate> Gates);
 
 /// <summary>
 /// The data plane: matches a request against the current <see cref="DataPlaneState"/> and forwards
@@ -31,6 +32,8 @@ public sealed class DataPlane : IDisposable
     private readonly HttpForwarder _forwarder;
     private readonly SslStreamCertificateContextHolder _defaultCert = new();
     private readonly Dictionary<string, ForwardedHeaders> _forwarded = new(StringComparer.OrdinalIgnoreCase);
+    private readonly NamespaceGates _gates = new();
+    private readonly bool _tenancy;
     private DataPlaneState _state;
 
     public DataPlane(StaticConfig config, ConfigurationStore store, ServersTransportOptions? transport = null)
@@ -38,6 +41,8 @@ public sealed class DataPlane : IDisposable
         _config = config;
         _transports = new BackendTransports(transport ?? new ServersTransportOptions());
         _forwarder = new HttpForwarder(_transports);
+        // The request's namespace feeds the tenancy metrics label and the per-namespace access log.
+        _tenancy = config.KubernetesIngress.TenancyEnabled || config.AccessLog.PerNamespaceDir.Length > 0;
         foreach (var ep in config.EntryPoints.Values) _forwarded[ep.Name] = new ForwardedHeaders(ep);
         _state = Compile(store.Current.Config);
         store.Changed += applied => Swap(Compile(applied.Config));
@@ -54,15 +59,24 @@ public sealed class DataPlane : IDisposable
         var errors = new Dictionary<string, string>();
         var routes = new Dictionary<string, EntryPointRoutes>(StringComparer.OrdinalIgnoreCase);
         var defaults = _config.EntryPoints.Keys.Where(n => !n.Equals("traefik", StringComparison.OrdinalIgnoreCase)).ToList();
+        // Routers that tenancy disabled are shown by the API (with their reason) but never served.
+        var routers = config.Http.Routers;
+        if (routers.Values.Any(r => r.DisabledReason is not null))
+        {
+            routers = new SortedDictionary<string, Router>(StringComparer.Ordinal);
+            foreach (var (name, r) in config.Http.Routers)
+                if (r.DisabledReason is null) routers[name] = r;
+        }
         foreach (var ep in _config.EntryPoints.Values)
-            routes[ep.Name] = EntryPointRoutes.Compile(ep, config.Http.Routers, defaults,
+            routes[ep.Name] = EntryPointRoutes.Compile(ep, routers, defaults,
                 _config.KubernetesIngress.DefaultRuleSyntax == "v2" ? RuleSyntax.V2 : RuleSyntax.V3, errors);
         foreach (var (name, error) in errors)
             Log.Error("Error compiling router, it is not served", ("router", name + "@kubernetes"), ("error", error));
         var services = new Dictionary<string, BackendService>(StringComparer.Ordinal);
         foreach (var (name, service) in config.Http.Services)
             services[name] = new BackendService(name, service);
-        return new DataPlaneState(routes, services, new CertificateStore(config.Tls, _defaultCert.Value), errors);
+        return new DataPlaneState(routes, services, new CertificateStore(config.Tls, _defaultCert.Value), errors,
+            _gates.Update(config.NamespaceLimits));
     }
 
     public async Task HandleAsync(HttpContext ctx, string entryPoint)
@@ -96,16 +110,45 @@ public sealed class DataPlane : IDisposable
             await NotFound(ctx);
             return;
         }
-        if (ObservedRequest.Of(ctx) is { } o)
+        var observed = ObservedRequest.Of(ctx);
+        if (observed is not null)
         {
-            o.Router = route.QualifiedName;
-            o.Service = route.QualifiedService;
+            observed.Router = route.QualifiedName;
+            observed.Service = route.QualifiedService;
+            if (_tenancy) observed.Namespace = route.Namespace;
         }
         if (!state.Services.TryGetValue(route.Router.Service, out var service))
         {
             await NotFound(ctx);
             return;
         }
+        NamespaceGate? gate = null;
+        if (state.Gates.Count > 0 && route.Namespace is { } ns && state.Gates.TryGetValue(ns, out gate))
+        {
+            var verdict = gate.TryEnter();
+            if (verdict != NamespaceGate.Verdict.Admitted)
+            {
+                await Refuse(ctx, verdict);
+                return;
+            }
+        }
+        if (gate is null)
+        {
+            await ForwardAsync(ctx, ep, service, observed);
+            return;
+        }
+        try
+        {
+            await ForwardAsync(ctx, ep, service, observed);
+        }
+        finally
+        {
+            gate.Exit();
+        }
+    }
+
+    private async Task ForwardAsync(HttpContext ctx, EntryPointOptions ep, BackendService service, ObservedRequest? observed)
+    {
         var server = service.Pick(ctx, out var setCookie);
         if (server is null)
         {
@@ -115,7 +158,6 @@ public sealed class DataPlane : IDisposable
             return;
         }
         if (setCookie) ctx.Items[HttpForwarder.StickyKey] = true;
-        var observed = ObservedRequest.Of(ctx);
         if (observed is null)
         {
             await _forwarder.ForwardAsync(ctx, service, server, _forwarded[ep.Name]);
@@ -126,6 +168,16 @@ public sealed class DataPlane : IDisposable
         await _forwarder.ForwardAsync(ctx, service, server, _forwarded[ep.Name]);
         observed.OriginTicks = System.Diagnostics.Stopwatch.GetTimestamp() - start;
         observed.OriginStatus = ctx.Response.StatusCode;
+    }
+
+    /// <summary>A namespace over its limit: refused at once, with a hint for well-behaved clients.</summary>
+    private static Task Refuse(HttpContext ctx, NamespaceGate.Verdict verdict)
+    {
+        bool rate = verdict == NamespaceGate.Verdict.RateLimited;
+        ctx.Response.StatusCode = rate ? StatusCodes.Status429TooManyRequests : StatusCodes.Status503ServiceUnavailable;
+        ctx.Response.Headers.RetryAfter = "1";
+        ctx.Response.ContentType = "text/plain; charset=utf-8";
+        return ctx.Response.WriteAsync(rate ? "Too Many Requests\n" : "Service Unavailable: too many requests in flight\n");
     }
 
     private void Redirect(HttpContext ctx, EntryPointOptions ep)

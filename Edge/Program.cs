@@ -66,7 +66,7 @@ public static class EdgeMain
             store.Changed += applied => metrics.ConfigurationReloaded(applied.AppliedAt);
         }
         await using var accessLog = config.AccessLog.Enabled ? new AccessLogWriter(config.AccessLog) : null;
-        var observer = new RequestObserver(metrics, accessLog);
+        var observer = new RequestObserver(metrics, accessLog, namespaceLabels: config.KubernetesIngress.TenancyEnabled);
         var api = new ApiHandler(config, store, () => dataPlane.RouterErrors, metrics);
 
         KubeApi? kube = null;
@@ -81,7 +81,8 @@ public static class EdgeMain
             var throttle = options.ThrottleDuration > config.ProvidersThrottleDuration ? options.ThrottleDuration : config.ProvidersThrottleDuration;
             ProviderController? c = null;
             cache = new ClusterCache(kube, options, () => c?.Signal());
-            controller = c = new ProviderController(cache, s => TranslatorBinding.Translate(s, options), store, statusWriter, throttle);
+            var events = options.TenancyEnabled ? new EventRecorder(kube, Environment.MachineName) : null;
+            controller = c = new ProviderController(cache, s => TranslatorBinding.Translate(s, options), store, statusWriter, throttle, events);
             Log.Info("Ingress label selector is", ("labelSelector", options.LabelSelector));
         }
 

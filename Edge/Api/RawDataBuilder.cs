@@ -34,7 +34,13 @@ public static class RawDataBuilder
                 Observability = WithDefaults(r.Observability),
                 Using = eps.OrderBy(e => e, StringComparer.Ordinal).ToList(),
             };
-            if (routerErrors is not null && routerErrors.TryGetValue(name, out var err))
+            if (r.DisabledReason is { } disabled)
+            {
+                // Tenancy kept this router out of the data plane.
+                info.Status = "disabled";
+                info.Error = [disabled];
+            }
+            else if (routerErrors is not null && routerErrors.TryGetValue(name, out var err))
             {
                 info.Status = "disabled";
                 info.Error = [err];

@@ -65,7 +65,12 @@ public static class OptionRegistry
             O("global.checkNewVersion", OptionKind.Bool, "false", "Accepted for compatibility (Edge never phones home).", (_, _, v) => Bool("global.checkNewVersion", v)),
             O("global.sendAnonymousUsage", OptionKind.Bool, "false", "Accepted for compatibility (Edge never phones home).", (_, _, v) => Bool("global.sendAnonymousUsage", v)),
             O("core.defaultRuleSyntax", OptionKind.String, "v3", "Default rule syntax for routers: v3 or v2.", (c, _, v) => c.KubernetesIngress.DefaultRuleSyntax = OneOf("core.defaultRuleSyntax", v, "v3", "v2") == "v2" ? "v2" : ""),
-            O("tenancy.enabled", OptionKind.Bool, "false", "Multi-tenant mode: a namespace's certificates are offered only for the hosts its own Ingresses declare.", (c, _, v) => c.KubernetesIngress.TenancyEnabled = Bool("tenancy.enabled", v)),
+            O("tenancy.enabled", OptionKind.Bool, "false", "Multi-tenant mode: certificates stay with their namespace, a host belongs to the namespace that claimed it first, catch-alls need an allowlist, per-namespace limits.", (c, _, v) => c.KubernetesIngress.TenancyEnabled = Bool("tenancy.enabled", v)),
+            O("tenancy.defaultBackendNamespaces", OptionKind.List, "", "Tenancy: namespaces allowed to declare catch-alls (an Ingress default backend, or a rule without a host).", (c, _, v) => c.KubernetesIngress.Tenancy.DefaultBackendNamespaces = List(v)),
+            O("tenancy.rateLimit.average", OptionKind.Int, "0", "Tenancy: requests per second each namespace may receive (token bucket; 0 = no limit). Namespace annotation edge.io/rate-limit overrides.", (c, _, v) => c.KubernetesIngress.Tenancy.RateLimitAverage = NonNegative("tenancy.rateLimit.average", v)),
+            O("tenancy.rateLimit.burst", OptionKind.Int, "0", "Tenancy: token bucket size (0 = the average). Namespace annotation edge.io/rate-burst overrides.", (c, _, v) => c.KubernetesIngress.Tenancy.RateLimitBurst = NonNegative("tenancy.rateLimit.burst", v)),
+            O("tenancy.maxConcurrentRequests", OptionKind.Int, "0", "Tenancy: requests each namespace may have in flight (0 = no limit). Namespace annotation edge.io/max-concurrent-requests overrides.", (c, _, v) => c.KubernetesIngress.Tenancy.MaxConcurrentRequests = NonNegative("tenancy.maxConcurrentRequests", v)),
+            O("accessLog.perNamespaceDir", OptionKind.String, "", "Also write each request's access log line to DIR/<namespace>.log (the namespace of the Ingress that routed it).", (c, _, v) => { c.AccessLog.Enabled = true; c.AccessLog.PerNamespaceDir = v; }),
             O("providers.providersThrottleDuration", OptionKind.Duration, "2s", "Minimum time between two configuration reloads.", (c, _, v) => c.ProvidersThrottleDuration = Duration("providers.providersThrottleDuration", v)),
 
             O("serversTransport.insecureSkipVerify", OptionKind.Bool, "false", "Do not verify backend TLS certificates.", (c, _, v) => c.ServersTransport.InsecureSkipVerify = Bool("serversTransport.insecureSkipVerify", v)),
@@ -105,6 +110,13 @@ public static class OptionRegistry
             if (o.TryMatch(segs, out wildcard)) return o;
         wildcard = "";
         return null;
+    }
+
+    private static int NonNegative(string option, string v)
+    {
+        var n = Int(option, v);
+        if (n < 0) throw new ConfigException(option, $"0 or more, got \"{v}\"");
+        return n;
     }
 
     private static string OneOf(string option, string v, params string[] allowed)

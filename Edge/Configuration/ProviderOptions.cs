@@ -25,6 +25,8 @@ public sealed class ProviderOptions
     public bool StrictPrefixMatching { get; set; }
     /// <summary>tenancy.enabled: certificates are only offered for hosts their own namespace declares.</summary>
     public bool TenancyEnabled { get; set; }
+    /// <summary>The rest of the tenancy section (only read when <see cref="TenancyEnabled"/>).</summary>
+    public TenancyOptions Tenancy { get; } = new();
     /// <summary>core.defaultRuleSyntax: "" (v3) or "v2".</summary>
     public string DefaultRuleSyntax { get; set; } = "";
 

@@ -92,6 +92,8 @@ public sealed class AccessLogOptions
 {
     public bool Enabled { get; set; }
     public string FilePath { get; set; } = "";
+    /// <summary>accessLog.perNamespaceDir: one extra file per namespace, DIR/&lt;namespace&gt;.log.</summary>
+    public string PerNamespaceDir { get; set; } = "";
     public string Format { get; set; } = "common";
     public int BufferingSize { get; set; }
     public string FieldsDefaultMode { get; set; } = "keep";

@@ -18,6 +18,7 @@ public sealed class ClusterCache
     private readonly List<ResourceInformer<V1EndpointSlice, V1EndpointSliceList>> _slices = new();
     private readonly List<ResourceInformer<V1Secret, V1SecretList>> _secrets = new();
     private readonly List<ResourceInformer<V1Node, V1NodeList>> _nodes = new();
+    private readonly List<ResourceInformer<V1Namespace, V1NamespaceList>> _namespaces = new();
     private readonly List<IResourceInformer> _all = new();
 
     public ClusterCache(KubeApi api, ProviderOptions options, Action onChange)
@@ -34,6 +35,11 @@ public sealed class ClusterCache
             _classes.Add(new(api, ResourceKinds.IngressClass, null, null, onChange));
         if (!options.DisableClusterScopeResources && (options.ReportNodeInternalIPs || options.IngressEndpointPublishedService.Length > 0))
             _nodes.Add(new(api, ResourceKinds.Node, null, null, onChange));
+        // Tenancy: administrators' annotations on Namespace objects (cluster-scoped, so not with
+        // disableClusterScopeResources: a per-tenant instance then uses the flag defaults only).
+        if (options.TenancyEnabled && !options.DisableClusterScopeResources)
+            _namespaces.Add(new(api, ResourceKinds.Namespace, null, null, onChange));
+        _all.AddRange(_namespaces);
         _all.AddRange(_ingresses); _all.AddRange(_services); _all.AddRange(_slices);
         _all.AddRange(_secrets); _all.AddRange(_classes); _all.AddRange(_nodes);
     }
@@ -64,6 +70,10 @@ public sealed class ClusterCache
             _services.SelectMany(i => i.Items).ToImmutableDictionary(s => ClusterSnapshot.Key(s.Metadata?.NamespaceProperty, s.Metadata?.Name)),
             slices.ToImmutableDictionary(kv => kv.Key, kv => kv.Value.OrderBy(s => s.Metadata?.Name, StringComparer.Ordinal).ToImmutableArray()),
             _secrets.SelectMany(i => i.Items).ToImmutableDictionary(s => ClusterSnapshot.Key(s.Metadata?.NamespaceProperty, s.Metadata?.Name)),
-            _nodes.SelectMany(i => i.Items).ToImmutableArray());
+            _nodes.SelectMany(i => i.Items).ToImmutableArray())
+        {
+            Namespaces = _namespaces.SelectMany(i => i.Items).Where(n => n.Metadata?.Name is not null)
+                .ToImmutableDictionary(n => n.Metadata!.Name, StringComparer.Ordinal),
+        };
     }
 }

@@ -20,6 +20,12 @@ public sealed record ClusterSnapshot(
         ImmutableDictionary<string, ImmutableArray<V1EndpointSlice>>.Empty,
         ImmutableDictionary<string, V1Secret>.Empty, []);
 
+    /// <summary>
+    /// Namespace objects by name, watched only in tenancy mode (administrators' per-namespace
+    /// annotations: allowed hosts, request limits). Empty otherwise.
+    /// </summary>
+    public ImmutableDictionary<string, V1Namespace> Namespaces { get; init; } = ImmutableDictionary<string, V1Namespace>.Empty;
+
     public static string Key(string? ns, string? name) => $"{ns}/{name}";
 
     public V1Service? GetService(string ns, string name) => Services.GetValueOrDefault(Key(ns, name));
@@ -38,6 +44,7 @@ public sealed record ClusterSnapshot(
         var slices = new Dictionary<string, List<V1EndpointSlice>>();
         var secrets = ImmutableDictionary.CreateBuilder<string, V1Secret>();
         var nodes = ImmutableArray.CreateBuilder<V1Node>();
+        var namespaces = ImmutableDictionary.CreateBuilder<string, V1Namespace>();
         foreach (var o in objects)
         {
             switch (o)
@@ -47,6 +54,7 @@ public sealed record ClusterSnapshot(
                 case V1Service s: services[Key(s.Metadata?.NamespaceProperty, s.Metadata?.Name)] = s; break;
                 case V1Secret s: secrets[Key(s.Metadata?.NamespaceProperty, s.Metadata?.Name)] = s; break;
                 case V1Node n: nodes.Add(n); break;
+                case V1Namespace n when n.Metadata?.Name is { } nsName: namespaces[nsName] = n; break;
                 case V1EndpointSlice e:
                     string? svc = null;
                     e.Metadata?.Labels?.TryGetValue("kubernetes.io/service-name", out svc);
@@ -59,6 +67,6 @@ public sealed record ClusterSnapshot(
         }
         return new ClusterSnapshot(ingresses.ToImmutable(), classes.ToImmutable(), services.ToImmutable(),
             slices.ToImmutableDictionary(kv => kv.Key, kv => kv.Value.ToImmutableArray()),
-            secrets.ToImmutable(), nodes.ToImmutable());
+            secrets.ToImmutable(), nodes.ToImmutable()) { Namespaces = namespaces.ToImmutable() };
     }
 }

@@ -9,7 +9,11 @@ namespace Edge.Kubernetes;
 public sealed record TranslationOutput(
     DynamicConfig Config,
     IReadOnlyList<string> Issues,
-    IReadOnlyList<(V1Ingress Ingress, IList<V1IngressLoadBalancerIngress> Status)> StatusUpdates);
+    IReadOnlyList<(V1Ingress Ingress, IList<V1IngressLoadBalancerIngress> Status)> StatusUpdates)
+{
+    /// <summary>Tenancy mode: Kubernetes Events to record on Ingresses.</summary>
+    public IReadOnlyList<Translation.Tenancy.IngressWarning> Warnings { get; init; } = [];
+}
 
 /// <summary>
 /// The provider loop: waits for the caches' first sync, then on every change (coalesced by the
@@ -21,7 +25,8 @@ public sealed class ProviderController(
     Func<ClusterSnapshot, TranslationOutput> translate,
     ConfigurationStore store,
     IngressStatusWriter? statusWriter,
-    TimeSpan throttle)
+    TimeSpan throttle,
+    EventRecorder? events = null)
 {
     private readonly Channel<bool> _signal = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
     private HashSet<string> _loggedIssues = new();
@@ -64,6 +69,8 @@ public sealed class ProviderController(
 
         store.Publish(output.Config, output.Issues);
         Log.Debug("Configuration applied", ("routers", output.Config.Http.Routers.Count), ("services", output.Config.Http.Services.Count));
+
+        if (events is not null) await events.RecordAsync(output.Warnings, ct).ConfigureAwait(false);
 
         if (statusWriter is not null)
             foreach (var (ingress, status) in output.StatusUpdates)

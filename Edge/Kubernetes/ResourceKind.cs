@@ -61,4 +61,10 @@ public static class ResourceKinds
         Name = "Node", GroupVersionPath = "/api/v1", Plural = "nodes", Namespaced = false,
         Items = l => l.Items, ListMeta = l => l.Metadata,
     };
+
+    public static readonly ResourceKind<V1Namespace, V1NamespaceList> Namespace = new()
+    {
+        Name = "Namespace", GroupVersionPath = "/api/v1", Plural = "namespaces", Namespaced = false,
+        Items = l => l.Items, ListMeta = l => l.Metadata,
+    };
 }

@@ -10,6 +10,18 @@ public sealed class DynamicConfig
 {
     [JsonPropertyName("http")] public HttpConfig Http { get; set; } = new();
     [JsonPropertyName("tls")] public TlsConfig? Tls { get; set; }
+
+    /// <summary>
+    /// Tenancy mode: the request limits of each namespace that has any (defaults and Namespace
+    /// annotations, resolved by the translator). Not part of Traefik's configuration, so never serialised.
+    /// </summary>
+    [JsonIgnore] public Dictionary<string, NamespaceLimits> NamespaceLimits { get; set; } = new(StringComparer.Ordinal);
+}
+
+/// <summary>One namespace's request limits; 0 = unlimited.</summary>
+public sealed record NamespaceLimits(int RateAverage, int RateBurst, int MaxConcurrent)
+{
+    public bool Any => RateAverage > 0 || MaxConcurrent > 0;
 }
 
 public sealed class HttpConfig
@@ -30,6 +42,15 @@ public sealed class Router
     [JsonPropertyName("priority"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)] public long Priority { get; set; }
     [JsonPropertyName("tls")] public RouterTls? Tls { get; set; }
     [JsonPropertyName("observability")] public RouterObservability? Observability { get; set; }
+
+    /// <summary>
+    /// Set when tenancy rules keep this router out of the data plane; /api/rawdata shows the router
+    /// as disabled with this reason. Edge's own field, so never part of the serialised configuration.
+    /// </summary>
+    [JsonIgnore] public string? DisabledReason { get; set; }
+
+    /// <summary>The Ingress rule host this router came from ("" for a rule without a host, null for other routers).</summary>
+    [JsonIgnore] public string? SourceHost { get; set; }
 }
 
 public sealed class RouterTls

@@ -14,6 +14,8 @@ public sealed class ObservedRequest(Stream inner) : Stream
     public string? Router { get; set; }
     public string? Service { get; set; }
     public string? ServerUrl { get; set; }
+    /// <summary>Tenancy mode: the namespace of the matched router (metrics label, per-namespace access log).</summary>
+    public string? Namespace { get; set; }
     public long OriginTicks { get; set; }
     public int OriginStatus { get; set; }
 

@@ -10,7 +10,8 @@ namespace Edge.Observability;
 /// at the end records the metrics and enqueues the access-log entry. With both off, the host
 /// calls the handler directly and this class costs nothing.
 /// </summary>
-public sealed class RequestObserver(EdgeMetrics? metrics, AccessLogWriter? accessLog)
+/// <param name="namespaceLabels">Tenancy mode: router and service series carry a namespace label.</param>
+public sealed class RequestObserver(EdgeMetrics? metrics, AccessLogWriter? accessLog, bool namespaceLabels = false)
 {
     private long _requestCount;
 
@@ -34,7 +35,7 @@ public sealed class RequestObserver(EdgeMetrics? metrics, AccessLogWriter? acces
             var req = ctx.Request;
             int code = ctx.Response.StatusCode;
             string method = Protocols.Method(req.Method);
-            metrics?.Record(entryPoint, obs.Router, obs.Service, code, method, Protocols.Of(req), elapsed, req.ContentLength ?? 0, obs.BytesWritten);
+            metrics?.Record(entryPoint, obs.Router, obs.Service, code, method, Protocols.Of(req), elapsed, req.ContentLength ?? 0, obs.BytesWritten, namespaceLabels ? obs.Namespace : null);
             if (accessLog is not null) accessLog.Enqueue(Entry(ctx, entryPoint, obs, startTime, elapsed, code));
         }
     }
@@ -53,7 +54,7 @@ public sealed class RequestObserver(EdgeMetrics? metrics, AccessLogWriter? acces
             RequestContentSize = req.ContentLength ?? 0, Status = code, DownstreamSize = obs.BytesWritten,
             Referer = req.Headers.Referer.ToString(), UserAgent = req.Headers.UserAgent.ToString(),
             RequestCount = Interlocked.Increment(ref _requestCount),
-            Router = obs.Router, Service = obs.Service, ServiceUrl = obs.ServerUrl,
+            Router = obs.Router, Service = obs.Service, ServiceUrl = obs.ServerUrl, Namespace = obs.Namespace,
             OriginDurationNs = (long)(obs.OriginTicks * 1e9 / Stopwatch.Frequency), OriginStatus = obs.OriginStatus,
         };
         var fields = accessLog!.Fields;

@@ -14,7 +14,11 @@ public sealed class RouteEntry
         // Computed once per configuration so that metrics and access logs never concatenate per request.
         QualifiedName = name.Contains('@') ? name : name + "@kubernetes";
         QualifiedService = router.Service.Contains('@') ? router.Service : router.Service + "@kubernetes";
+        Namespace = router.Observability?.Metadata?.Ingress?.Namespace;
     }
+
+    /// <summary>The namespace of the Ingress this router came from (tenancy limits, metrics and logs).</summary>
+    public string? Namespace { get; }
 
     /// <summary>Traefik's name@provider, the router label of metrics and the RouterName of access logs.</summary>
     public string QualifiedName { get; }

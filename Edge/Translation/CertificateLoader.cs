@@ -46,29 +46,4 @@ public static class CertificateLoader
             certificates[key] = new CertAndStores { CertFile = cert, KeyFile = privateKey, SourceSecret = ns + "/" + t.SecretName };
         }
     }
-
-    /// <summary>
-    /// Tenancy mode: each certificate may only be offered for the hosts (tls.hosts and rule hosts)
-    /// that the Ingresses of its own namespace declare, so no namespace can have its certificate
-    /// served for another tenant's host.
-    /// </summary>
-    public static void RestrictToNamespaceHosts(IEnumerable<CertAndStores> certificates, IEnumerable<V1Ingress> ingresses)
-    {
-        var hostsByNamespace = new Dictionary<string, HashSet<string>>(StringComparer.Ordinal);
-        foreach (var ingress in ingresses)
-        {
-            var ns = ingress.Metadata?.NamespaceProperty ?? "default";
-            if (!hostsByNamespace.TryGetValue(ns, out var hosts))
-                hostsByNamespace[ns] = hosts = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
-            foreach (var t in ingress.Spec?.Tls ?? [])
-                foreach (var h in t.Hosts ?? []) hosts.Add(h);
-            foreach (var r in ingress.Spec?.Rules ?? [])
-                if (!string.IsNullOrEmpty(r.Host)) hosts.Add(r.Host);
-        }
-        foreach (var cert in certificates)
-        {
-            var ns = cert.SourceSecret?.Split('/')[0] ?? "";
-            cert.AllowedNames = hostsByNamespace.TryGetValue(ns, out var hosts) ? hosts : [];
-        }
-    }
 }

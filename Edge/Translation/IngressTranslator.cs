@@ -1,12 +1,17 @@
 using Edge.Configuration;
 using Edge.Kubernetes;
 using Edge.Model;
+using Edge.Translation.Tenancy;
 using k8s.Models;
 
 namespace Edge.Translation;
 
 /// <summary>What a translation produced.</summary>
-public sealed record TranslationResult(DynamicConfig Config, IReadOnlyList<TranslationIssue> Issues, IReadOnlyList<V1Ingress> Processed);
+public sealed record TranslationResult(DynamicConfig Config, IReadOnlyList<TranslationIssue> Issues, IReadOnlyList<V1Ingress> Processed)
+{
+    /// <summary>Tenancy mode: what to tell each affected Ingress's namespace through a Kubernetes Event.</summary>
+    public IReadOnlyList<IngressWarning> Warnings { get; init; } = [];
+}
 
 /// <summary>
 /// Traefik's Kubernetes Ingress provider (loadConfigurationFromIngresses) as a pure function from a
@@ -24,6 +29,8 @@ public static class IngressTranslator
         var conf = new DynamicConfig();
         var issues = new List<TranslationIssue>();
         var processed = new List<V1Ingress>();
+        var warnings = new List<IngressWarning>();
+        var catchAllNamespaces = new HashSet<string>(options.Tenancy.DefaultBackendNamespaces, StringComparer.Ordinal);
 
         HashSet<string>? classNames = null;
         if (!options.DisableIngressClassLookup && !options.DisableClusterScopeResources)
@@ -61,7 +68,21 @@ public static class IngressTranslator
 
             var spec = ingress.Spec ?? new V1IngressSpec();
             if ((spec.Rules is null || spec.Rules.Count == 0) && spec.DefaultBackend is { } db)
-                AddDefaultBackend(conf, snapshot, options, ingress, ns, db, rtConfig, Issue);
+            {
+                // Tenancy: a default backend catches every tenant's unmatched traffic, so only
+                // allow-listed namespaces may declare one (checked before "already exists", so a
+                // rogue namespace that sorts first cannot take the slot).
+                if (options.TenancyEnabled && !catchAllNamespaces.Contains(ns))
+                {
+                    var message = $"default backend is not served: namespace \"{ns}\" is not in tenancy.defaultBackendNamespaces";
+                    Issue(message);
+                    warnings.Add(new IngressWarning(ingress, TenancyPolicy.CatchAllNotAllowedReason, message));
+                }
+                else
+                {
+                    AddDefaultBackend(conf, snapshot, options, ingress, ns, db, rtConfig, Issue);
+                }
+            }
 
             var routers = new Dictionary<string, List<Router>>(StringComparer.Ordinal);
             var order = new List<string>();
@@ -91,6 +112,7 @@ public static class IngressTranslator
                     try { rt = LoadRouter(ingress, ns, name, rule, pa, backend, rtConfig, serviceName, options); }
                     catch (TranslationException e) { Issue($"Skipping path {pa.Path}: {e.Message}"); continue; }
 
+                    rt.SourceHost = rule.Host ?? "";
                     var key = Naming.Normalize(ns + "-" + name + "-" + rule.Host + pa.Path).TrimStart('-');
                     if (!routers.TryGetValue(key, out var list)) { routers[key] = list = new(); order.Add(key); }
                     list.Add(rt);
@@ -104,12 +126,9 @@ public static class IngressTranslator
             }
         }
 
-        if (certificates.Count > 0)
-        {
-            if (options.TenancyEnabled) CertificateLoader.RestrictToNamespaceHosts(certificates.Values, processed);
-            conf.Tls = new TlsConfig { Certificates = certificates.Values.ToList() };
-        }
-        return new TranslationResult(conf, issues, processed);
+        if (options.TenancyEnabled) TenancyPolicy.Apply(conf, processed, certificates.Values, snapshot, options, issues, warnings);
+        if (certificates.Count > 0) conf.Tls = new TlsConfig { Certificates = certificates.Values.ToList() };
+        return new TranslationResult(conf, issues, processed) { Warnings = warnings };
     }
 
     private static bool ShouldProcess(V1Ingress ingress, HashSet<string>? classNames, ProviderOptions options)

@@ -15,6 +15,6 @@ public static class TranslatorBinding
         if (error is not null) issues.Add("Error while updating ingress status: " + error);
         if (status is not null)
             foreach (var ingress in result.Processed) updates.Add((ingress, status));
-        return new TranslationOutput(result.Config, issues, updates);
+        return new TranslationOutput(result.Config, issues, updates) { Warnings = result.Warnings };
     }
 }

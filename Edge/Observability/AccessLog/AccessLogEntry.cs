@@ -23,6 +23,8 @@ public sealed class AccessLogEntry
     public string UserAgent = "";
     public long RequestCount;
     public string? Router;
+    /// <summary>Tenancy mode: the routed Ingress's namespace (selects the per-namespace file).</summary>
+    public string? Namespace;
     public string? Service;
     public string? ServiceUrl;
     public long OriginDurationNs;

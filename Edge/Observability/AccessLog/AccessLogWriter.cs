@@ -18,6 +18,9 @@ public sealed class AccessLogWriter : IAsyncDisposable
     private readonly Task _pump;
     private readonly PosixSignalRegistration? _usr1;
     private TextWriter _out;
+    // accessLog.perNamespaceDir: one writer per namespace, owned by the single pump task.
+    private readonly Dictionary<string, TextWriter> _perNamespace = new(StringComparer.Ordinal);
+    private const int MaxNamespaceFiles = 1024;
     private volatile bool _reopen;
     private long _dropped;
 
@@ -31,7 +34,8 @@ public sealed class AccessLogWriter : IAsyncDisposable
             SingleReader = true, FullMode = BoundedChannelFullMode.DropWrite,
         });
         _out = Open();
-        if (options.FilePath.Length > 0 && OperatingSystem.IsLinux())
+        if (options.PerNamespaceDir.Length > 0) Directory.CreateDirectory(options.PerNamespaceDir);
+        if ((options.FilePath.Length > 0 || options.PerNamespaceDir.Length > 0) && OperatingSystem.IsLinux())
             _usr1 = PosixSignalRegistration.Create((PosixSignal)SigUsr1, ctx => { ctx.Cancel = true; _reopen = true; _channel.Writer.TryWrite(Wakeup); });
         _pump = Task.Run(PumpAsync);
     }
@@ -75,16 +79,52 @@ public sealed class AccessLogWriter : IAsyncDisposable
                     _out = next;
                 }
                 catch (IOException e) { Log.Error("Cannot reopen the access log", ("filePath", _options.FilePath), ("error", e.Message)); }
+                await CloseNamespaceFilesAsync().ConfigureAwait(false);   // reopened on their next line
             }
             while (reader.TryRead(out var e))
             {
                 if (ReferenceEquals(e, Wakeup)) continue;
-                try { await _out.WriteLineAsync(json ? AccessLogFormatter.Json(e, Fields) : AccessLogFormatter.Common(e, Fields)).ConfigureAwait(false); }
+                try { await OutputFor(e).WriteLineAsync(json ? AccessLogFormatter.Json(e, Fields) : AccessLogFormatter.Common(e, Fields)).ConfigureAwait(false); }
                 catch (Exception ex) when (ex is IOException or ObjectDisposedException) { Log.Error("Cannot write the access log", ("error", ex.Message)); }
             }
             // Flush once per drained batch: a burst costs one write, a lone request is visible at once.
             try { await _out.FlushAsync().ConfigureAwait(false); } catch (IOException) { }
+            foreach (var w in _perNamespace.Values)
+                try { await w.FlushAsync().ConfigureAwait(false); } catch (IOException) { }
         }
+    }
+
+    /// <summary>
+    /// Where a line goes: with perNamespaceDir, a request routed for a namespace goes to that
+    /// namespace's file only (so a tenant can be handed its own file), everything else (404s,
+    /// the API) to the main access log.
+    /// </summary>
+    private TextWriter OutputFor(AccessLogEntry e)
+    {
+        if (_options.PerNamespaceDir.Length == 0 || e.Namespace is not { Length: > 0 } ns || !IsDnsLabel(ns)) return _out;
+        if (_perNamespace.TryGetValue(ns, out var w)) return w;
+        if (_perNamespace.Count >= MaxNamespaceFiles) return _out;
+        try
+        {
+            var fs = new FileStream(Path.Combine(_options.PerNamespaceDir, ns + ".log"), FileMode.Append, FileAccess.Write,
+                FileShare.ReadWrite | FileShare.Delete, 4096);
+            return _perNamespace[ns] = new StreamWriter(fs) { AutoFlush = false };
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            Log.Error("Cannot open the namespace access log", ("namespace", ns), ("dir", _options.PerNamespaceDir), ("error", ex.Message));
+            return _out;
+        }
+    }
+
+    // Namespace names are DNS labels; anything else never becomes a path.
+    private static bool IsDnsLabel(string s) => s.Length <= 63 && s.All(c => c is (>= 'a' and <= 'z') or (>= '0' and <= '9') or '-');
+
+    private async Task CloseNamespaceFilesAsync()
+    {
+        foreach (var w in _perNamespace.Values)
+            try { await w.DisposeAsync().ConfigureAwait(false); } catch (IOException) { }
+        _perNamespace.Clear();
     }
 
     public async ValueTask DisposeAsync()
@@ -93,5 +133,6 @@ public sealed class AccessLogWriter : IAsyncDisposable
         _channel.Writer.TryComplete();
         try { await _pump.WaitAsync(TimeSpan.FromSeconds(5)).ConfigureAwait(false); } catch (TimeoutException) { }
         if (!ReferenceEquals(_out, Console.Out)) await _out.DisposeAsync().ConfigureAwait(false);
+        await CloseNamespaceFilesAsync().ConfigureAwait(false);
     }
 }

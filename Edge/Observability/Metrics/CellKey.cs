@@ -8,4 +8,5 @@ public enum CellScope : byte { EntryPoint, Router, Service }
 /// (entry point, qualified router/service names, interned method and protocol constants), so a
 /// lookup hashes them without building a key string.
 /// </summary>
-public readonly record struct CellKey(CellScope Scope, string Name, string Service, int Code, string Method, string Protocol);
+/// <remarks><see cref="Namespace"/> is set only in tenancy mode (router and service series get a namespace label).</remarks>
+public readonly record struct CellKey(CellScope Scope, string Name, string Service, int Code, string Method, string Protocol, string? Namespace = null);

@@ -47,15 +47,15 @@ public sealed class EdgeMetrics
 
     /// <summary>One finished request. <paramref name="router"/> and <paramref name="service"/> are qualified names or null.</summary>
     public void Record(string entryPoint, string? router, string? service, int code, string method, string protocol,
-        long elapsedTicks, long requestBytes, long responseBytes)
+        long elapsedTicks, long requestBytes, long responseBytes, string? ns = null)
     {
         double seconds = (double)elapsedTicks / Stopwatch.Frequency;
         if (Options.AddEntryPointsLabels)
             Cell(new CellKey(CellScope.EntryPoint, entryPoint, "", code, method, protocol)).Record(elapsedTicks, seconds, Buckets, requestBytes, responseBytes);
         if (router is not null && service is not null && Options.AddRoutersLabels)
-            Cell(new CellKey(CellScope.Router, router, service, code, method, protocol)).Record(elapsedTicks, seconds, Buckets, requestBytes, responseBytes);
+            Cell(new CellKey(CellScope.Router, router, service, code, method, protocol, ns)).Record(elapsedTicks, seconds, Buckets, requestBytes, responseBytes);
         if (service is not null && Options.AddServicesLabels)
-            Cell(new CellKey(CellScope.Service, service, "", code, method, protocol)).Record(elapsedTicks, seconds, Buckets, requestBytes, responseBytes);
+            Cell(new CellKey(CellScope.Service, service, "", code, method, protocol, ns)).Record(elapsedTicks, seconds, Buckets, requestBytes, responseBytes);
     }
 
     private RequestCell Cell(in CellKey key) => _cells.TryGetValue(key, out var c) ? c : _cells.GetOrAdd(key, _create);

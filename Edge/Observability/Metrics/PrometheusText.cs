@@ -78,6 +78,7 @@ public static class PrometheusText
             case CellScope.Router: sb.Append(",router=\"").Append(Esc(k.Name)).Append("\",service=\"").Append(Esc(k.Service)).Append('"'); break;
             default: sb.Append(",service=\"").Append(Esc(k.Name)).Append('"'); break;
         }
+        if (k.Namespace is not null) sb.Append(",namespace=\"").Append(Esc(k.Namespace)).Append('"');
         if (le is not null) sb.Append(",le=\"").Append(le).Append('"');
         return sb.Append("} ");
     }
