@@ -36,7 +36,7 @@ public static class NamespacePolicy
     {
         if (Annotation(snapshot, ns, annotation) is not { } value) return fallback;
         if (int.TryParse(value.Trim(), NumberStyles.Integer, CultureInfo.InvariantCulture, out var n) && n >= 0) return n;
-        issue($"Namespace {ns}: annotation {annotation}=\"{value}\" is not a non-negative integer, using {fallback}");
+        issue($"annotation {annotation}=\"{value}\" is not a non-negative integer, using {fallback}");
         return fallback;
     }
 
