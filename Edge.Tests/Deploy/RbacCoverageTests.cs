@@ -42,7 +42,7 @@ public class RbacCoverageTests
             && rule["resources"]!.AsArray().Any(x => (string)x! == a.Resource || (string)x! == "*")
             && rule["verbs"]!.AsArray().Any(v => (string)v! == a.Verb || (string)v! == "*"));
 
-    private static async Task<List<Access>> Exercise(string[] args, string ns)
+    private static async Task<List<Access>> Exercise(string[] args, string ns, Action<FakeApiServer>? seed = null, Func<RecordedRequest, bool>? awaited = null)
     {
         await using var api = await FakeApiServer.StartAsync();
         var svc = K8s.Service(ns, "edge", 80, "http");
@@ -53,11 +53,13 @@ public class RbacCoverageTests
         api.Upsert(K8s.Ingress(ns, "app", "app.example.com", "/", "whoami", 80));
         api.Upsert(new V1Node { ApiVersion = "v1", Kind = "Node", Metadata = new V1ObjectMeta { Name = "n1" },
             Status = new V1NodeStatus { Addresses = [new V1NodeAddress { Type = "ExternalIP", Address = "203.0.113.9" }] } });
+        seed?.Invoke(api);
         await using var edge = await EdgeProcess.StartAsync([$"--providers.kubernetesingress.endpoint={api.Url}",
             "--providers.providersThrottleDuration=0s", .. args]);
         await edge.WaitForRawDataAsync(r => r.Contains($"{ns}-app-app-example-com@kubernetes"));
         var deadline = DateTime.UtcNow.AddSeconds(5);
-        while (DateTime.UtcNow < deadline && !api.Requests.Any(r => r.Method == "PATCH")) await Task.Delay(50);
+        awaited ??= r => r.Method == "PATCH";
+        while (DateTime.UtcNow < deadline && !api.Requests.Any(awaited)) await Task.Delay(50);
         return api.Requests.Select(Classify).OfType<Access>().Distinct().ToList();
     }
 
@@ -71,6 +73,26 @@ public class RbacCoverageTests
         var accesses = await Exercise(["--providers.kubernetesingress.ingressendpoint.publishedservice=default/edge"], "default");
         await Assert.That(accesses.Any(a => a.Verb == "watch" && a.Resource == "ingresses")).IsTrue();
         await Assert.That(accesses.Any(a => a.Verb == "patch" && a.Resource == "ingresses/status")).IsTrue();
+        foreach (var a in accesses)
+            await Assert.That(Allows(role, a)).IsTrue().Because($"{a} must be allowed by the ClusterRole");
+    }
+
+    [Test]
+    public async Task Cluster_role_allows_every_request_of_tenancy_mode()
+    {
+        var objects = KustomizeRenderer.Render(Path.Combine(RepoPaths.Root, "deploy", "cluster"));
+        var role = objects.Single(o => (string)o["kind"]! == "ClusterRole");
+        // A second namespace claiming the same host, later: tenancy records an Event on its Ingress.
+        var accesses = await Exercise(["--tenancy.enabled=true"], "default", api =>
+        {
+            var late = K8s.Ingress("other", "copy", "app.example.com", "/", "whoami", 80);
+            late.Metadata.CreationTimestamp = DateTime.UtcNow.AddHours(1);
+            api.Upsert(K8s.Service("other", "whoami", 80, "http"));
+            api.Upsert(K8s.Slice("other", "whoami", 8080, "http", "10.42.0.4"));
+            api.Upsert(late);
+        }, r => r.Method == "POST" && r.Path.EndsWith("/events", StringComparison.Ordinal));
+        await Assert.That(accesses.Any(a => a.Verb == "watch" && a.Resource == "namespaces")).IsTrue();
+        await Assert.That(accesses.Any(a => a.Verb == "create" && a.Resource == "events" && a.Namespace == "other")).IsTrue();
         foreach (var a in accesses)
             await Assert.That(Allows(role, a)).IsTrue().Because($"{a} must be allowed by the ClusterRole");
     }
