@@ -44,12 +44,42 @@ public class ConfigLoaderTests
     [Arguments("--providers.kubernetesingress.labelselector=a=b=c", "labelSelector")]
     [Arguments("--providers.kubernetesingress.ingressendpoint.publishedservice=nons", "publishedService")]
     [Arguments("--log.level=LOUD", "log.level")]
+    [Arguments("--tenancy.ratelimit.average=-5", "tenancy.rateLimit.average")]
+    [Arguments("--tenancy.maxconcurrentrequests=many", "tenancy.maxConcurrentRequests")]
     [Arguments("--providers.kubernetesingress.endpoint", "endpoint")]
     public async Task Bad_flags_name_the_option(string flag, string named)
     {
         var e = Assert.Throws<ConfigException>(() => ConfigLoader.Load([flag], NoEnv));
         await Assert.That(e.Message).Contains(named);
         await Assert.That(e.Message).Contains("expected");
+    }
+
+    [Test]
+    public async Task Tenancy_section_from_flags_and_toml()
+    {
+        var path = Path.GetTempFileName();
+        await File.WriteAllTextAsync(path, """
+            [tenancy]
+              enabled = true
+              defaultBackendNamespaces = ["infra", "ops"]
+              maxConcurrentRequests = 100
+              [tenancy.rateLimit]
+                average = 50
+            [accessLog]
+              perNamespaceDir = "/var/log/edge/tenants"
+            """);
+        try
+        {
+            var c = ConfigLoader.Load(["--configfile=" + path, "--TENANCY.RATELIMIT.BURST=80"], NoEnv);
+            var t = c.KubernetesIngress.Tenancy;
+            await Assert.That(c.KubernetesIngress.TenancyEnabled).IsTrue();
+            await Assert.That(t.DefaultBackendNamespaces).IsEquivalentTo(new[] { "infra", "ops" });
+            await Assert.That(t.MaxConcurrentRequests).IsEqualTo(100);
+            await Assert.That(t.RateLimitAverage).IsEqualTo(50);
+            await Assert.That(t.RateLimitBurst).IsEqualTo(80);
+            await Assert.That(c.AccessLog.PerNamespaceDir).IsEqualTo("/var/log/edge/tenants");
+        }
+        finally { File.Delete(path); }
     }
 
     [Test]
