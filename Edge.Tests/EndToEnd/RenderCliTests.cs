@@ -171,4 +171,50 @@ public class RenderCliTests
         var (_, mainHelp, _) = await CliRunner.RunAsync(["--help"]);
         await Assert.That(mainHelp).Contains("edge render -f FILE_OR_DIR");
     }
+
+    private const string TenantsManifest = """
+        apiVersion: v1
+        kind: Namespace
+        metadata: {name: team-b, annotations: {"edge.io/allowed-hosts": "*.b.example.com"}}
+        ---
+        apiVersion: v1
+        kind: Service
+        metadata: {name: web, namespace: team-a}
+        spec: {ports: [{port: 80}]}
+        ---
+        apiVersion: v1
+        kind: Service
+        metadata: {name: web, namespace: team-b}
+        spec: {ports: [{port: 80}]}
+        ---
+        apiVersion: networking.k8s.io/v1
+        kind: Ingress
+        metadata: {name: shop, namespace: team-a, creationTimestamp: "2026-01-01T00:00:00Z"}
+        spec: {rules: [{host: shop.example.com, http: {paths: [{path: /, pathType: Prefix, backend: {service: {name: web, port: {number: 80}}}}]}}]}
+        ---
+        apiVersion: networking.k8s.io/v1
+        kind: Ingress
+        metadata: {name: shop, namespace: team-b, creationTimestamp: "2026-02-01T00:00:00Z"}
+        spec: {rules: [{host: shop.example.com, http: {paths: [{path: /, pathType: Prefix, backend: {service: {name: web, port: {number: 80}}}}]}}]}
+        """;
+
+    [Test]
+    public async Task Tenancy_conflicts_are_found_offline_before_they_reach_the_cluster()
+    {
+        var dir = Directory.CreateTempSubdirectory("edge-render-");
+        try
+        {
+            await File.WriteAllTextAsync(Path.Combine(dir.FullName, "tenants.yaml"), TenantsManifest);
+            var (code, stdout, _) = await CliRunner.RunAsync(["render", "-f", dir.FullName, "--providers.kubernetesingress.allowemptyservices", "--tenancy.enabled=true", "-o", "json"]);
+            await Assert.That(code).IsEqualTo(1);
+            var routers = JsonNode.Parse(stdout[..(stdout.LastIndexOf('}') + 1)])!["routers"]!;
+            await Assert.That(routers["team-a-shop-shop-example-com@kubernetes"]!["status"]!.GetValue<string>()).IsEqualTo("enabled");
+            await Assert.That(routers["team-b-shop-shop-example-com@kubernetes"]!["status"]!.GetValue<string>()).IsEqualTo("disabled");
+            await Assert.That(routers["team-b-shop-shop-example-com@kubernetes"]!["error"]![0]!.GetValue<string>()).Contains("is not allowed for namespace \"team-b\"");
+        }
+        finally
+        {
+            dir.Delete(recursive: true);
+        }
+    }
 }

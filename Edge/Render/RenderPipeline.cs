@@ -121,7 +121,7 @@ public static class RenderPipeline
     }
 
     private static string Describe(string kind, string? ns, string? name) =>
-        kind + " " + (ns is null ? "" : ns + "/") + (name ?? "(no name)");
+        kind + " " + (string.IsNullOrEmpty(ns) ? "" : ns + "/") + (name ?? "(no name)");
 
     private static string ClassMismatch(V1Ingress ingress, ProviderOptions options)
     {
