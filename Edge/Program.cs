@@ -72,6 +72,7 @@ public static class EdgeMain
         KubeApi? kube = null;
         ProviderController? controller = null;
         ClusterCache? cache = null;
+        LeaderElector? elector = null;
         if (config.KubernetesIngressEnabled)
         {
             var kubeConfig = KubeClientFactory.BuildConfiguration(config.KubernetesIngress);
@@ -82,7 +83,16 @@ public static class EdgeMain
             ProviderController? c = null;
             cache = new ClusterCache(kube, options, () => c?.Signal());
             var events = options.TenancyEnabled ? new EventRecorder(kube, Environment.MachineName) : null;
-            controller = c = new ProviderController(cache, s => TranslatorBinding.Translate(s, options), store, statusWriter, throttle, events);
+            if (config.LeaderElection.Enabled)
+            {
+                elector = new LeaderElector(kube, config.LeaderElection,
+                    LeaderElector.ResolveNamespace(config.LeaderElection, kubeConfig.Namespace, Environment.GetEnvironmentVariable),
+                    LeaderElector.NewIdentity(Environment.GetEnvironmentVariable));
+                // A new leader writes what is due at once instead of waiting for the next change.
+                elector.LeadershipChanged += leader => { if (leader) { statusWriter?.Forget(); c?.Signal(); } };
+            }
+            controller = c = new ProviderController(cache, s => TranslatorBinding.Translate(s, options), store, statusWriter, throttle, events,
+                isLeader: elector is null ? null : () => elector.IsLeader);
             Log.Info("Ingress label selector is", ("labelSelector", options.LabelSelector));
         }
 
@@ -108,6 +118,7 @@ public static class EdgeMain
         {
             background.Add(controller.RunAsync(stopping.Token));
             background.Add(cache.RunAsync(stopping.Token));
+            if (elector is not null) background.Add(elector.RunAsync(stopping.Token));
         }
 
         await terminated.Task;

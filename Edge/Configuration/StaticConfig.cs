@@ -17,6 +17,7 @@ public sealed class StaticConfig
     /// <summary>Whether the Kubernetes Ingress provider runs (on unless --providers.kubernetesingress=false).</summary>
     public bool KubernetesIngressEnabled { get; set; } = true;
     public ProviderOptions KubernetesIngress { get; } = new();
+    public LeaderElectionOptions LeaderElection { get; } = new();
     /// <summary>providers.providersThrottleDuration: minimum time between two applied configurations.</summary>
     public TimeSpan ProvidersThrottleDuration { get; set; } = TimeSpan.FromSeconds(2);
     public string? ConfigFile { get; set; }
@@ -40,6 +41,9 @@ public sealed class StaticConfig
             var ep = EntryPoint("traefik");
             if (string.IsNullOrEmpty(ep.Address)) ep.Address = ":8080";
         }
+        var le = LeaderElection;
+        if (le.Enabled && !(le.RetryPeriod > TimeSpan.Zero && le.RetryPeriod < le.RenewDeadline && le.RenewDeadline < le.LeaseDuration))
+            throw new ConfigException("leaderElection", $"retryPeriod < renewDeadline < leaseDuration, got {le.RetryPeriod.TotalSeconds}s, {le.RenewDeadline.TotalSeconds}s, {le.LeaseDuration.TotalSeconds}s");
         foreach (var ep in EntryPoints.Values)
         {
             if (string.IsNullOrEmpty(ep.Address))

@@ -16,6 +16,9 @@ public sealed class IngressStatusWriter(KubeApi api)
     // still shows the old status and we would write again.
     private readonly Dictionary<string, string> _written = new();
 
+    /// <summary>Forgets what was written (a new leader re-checks every Ingress against the API server's view).</summary>
+    public void Forget() => _written.Clear();
+
     public async Task WriteAsync(V1Ingress ingress, IList<V1IngressLoadBalancerIngress> desired, CancellationToken ct)
     {
         var ns = ingress.Metadata?.NamespaceProperty ?? "default";

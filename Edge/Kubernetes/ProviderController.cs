@@ -26,7 +26,8 @@ public sealed class ProviderController(
     ConfigurationStore store,
     IngressStatusWriter? statusWriter,
     TimeSpan throttle,
-    EventRecorder? events = null)
+    EventRecorder? events = null,
+    Func<bool>? isLeader = null)
 {
     private readonly Channel<bool> _signal = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
     private HashSet<string> _loggedIssues = new();
@@ -69,6 +70,10 @@ public sealed class ProviderController(
 
         store.Publish(output.Config, output.Issues);
         Log.Debug("Configuration applied", ("routers", output.Config.Http.Routers.Count), ("services", output.Config.Http.Services.Count));
+
+        // Writes to the API server come from one replica only when leader election is on;
+        // every replica applies the configuration and routes.
+        if (isLeader is not null && !isLeader()) return;
 
         if (events is not null) await events.RecordAsync(output.Warnings, ct).ConfigureAwait(false);
 
