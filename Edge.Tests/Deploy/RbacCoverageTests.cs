@@ -70,11 +70,18 @@ public class RbacCoverageTests
         var role = objects.Single(o => (string)o["kind"]! == "ClusterRole");
         var deployment = objects.Single(o => (string)o["kind"]! == "Deployment");
         await Assert.That(deployment["spec"]!["replicas"]!.ToJsonString()).IsEqualTo("2");
-        var accesses = await Exercise(["--providers.kubernetesingress.ingressendpoint.publishedservice=default/edge"], "default");
+        var leaseRole = objects.Single(o => (string)o["kind"]! == "Role");
+        var leaseNs = (string)objects.Single(o => (string)o["kind"]! == "RoleBinding")["metadata"]!["namespace"]!;
+        var args = deployment["spec"]!["template"]!["spec"]!["containers"]![0]!["args"]!.AsArray().Select(a => (string)a!).ToList();
+        await Assert.That(args).Contains("--leaderelection.enabled=true");
+        var accesses = await Exercise(["--providers.kubernetesingress.ingressendpoint.publishedservice=default/edge",
+            "--leaderelection.enabled=true", $"--leaderelection.namespace={leaseNs}"], "default");
         await Assert.That(accesses.Any(a => a.Verb == "watch" && a.Resource == "ingresses")).IsTrue();
         await Assert.That(accesses.Any(a => a.Verb == "patch" && a.Resource == "ingresses/status")).IsTrue();
+        await Assert.That(accesses.Any(a => a.Resource == "leases" && a.Namespace == leaseNs)).IsTrue();
         foreach (var a in accesses)
-            await Assert.That(Allows(role, a)).IsTrue().Because($"{a} must be allowed by the ClusterRole");
+            await Assert.That(Allows(role, a) || (a.Namespace == leaseNs && Allows(leaseRole, a))).IsTrue()
+                .Because($"{a} must be allowed by the ClusterRole (or, for the Lease, the namespaced Role)");
     }
 
     [Test]
