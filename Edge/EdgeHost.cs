@@ -56,10 +56,14 @@ public sealed class EdgeHost : IAsyncDisposable
                 };
                 if (addr.Host is null) k.ListenAnyIP(addr.Port, configure);
                 else k.Listen(addr.Host, addr.Port, configure);
-                k.Limits.KeepAliveTimeout = ep.IdleTimeout > TimeSpan.Zero ? ep.IdleTimeout : TimeSpan.FromMinutes(3);
-                // Slowloris: headers must arrive within this time (Traefik's readTimeout bounds it too).
-                k.Limits.RequestHeadersTimeout = TimeSpan.FromSeconds(Math.Min(30, Math.Max(1, ep.ReadTimeout.TotalSeconds)));
             }
+            // Kestrel's limits are per server, not per endpoint: the strictest entry point wins
+            // (a value of 0, "no timeout" in Traefik, does not count).
+            var idle = config.EntryPoints.Values.Select(e => e.IdleTimeout).Where(t => t > TimeSpan.Zero).DefaultIfEmpty(TimeSpan.FromMinutes(3)).Min();
+            k.Limits.KeepAliveTimeout = idle;
+            // Slowloris: the headers must arrive within readTimeout (capped at 30 s, at least 1 s).
+            var read = config.EntryPoints.Values.Select(e => e.ReadTimeout).Where(t => t > TimeSpan.Zero).DefaultIfEmpty(TimeSpan.FromSeconds(30)).Min();
+            k.Limits.RequestHeadersTimeout = TimeSpan.FromSeconds(Math.Min(30, Math.Max(1, read.TotalSeconds)));
         });
         _app = builder.Build();
         async Task Handle(HttpContext ctx, string ep)

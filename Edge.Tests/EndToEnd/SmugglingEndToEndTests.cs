@@ -71,4 +71,40 @@ public class SmugglingEndToEndTests
         await Task.Delay(100);
         await Assert.That(f.A.Requests + f.B.Requests).IsEqualTo(before).Because(name + ": nothing may reach a backend");
     }
+
+    [Test]
+    public async Task Slowloris_connection_is_closed_by_the_header_timeout()
+    {
+        // readTimeout bounds the time to receive the headers (Kestrel's RequestHeadersTimeout).
+        await using var f = await DataPlaneFixture.StartAsync((api, _) =>
+            api.Upsert(K8s.Ingress("default", "app", "app.example.com", "/", "whoami", 80)),
+            "--entrypoints.web.transport.respondingTimeouts.readTimeout=2s");
+        await f.WaitForRouteAsync("app.example.com", "/");
+        var before = f.A.Requests + f.B.Requests;
+        using var client = new TcpClient();
+        await client.ConnectAsync("127.0.0.1", f.Edge.WebPort);
+        var stream = client.GetStream();
+        await stream.WriteAsync(Encoding.ASCII.GetBytes("GET / HTTP/1.1\r\nHost: app.example.com\r\n"));
+        var sw = System.Diagnostics.Stopwatch.StartNew();
+        var buffer = new byte[4096];
+        var response = new StringBuilder();
+        var closed = false;
+        // Trickle a header line every 300 ms, never finishing the request, for up to 10 s.
+        while (sw.Elapsed < TimeSpan.FromSeconds(10) && !closed)
+        {
+            try
+            {
+                await stream.WriteAsync(Encoding.ASCII.GetBytes($"X-Slow-{sw.ElapsedMilliseconds}: 1\r\n"));
+                using var cts = new CancellationTokenSource(300);
+                var n = await stream.ReadAsync(buffer, cts.Token);
+                if (n == 0) closed = true; else response.Append(Encoding.ASCII.GetString(buffer, 0, n));
+            }
+            catch (OperationCanceledException) { }
+            catch (IOException) { closed = true; }
+        }
+        await Assert.That(closed).IsTrue().Because("the server must close a connection whose headers never complete");
+        await Assert.That(sw.Elapsed).IsLessThan(TimeSpan.FromSeconds(6));
+        if (response.Length > 0) await Assert.That(response.ToString()).StartsWith("HTTP/1.1 408 ");
+        await Assert.That(f.A.Requests + f.B.Requests).IsEqualTo(before);
+    }
 }
