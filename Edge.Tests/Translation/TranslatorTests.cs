@@ -131,4 +131,19 @@ public class TranslatorTests
         await Assert.That(on.Config.Tls!.Certificates[0].AllowedNames!.Order().ToList())
             .IsEquivalentTo(new[] { "a.example.com", "tls.a.example.com" });
     }
+
+    [Test]
+    public async Task Huge_tls_domain_index_is_an_error_on_that_ingress_only()
+    {
+        // Regression (found by ParserPropertyTests): the index overflowed int and escaped as an
+        // OverflowException, which stopped the whole translation instead of skipping one Ingress.
+        var bad = Ing("team", "bad", "bad.example.com", "/", "s", 80, new Dictionary<string, string>
+        {
+            ["traefik.ingress.kubernetes.io/router.tls.domains.99999999999999999999.main"] = "a.example.com",
+        });
+        var good = Ing("team", "good", "good.example.com", "/", "s", 80);
+        var r = IngressTranslator.Translate(Snap(bad, good, K8s.Service("team", "s", 80, "http"), K8s.Slice("team", "s", 8080, "http", "10.0.0.1")), new ProviderOptions());
+        await Assert.That(r.Config.Http.Routers.Keys).IsEquivalentTo(new[] { "team-good-good-example-com" });
+        await Assert.That(r.Issues.Single().ToString()).Contains("Ingress team/bad").And.Contains("tls domain index 99999999999999999999 too large");
+    }
 }

@@ -67,8 +67,10 @@ public static partial class IngressAnnotations
                     if (!m.Success) throw new AnnotationException($"unknown annotation {Prefix}router.{key}");
                     var tls = r.Tls ??= new RouterTls();
                     tls.Domains ??= new List<TlsDomain>();
-                    var index = int.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture);
-                    if (index > 100) throw new AnnotationException($"tls domain index {index} too large");
+                    // Found by the fuzzer: an index beyond int overflowed, and the exception escaped the
+                    // per-Ingress error handling (one bad Ingress froze everyone's configuration).
+                    if (!int.TryParse(m.Groups[1].Value, NumberStyles.None, CultureInfo.InvariantCulture, out var index) || index > 100)
+                        throw new AnnotationException($"tls domain index {m.Groups[1].Value} too large");
                     while (tls.Domains.Count <= index) tls.Domains.Add(new TlsDomain());
                     if (m.Groups[2].Value == "main") tls.Domains[index].Main = v;
                     else tls.Domains[index].Sans = List(v);

@@ -57,6 +57,8 @@ public static class IngressTranslator
             RouterAnnotations? rtConfig;
             try { rtConfig = IngressAnnotations.ParseRouter(ingress.Metadata?.Annotations); }
             catch (AnnotationException e) { Issue("Failed to parse annotations: " + e.Message); continue; }
+            // Defence in depth: a parser bug on one Ingress must skip that Ingress, not freeze everyone's configuration.
+            catch (Exception e) when (e is FormatException or OverflowException or ArgumentException) { Issue("Failed to parse annotations: " + e.Message); continue; }
 
             if (rtConfig is not null && options.CrossProviderNamespaces is not null && !options.CrossProviderNamespaces.Contains(ns))
             {
