@@ -10,6 +10,8 @@ public static class BenchMain
     {
         if (args.Length > 0 && args[0] == "fake-apiserver")
             return await Edge.Tests.FakeApi.FakeApiServerHost.RunStandaloneAsync(args[1..]);
+        if (args.Length > 0 && args[0] == "yarp")
+            return await YarpPeer.RunAsync(args[1..]);
         if (args.Length > 0 && args[0] is "fuzz" or "fuzz-seeds")
             return FuzzHarness.Run(args);
         BenchmarkDotNet.Running.BenchmarkSwitcher.FromAssembly(typeof(BenchMain).Assembly).Run(args);
