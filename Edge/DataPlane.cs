@@ -30,7 +30,7 @@ public sealed class DataPlane : IDisposable
     private readonly StaticConfig _config;
     private readonly BackendTransports _transports;
     private readonly HttpForwarder _forwarder;
-    private readonly SslStreamCertificateContextHolder _defaultCert = new();
+    private readonly Lazy<System.Net.Security.SslStreamCertificateContext> _defaultCert = CertificateStore.CreateDefaultLazy();
     private readonly Dictionary<string, ForwardedHeaders> _forwarded = new(StringComparer.OrdinalIgnoreCase);
     private readonly NamespaceGates _gates = new();
     private readonly bool _tenancy;
@@ -75,7 +75,7 @@ public sealed class DataPlane : IDisposable
         var services = new Dictionary<string, BackendService>(StringComparer.Ordinal);
         foreach (var (name, service) in config.Http.Services)
             services[name] = new BackendService(name, service);
-        return new DataPlaneState(routes, services, new CertificateStore(config.Tls, _defaultCert.Value), errors,
+        return new DataPlaneState(routes, services, new CertificateStore(config.Tls, _defaultCert), errors,
             _gates.Update(config.NamespaceLimits));
     }
 
@@ -206,10 +206,4 @@ public sealed class DataPlane : IDisposable
     }
 
     public void Dispose() => _transports.Dispose();
-
-    /// <summary>The default certificate, generated once per process.</summary>
-    private sealed class SslStreamCertificateContextHolder
-    {
-        public System.Net.Security.SslStreamCertificateContext Value { get; } = CertificateStore.CreateDefault();
-    }
 }

@@ -19,15 +19,23 @@ public sealed class CertificateStore
     private readonly Dictionary<string, SslStreamCertificateContext> _exact = new(StringComparer.OrdinalIgnoreCase);
     private readonly Dictionary<string, SslStreamCertificateContext> _wildcard = new(StringComparer.OrdinalIgnoreCase);
 
-    public SslStreamCertificateContext Default { get; }
+    private readonly Lazy<SslStreamCertificateContext> _default;
+
+    /// <summary>The default certificate (created on first use: see <see cref="CreateDefaultLazy"/>).</summary>
+    public SslStreamCertificateContext Default => _default.Value;
     public IReadOnlyList<(string Name, DateTime NotAfter)> Certificates { get; }
 
     /// <summary>Each configured leaf certificate once (for traefik_tls_certs_not_after).</summary>
     public IReadOnlyList<X509Certificate2> Leaves { get; }
 
     public CertificateStore(TlsConfig? tls, SslStreamCertificateContext defaultCertificate)
+        : this(tls, new Lazy<SslStreamCertificateContext>(defaultCertificate))
     {
-        Default = defaultCertificate;
+    }
+
+    public CertificateStore(TlsConfig? tls, Lazy<SslStreamCertificateContext> defaultCertificate)
+    {
+        _default = defaultCertificate;
         var list = new List<(string, DateTime)>();
         var leaves = new List<X509Certificate2>();
         foreach (var c in tls?.Certificates ?? [])
@@ -129,6 +137,18 @@ public sealed class CertificateStore
     }
 
     /// <summary>Traefik's fallback: a self-signed "TRAEFIK DEFAULT CERT", generated at start.</summary>
+    /// <summary>
+    /// The default certificate, built on a background thread from process start: building its
+    /// context reads the system trust store (about a hundred files), which would otherwise delay
+    /// the first bind by tens of milliseconds. A handshake that needs it before then waits for it.
+    /// </summary>
+    public static Lazy<SslStreamCertificateContext> CreateDefaultLazy()
+    {
+        var lazy = new Lazy<SslStreamCertificateContext>(CreateDefault, LazyThreadSafetyMode.ExecutionAndPublication);
+        ThreadPool.UnsafeQueueUserWorkItem(static l => _ = l.Value, lazy, preferLocal: false);
+        return lazy;
+    }
+
     public static SslStreamCertificateContext CreateDefault()
     {
         using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
