@@ -51,4 +51,70 @@ public class BackendFaultEndToEndTests
             await Assert.That(await r.Content.ReadAsStringAsync()).Contains("\"backend\":\"a\"");
         }
     }
+
+    [Test]
+    public async Task Faults_leave_no_connection_or_descriptor_behind()
+    {
+        var dead = Support.FreePort.Get();   // nothing listens there: connection refused
+        await using var f = await DataPlaneFixture.StartAsync((api, _) =>
+        {
+            api.Upsert(K8s.Ingress("default", "app", "app.example.com", "/", "whoami", 80));
+            api.Upsert(K8s.Service("default", "gone", 80, "http"));
+            api.Upsert(K8s.Slice("default", "gone", dead, "http", "127.0.0.5"));
+            api.Upsert(K8s.Ingress("default", "gone", "gone.example.com", "/", "gone", 80));
+        }, "--metrics.prometheus=true", "--serversTransport.forwardingTimeouts.responseHeaderTimeout=1s",
+           "--serversTransport.forwardingTimeouts.idleConnTimeout=1s");
+        await f.WaitForRouteAsync("app.example.com", "/");
+        await f.WaitForRouteAsync("gone.example.com", "/");
+        await Task.Delay(1500);   // idle backend connections of the warm-up close (idleConnTimeout)
+        var baselineGauge = await WebConnections(f);
+        var baselineFds = Descriptors(f.Edge.Pid);
+
+        using (var c = new HttpClient(new SocketsHttpHandler { UseCookies = false }) { Timeout = TimeSpan.FromSeconds(10) })
+        {
+            async Task<HttpStatusCode> Send(string host, string path, CancellationToken ct = default)
+            {
+                using var req = new HttpRequestMessage(HttpMethod.Get, f.Edge.WebUrl + path) { Headers = { Host = host } };
+                using var r = await c.SendAsync(req, ct);
+                await r.Content.ReadAsByteArrayAsync(ct);
+                return r.StatusCode;
+            }
+            await Assert.That(await Send("gone.example.com", "/")).IsEqualTo(HttpStatusCode.BadGateway);        // refused
+            var sw = Stopwatch.StartNew();
+            await Assert.That(await Send("app.example.com", "/slow?ms=4000")).IsEqualTo(HttpStatusCode.GatewayTimeout); // slow headers
+            await Assert.That(sw.Elapsed).IsLessThan(TimeSpan.FromSeconds(3));
+            await Assert.That(await Send("app.example.com", "/sse")).IsEqualTo(HttpStatusCode.OK);               // slow body completes
+            var reset = false;
+            try { await Send("app.example.com", "/reset"); } catch (Exception e) when (e is HttpRequestException or IOException) { reset = true; }
+            await Assert.That(reset).IsTrue();                                                                   // reset mid-response
+            // Half-open: clients that give up while the backend is still thinking.
+            var abandoned = Enumerable.Range(0, 8).Select(async _ =>
+            {
+                using var cts = new CancellationTokenSource(200);
+                try { await Send("app.example.com", "/slow?ms=800", cts.Token); } catch (OperationCanceledException) { }
+            });
+            await Task.WhenAll(abandoned);
+        }
+
+        // Everything opened for the faults is closed again: client connections (the gauge) and
+        // backend connections (edge's descriptors) return to where they were.
+        var deadline = DateTime.UtcNow.AddSeconds(8);
+        long gauge; int fds;
+        while ((gauge = await WebConnections(f)) != baselineGauge | (fds = Descriptors(f.Edge.Pid)) > baselineFds)
+        {
+            if (DateTime.UtcNow > deadline) break;
+            await Task.Delay(200);
+        }
+        await Assert.That(gauge).IsEqualTo(baselineGauge);
+        await Assert.That(fds).IsLessThanOrEqualTo(baselineFds);
+    }
+
+    private static async Task<long> WebConnections(DataPlaneFixture f)
+    {
+        var text = await f.Edge.GetStringAsync("/metrics");
+        var line = text.Split('\n').Single(l => l.StartsWith("traefik_open_connections{entrypoint=\"web\"", StringComparison.Ordinal));
+        return long.Parse(line[(line.LastIndexOf(' ') + 1)..]);
+    }
+
+    private static int Descriptors(int pid) => Directory.GetFiles($"/proc/{pid}/fd").Length;
 }
