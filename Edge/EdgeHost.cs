@@ -1,3 +1,4 @@
+using Edge.Proxy;
 using Edge.Api;
 using Edge.Configuration;
 using Edge.Observability;
@@ -53,6 +54,8 @@ public sealed class EdgeHost : IAsyncDisposable
                     // HTTP/2 is negotiated by ALPN on TLS connections; plain connections speak HTTP/1.1.
                     lo.Protocols = HttpProtocols.Http1AndHttp2;
                     lo.Use(next => ctx => sniff.OnConnectionAsync(ctx, next));
+                    // After TLS: sees the plaintext HTTP/1 bytes (request smuggling, see the handler).
+                    lo.Use(next => ctx => Http1FramingGuard.OnConnectionAsync(ctx, next));
                 };
                 if (addr.Host is null) k.ListenAnyIP(addr.Port, configure);
                 else k.Listen(addr.Host, addr.Port, configure);
@@ -74,6 +77,15 @@ public sealed class EdgeHost : IAsyncDisposable
         Func<HttpContext, string, Task> handle = Handle;
         _app.Run(ctx =>
         {
+            // Content-Length with Transfer-Encoding: Kestrel would drop the Content-Length and go
+            // on; a proxy answers 400 and closes, before any byte reaches a backend.
+            if (HttpMethods.IsConnect(ctx.Request.Method) is false && ctx.Request.Protocol is "HTTP/1.1" or "HTTP/1.0"
+                && Http1FramingGuard.IsAmbiguous(ctx.Connection.Id))
+            {
+                ctx.Response.StatusCode = StatusCodes.Status400BadRequest;
+                ctx.Response.Headers.Connection = "close";
+                return Task.CompletedTask;
+            }
             var ep = _entryPointByPort.TryGetValue(ctx.Connection.LocalPort, out var name) ? name : "";
             return observer is { Enabled: true } ? observer.ObserveAsync(ctx, ep, handle) : Handle(ctx, ep);
         });

@@ -1,0 +1,102 @@
+using System.Collections.Concurrent;
+using System.IO.Pipelines;
+using Microsoft.AspNetCore.Connections;
+using Microsoft.AspNetCore.Connections.Features;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.Server.Kestrel.Core.Features;
+
+namespace Edge.Proxy;
+
+/// <summary>
+/// Connection middleware (after TLS, so it sees plaintext): passes every byte Kestrel reads through
+/// an <see cref="Http1FramingScanner"/>. The request handler asks <see cref="IsAmbiguous"/> with the
+/// connection id; the request whose header block carried Content-Length and Transfer-Encoding is
+/// answered 400 and its connection closed before any byte reaches a backend. Costs one scan of the
+/// header bytes and a counter per body; HTTP/2 connections are not scanned.
+/// </summary>
+public static class Http1FramingGuard
+{
+    private sealed class Entry
+    {
+        public readonly Http1FramingScanner Scanner = new();
+        public int Started;     // requests handed to the application on this connection
+    }
+
+    private static readonly ConcurrentDictionary<string, Entry> Connections = new(StringComparer.Ordinal);
+
+    public static async Task OnConnectionAsync(ConnectionContext ctx, ConnectionDelegate next)
+    {
+        var alpn = ctx.Features.Get<ITlsApplicationProtocolFeature>()?.ApplicationProtocol;
+        if (alpn is { Length: > 0 } p && p.Span.SequenceEqual("h2"u8))
+        {
+            await next(ctx);
+            return;
+        }
+        var entry = new Entry();
+        Connections[ctx.ConnectionId] = entry;
+        var original = ctx.Transport;
+        ctx.Transport = new DuplexPipe(new ScanningReader(original.Input, entry.Scanner), original.Output);
+        try
+        {
+            await next(ctx);
+        }
+        finally
+        {
+            ctx.Transport = original;
+            Connections.TryRemove(ctx.ConnectionId, out _);
+        }
+    }
+
+    /// <summary>Called once per HTTP/1 request by the handler: true when this request's framing was ambiguous.</summary>
+    public static bool IsAmbiguous(string connectionId)
+    {
+        if (!Connections.TryGetValue(connectionId, out var e)) return false;
+        int index = Interlocked.Increment(ref e.Started);
+        return e.Scanner.AmbiguousRequest != 0 && e.Scanner.AmbiguousRequest == index;
+    }
+
+    private sealed class DuplexPipe(PipeReader input, PipeWriter output) : IDuplexPipe
+    {
+        public PipeReader Input { get; } = input;
+        public PipeWriter Output { get; } = output;
+    }
+
+    /// <summary>Scans each byte once: remembers how much of the last buffer it has seen across AdvanceTo.</summary>
+    private sealed class ScanningReader(PipeReader inner, Http1FramingScanner scanner) : PipeReader
+    {
+        private long _scanned;   // bytes at the start of the current buffer already scanned
+        private System.Buffers.ReadOnlySequence<byte> _last;
+
+        private ReadResult Observe(ReadResult result)
+        {
+            _last = result.Buffer;
+            if (!scanner.Stopped && result.Buffer.Length > _scanned)
+                scanner.Scan(result.Buffer.Slice(_scanned));
+            _scanned = result.Buffer.Length;
+            return result;
+        }
+
+        public override async ValueTask<ReadResult> ReadAsync(CancellationToken cancellationToken = default) =>
+            Observe(await inner.ReadAsync(cancellationToken).ConfigureAwait(false));
+
+        public override bool TryRead(out ReadResult result)
+        {
+            if (!inner.TryRead(out result)) return false;
+            result = Observe(result);
+            return true;
+        }
+
+        public override void AdvanceTo(SequencePosition consumed) => AdvanceTo(consumed, consumed);
+
+        public override void AdvanceTo(SequencePosition consumed, SequencePosition examined)
+        {
+            _scanned -= _last.Slice(0, consumed).Length;
+            _last = default;
+            inner.AdvanceTo(consumed, examined);
+        }
+
+        public override void CancelPendingRead() => inner.CancelPendingRead();
+        public override void Complete(Exception? exception = null) => inner.Complete(exception);
+        public override ValueTask CompleteAsync(Exception? exception = null) => inner.CompleteAsync(exception);
+    }
+}
