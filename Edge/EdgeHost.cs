@@ -32,6 +32,10 @@ public sealed class EdgeHost : IAsyncDisposable
         builder.Logging.ClearProviders();
         var grace = config.EntryPoints.Values.Select(e => e.GraceTimeout).DefaultIfEmpty(TimeSpan.FromSeconds(10)).Max();
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = grace);
+        // Kestrel's own pipe callbacks inline too (same trade-off: request code runs on the I/O
+        // thread, which Edge's fully asynchronous request path allows). EDGE_INLINE_SCHEDULING=0 turns it off.
+        if (Environment.GetEnvironmentVariable("EDGE_INLINE_SCHEDULING") != "0")
+            builder.WebHost.UseSockets(o => o.UnsafePreferInlineScheduling = true);
         builder.WebHost.ConfigureKestrel(k =>
         {
             k.AddServerHeader = false;

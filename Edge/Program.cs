@@ -13,6 +13,12 @@ public static class EdgeMain
 {
     public static async Task<int> Main(string[] args)
     {
+        // Socket completions run inline on the epoll threads instead of hopping to the thread
+        // pool: measured +9% req/s on one core (README, Performance). Read once, at the first
+        // socket, so it is set before anything opens one; an explicit value from the
+        // environment wins (0 turns it off).
+        if (Environment.GetEnvironmentVariable("DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS") is null)
+            Environment.SetEnvironmentVariable("DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS", "1");
         if (args.Length > 0)
         {
             switch (args[0])
