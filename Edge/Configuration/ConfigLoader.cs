@@ -51,7 +51,8 @@ public static class ConfigLoader
     {
         string text;
         try { text = File.ReadAllText(path); }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        // ArgumentException: a path with a NUL byte (found by scripts/fuzz on the flag parser).
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
         {
             throw new ConfigException("configFile", $"a readable TOML file ({e.Message})");
         }
