@@ -14,7 +14,7 @@ namespace Edge.Bench;
 [MemoryDiagnoser]
 public class TranslationBenchmarks
 {
-    [Params(1_000, 10_000)]
+    [Params(100, 1_000, 10_000)]
     public int Ingresses { get; set; }
 
     private ClusterSnapshot _snapshot = ClusterSnapshot.Empty;
