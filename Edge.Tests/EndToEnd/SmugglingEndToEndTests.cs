@@ -47,6 +47,14 @@ public class SmugglingEndToEndTests
         ("bare LF in header", $"GET / HTTP/1.1\r\n{H}X-A: a\nX-B: b\r\n\r\n", 400),
         ("invalid chunk size", $"POST / HTTP/1.1\r\n{H}Transfer-Encoding: chunked\r\n\r\nzz\r\nabc\r\n0\r\n\r\n", 400),
         ("invalid host", "GET / HTTP/1.1\r\nHost: a b\r\n\r\n", 400),
+        ("transfer-encoding before content-length", $"POST / HTTP/1.1\r\n{H}Transfer-Encoding: chunked\r\nContent-Length: 4\r\n\r\n0\r\n\r\n", 400),
+        // CL.TE desync: a front end framing by Content-Length would leave "GET /admin" to prefix the next request.
+        ("content-length with transfer-encoding, smuggled request", "POST / HTTP/1.1\r\nHost: app.example.com\r\nContent-Length: 37\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\nGET /admin HTTP/1.1\r\nX-Ignore: x", 400),
+        ("negative content-length", $"POST / HTTP/1.1\r\n{H}Content-Length: -1\r\n\r\n", 400),
+        ("space before colon", $"POST / HTTP/1.1\r\n{H}Content-Length : 4\r\n\r\nabcd", 400),
+        ("chunk size overflow", $"POST / HTTP/1.1\r\n{H}Transfer-Encoding: chunked\r\n\r\nfffffffffffffffff1\r\nabc\r\n0\r\n\r\n", 400),
+        ("duplicate host", "GET / HTTP/1.1\r\nHost: app.example.com\r\nHost: other.example.com\r\nConnection: close\r\n\r\n", 400),
+        ("absolute target with another host", "GET http://other.example.com/ HTTP/1.1\r\nHost: app.example.com\r\nConnection: close\r\n\r\n", 400),
         ("oversize request line", $"GET /{new string('a', 20_000)} HTTP/1.1\r\n{H}\r\n", 414),
         ("oversize headers", $"GET / HTTP/1.1\r\n{H}X-Big: {new string('b', 40_000)}\r\n\r\n", 431),
     }.ToDictionary(c => c.Name, c => (c.Request, c.Status));

@@ -135,6 +135,10 @@ public class TwoTenantEndToEndTests
         stop.Cancel();
         await Task.WhenAll(flood);
         var seconds = sw.Elapsed.TotalSeconds;
+        // The unloaded value is measured on both sides of the flood: on a shared CI machine the
+        // background load can change during the test, and the bracket keeps that out of the ratio.
+        var unloadedAfter = await Sample(a, shop, 300);
+        var baseline = Math.Max(unloaded.P99, unloadedAfter.P99);
 
         await Assert.That(other).IsEqualTo(0);
         await Assert.That(limited).IsGreaterThan(ok * 3);
@@ -143,9 +147,9 @@ public class TwoTenantEndToEndTests
         await Assert.That(f.B.Requests).IsEqualTo(ok);
         // p99 within 2x of unloaded. A 5 ms floor on the baseline absorbs scheduler jitter of a
         // shared 2-core CI machine, where an unloaded loopback p99 is often well under 1 ms.
-        var budget = 2 * Math.Max(unloaded.P99, 5.0);
+        var budget = 2 * Math.Max(baseline, 5.0);
         await Assert.That(loaded.Failures).IsEqualTo(0);
-        await Assert.That(loaded.P99).IsLessThanOrEqualTo(budget);
+        await Assert.That(loaded.P99).IsLessThanOrEqualTo(budget).Because($"unloaded p99 {unloaded.P99:F2} ms before, {unloadedAfter.P99:F2} ms after the flood");
 
         // The refusals and team-a's traffic show up per namespace in /metrics.
         var metrics = await f.Edge.GetStringAsync("/metrics");

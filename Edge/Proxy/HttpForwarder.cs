@@ -88,7 +88,10 @@ public sealed class HttpForwarder(BackendTransports transports)
             ctx.Request.BodyReader.AdvanceTo(result.Buffer.Start);
             return true;
         }
-        catch (BadHttpRequestException e)
+        catch (Exception e) when (e is BadHttpRequestException
+            // Kestrel reports a chunk size that overflows as a plain IOException (not a reset):
+            // without this the forwarder answered an empty 200 (found by a teammate's raw-socket test).
+            || (e is IOException and not Microsoft.AspNetCore.Connections.ConnectionResetException && !ctx.RequestAborted.IsCancellationRequested))
         {
             if (!ctx.Response.HasStarted)
             {
