@@ -45,7 +45,9 @@ public class ConfigLoaderTests
     [Arguments("--providers.kubernetesingress.ingressendpoint.publishedservice=nons", "publishedService")]
     [Arguments("--log.level=LOUD", "log.level")]
     [Arguments("--tenancy.ratelimit.average=-5", "tenancy.rateLimit.average")]
-    [Arguments("--configFile=a\0b", "configFile")]   // regression: found by scripts/fuzz (flags target)
+    [Arguments("--configFile=a\0b", "configFile")]
+    [Arguments("--providers.kubernetesingress.throttleduration=99999999999999999h", "throttleDuration")]   // regression: fuzz branch
+    [Arguments("--providers.kubernetesingress.throttleduration=99999999999999999", "throttleDuration")]   // regression: found by scripts/fuzz (flags target)
     [Arguments("--tenancy.maxconcurrentrequests=many", "tenancy.maxConcurrentRequests")]
     [Arguments("--providers.kubernetesingress.endpoint", "endpoint")]
     public async Task Bad_flags_name_the_option(string flag, string named)

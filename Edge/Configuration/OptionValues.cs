@@ -32,7 +32,9 @@ public static class OptionValues
         if (s.Length == 0) return false;
         if (long.TryParse(s, NumberStyles.Integer, CultureInfo.InvariantCulture, out var secs))
         {
-            if (secs < 0) return false;
+            // Beyond TimeSpan's range (~29,000 years) is a typo, not a duration: refuse it instead of throwing
+            // (found by a helper's fuzzing on the fuzz branch).
+            if (secs < 0 || secs > (long)TimeSpan.MaxValue.TotalSeconds) return false;
             result = TimeSpan.FromSeconds(secs);
             return true;
         }
@@ -54,6 +56,7 @@ public static class OptionValues
             if (double.IsNaN(unitMs)) return false;
             totalMs += n * unitMs;
         }
+        if (!(totalMs <= TimeSpan.MaxValue.TotalMilliseconds)) return false;   // also rejects NaN and infinity
         result = TimeSpan.FromMilliseconds(totalMs);
         return true;
     }
