@@ -35,6 +35,7 @@ public sealed class DataPlane : IDisposable
     private readonly NamespaceGates _gates = new();
     private readonly bool _tenancy;
     private DataPlaneState _state;
+    private Dictionary<string, (Service Model, BackendService Backend)> _compiledServices = new(StringComparer.Ordinal);
 
     public DataPlane(StaticConfig config, ConfigurationStore store, ServersTransportOptions? transport = null)
     {
@@ -44,7 +45,7 @@ public sealed class DataPlane : IDisposable
         // The request's namespace feeds the tenancy metrics label and the per-namespace access log.
         _tenancy = config.KubernetesIngress.TenancyEnabled || config.AccessLog.PerNamespaceDir.Length > 0;
         foreach (var ep in config.EntryPoints.Values) _forwarded[ep.Name] = new ForwardedHeaders(ep);
-        _state = Compile(store.Current.Config);
+        Swap(Compile(store.Current.Config));
         store.Changed += applied => Swap(Compile(applied.Config));
     }
 
@@ -52,7 +53,15 @@ public sealed class DataPlane : IDisposable
     public IReadOnlyDictionary<string, string> RouterErrors => State.RouterErrors;
     public CertificateStore Certificates => State.Certificates;
 
-    private void Swap(DataPlaneState next) => Volatile.Write(ref _state, next);
+    [System.Diagnostics.CodeAnalysis.MemberNotNull(nameof(_state))]
+    private void Swap(DataPlaneState next)
+    {
+        Volatile.Write(ref _state, next);
+        // TLS contexts are built on first use; build them a second after a change, off the
+        // request path, so that neither the start nor a handshake waits for them.
+        _ = Task.Delay(TimeSpan.FromSeconds(1)).ContinueWith(static (_, s) => ((CertificateStore)s!).Warm(), next.Certificates,
+            CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default);
+    }
 
     public DataPlaneState Compile(DynamicConfig config)
     {
@@ -72,9 +81,18 @@ public sealed class DataPlane : IDisposable
                 _config.KubernetesIngress.DefaultRuleSyntax == "v2" ? RuleSyntax.V2 : RuleSyntax.V3, errors);
         foreach (var (name, error) in errors)
             Log.Error("Error compiling router, it is not served", ("router", name + "@kubernetes"), ("error", error));
+        // An unchanged service (the same object: the translation memo reuses them) keeps its
+        // compiled form, balancer position included; building them all costs ~30 ms at 10,000.
         var services = new Dictionary<string, BackendService>(StringComparer.Ordinal);
+        var compiled = new Dictionary<string, (Service, BackendService)>(StringComparer.Ordinal);
         foreach (var (name, service) in config.Http.Services)
-            services[name] = new BackendService(name, service);
+        {
+            var backend = _compiledServices.TryGetValue(name, out var previous) && ReferenceEquals(previous.Model, service)
+                ? previous.Backend : new BackendService(name, service);
+            services[name] = backend;
+            compiled[name] = (service, backend);
+        }
+        _compiledServices = compiled;
         return new DataPlaneState(routes, services, new CertificateStore(config.Tls, _defaultCert), errors,
             _gates.Update(config.NamespaceLimits));
     }
@@ -87,13 +105,8 @@ public sealed class DataPlane : IDisposable
             await NotFound(ctx);
             return;
         }
-        // Framing that two parsers could read differently never goes further (request smuggling).
-        if (ctx.Request.Headers.ContainsKey("Transfer-Encoding") && ctx.Request.Headers.ContainsKey("Content-Length"))
-        {
-            ctx.Response.StatusCode = StatusCodes.Status400BadRequest;
-            ctx.Response.Headers.Connection = "close";
-            return;
-        }
+        // Content-Length with Transfer-Encoding never gets here: Http1FramingGuard answers it 400
+        // on the raw bytes (Kestrel would drop the Content-Length), and HTTP/2 forbids the header.
         if (ep.RedirectTo.Length > 0 && !ctx.Request.IsHttps)
         {
             Redirect(ctx, ep);

@@ -28,8 +28,11 @@ public sealed class EdgeHost : IAsyncDisposable
     public EdgeHost(StaticConfig config, ApiHandler api, RequestHandler dataPlane, Func<CertificateStore> certificates,
         RequestObserver? observer = null, EdgeMetrics? metrics = null)
     {
-        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [] });
-        builder.Logging.ClearProviders();
+        // The empty builder: no appsettings.json scan of the working directory, no file watchers,
+        // no environment-variable configuration, no default logging. Edge's configuration is its
+        // own (flags, TOML); this saves start time and binary size.
+        var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions { Args = [] });
+        builder.WebHost.UseKestrelCore();
         var grace = config.EntryPoints.Values.Select(e => e.GraceTimeout).DefaultIfEmpty(TimeSpan.FromSeconds(10)).Max();
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = grace);
         // Kestrel's own pipe callbacks inline too (same trade-off: request code runs on the I/O

@@ -97,9 +97,19 @@ public static class EdgeMain
                 // A new leader writes what is due at once instead of waiting for the next change.
                 elector.LeadershipChanged += leader => { if (leader) { statusWriter?.Forget(); c?.Signal(); } };
             }
-            controller = c = new ProviderController(cache, s => TranslatorBinding.Translate(s, options), store, statusWriter, throttle, events,
+            var memo = new TranslationMemo();   // a change re-translates only the Ingresses it touches
+            controller = c = new ProviderController(cache, s => TranslatorBinding.Translate(s, options, memo), store, statusWriter, throttle, events,
                 isLeader: elector is null ? null : () => elector.IsLeader);
             Log.Info("Ingress label selector is", ("labelSelector", options.LabelSelector));
+        }
+
+        // The informers list while Kestrel binds: the first routes are ready sooner.
+        var background = new List<Task>();
+        if (cache is not null && controller is not null)
+        {
+            background.Add(controller.RunAsync(stopping.Token));
+            background.Add(cache.RunAsync(stopping.Token));
+            if (elector is not null) background.Add(elector.RunAsync(stopping.Token));
         }
 
         await using var host = new EdgeHost(config, api, dataPlane.HandleAsync, () => dataPlane.Certificates, observer, metrics);
@@ -111,6 +121,7 @@ public static class EdgeMain
         {
             Log.Error("Cannot listen on entry point", ("error", e.Message));
             Console.Error.WriteLine($"edge: cannot listen: {e.Message}");
+            stopping.Cancel();
             return 1;
         }
         Log.Info("Edge started", ("version", EdgeVersion.Version), ("entryPoints", string.Join(",", config.EntryPoints.Values.Select(e => e.Name + "=" + e.Address))));
@@ -118,14 +129,6 @@ public static class EdgeMain
         var terminated = new TaskCompletionSource();
         using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, ctx => { ctx.Cancel = true; terminated.TrySetResult(); });
         using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, ctx => { ctx.Cancel = true; terminated.TrySetResult(); });
-
-        var background = new List<Task>();
-        if (cache is not null && controller is not null)
-        {
-            background.Add(controller.RunAsync(stopping.Token));
-            background.Add(cache.RunAsync(stopping.Token));
-            if (elector is not null) background.Add(elector.RunAsync(stopping.Token));
-        }
 
         await terminated.Task;
         Log.Info("Shutting down");

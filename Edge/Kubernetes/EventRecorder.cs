@@ -54,7 +54,8 @@ public sealed class EventRecorder(KubeApi api, string instance)
         {
             using var cts = CancellationTokenSource.CreateLinkedTokenSource(ct);
             cts.CancelAfter(api.RequestTimeout);
-            await api.Client.CoreV1.CreateNamespacedEventAsync(ev, ns, cancellationToken: cts.Token).ConfigureAwait(false);
+            await api.WriteJsonAsync(HttpMethod.Post, $"/api/v1/namespaces/{Uri.EscapeDataString(ns)}/events", ev, KubeJsonContext.Default.Corev1Event,
+                cts.Token).ConfigureAwait(false);
             Log.Info("Recorded event", ("ingress", Id(w.Ingress)), ("reason", w.Reason));
             return true;
         }

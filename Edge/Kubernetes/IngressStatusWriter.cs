@@ -34,8 +34,8 @@ public sealed class IngressStatusWriter(KubeApi api)
         {
             using var cts = CancellationTokenSource.CreateLinkedTokenSource(ct);
             cts.CancelAfter(api.RequestTimeout);
-            await api.Client.NetworkingV1.PatchNamespacedIngressStatusAsync(
-                new V1Patch(patch, V1Patch.PatchType.MergePatch), name, ns, cancellationToken: cts.Token).ConfigureAwait(false);
+            await api.PatchMergeAsync($"/apis/networking.k8s.io/v1/namespaces/{Uri.EscapeDataString(ns)}/ingresses/{Uri.EscapeDataString(name)}/status",
+                patch, cts.Token).ConfigureAwait(false);
             _written[uid] = desiredJson;
             Log.Debug("Updated Ingress status", ("ingress", ns + "/" + name), ("status", desiredJson));
         }

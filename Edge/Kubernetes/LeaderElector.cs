@@ -2,7 +2,6 @@ using System.Net;
 using Edge.Configuration;
 using Edge.Observability;
 using k8s;
-using k8s.Autorest;
 using k8s.Models;
 
 namespace Edge.Kubernetes;
@@ -56,9 +55,9 @@ public sealed class LeaderElector(KubeApi api, LeaderElectionOptions options, st
         V1Lease? lease;
         try
         {
-            lease = await Call(t => api.Client.CoordinationV1.ReadNamespacedLeaseAsync(options.LeaseName, ns, cancellationToken: t), ct).ConfigureAwait(false);
+            lease = await Call(t => api.GetJsonAsync(LeasePath, KubeJsonContext.Default.V1Lease, t), ct).ConfigureAwait(false);
         }
-        catch (HttpOperationException e) when (e.Response.StatusCode == HttpStatusCode.NotFound)
+        catch (KubeApiException e) when (e.Status == HttpStatusCode.NotFound)
         {
             lease = null;
         }
@@ -71,7 +70,8 @@ public sealed class LeaderElector(KubeApi api, LeaderElectionOptions options, st
                 Metadata = new V1ObjectMeta { Name = options.LeaseName, NamespaceProperty = ns },
                 Spec = Spec(null, now, transitions: 0),
             };
-            await Call(t => api.Client.CoordinationV1.CreateNamespacedLeaseAsync(created, ns, cancellationToken: t), ct).ConfigureAwait(false);
+            await Call(t => api.WriteJsonAsync(HttpMethod.Post, $"/apis/coordination.k8s.io/v1/namespaces/{Uri.EscapeDataString(ns)}/leases",
+                created, KubeJsonContext.Default.V1Lease, t), ct).ConfigureAwait(false);
             Renewed(now);
             return;
         }
@@ -91,11 +91,13 @@ public sealed class LeaderElector(KubeApi api, LeaderElectionOptions options, st
         }
         lease.Spec = Spec(mine ? spec : null, now, (spec.LeaseTransitions ?? 0) + (mine ? 0 : 1));
         // resourceVersion stays in metadata: a concurrent writer makes this a 409 and we lose the race.
-        var updated = await Call(t => api.Client.CoordinationV1.ReplaceNamespacedLeaseAsync(lease, options.LeaseName, ns, cancellationToken: t), ct).ConfigureAwait(false);
+        var updated = await Call(t => api.WriteJsonAsync(HttpMethod.Put, LeasePath, lease, KubeJsonContext.Default.V1Lease, t), ct).ConfigureAwait(false);
         _observedRecord = $"{updated.Spec?.HolderIdentity}|{updated.Spec?.RenewTime:O}|{updated.Metadata?.ResourceVersion}";
         _observedAt = now;
         Renewed(now);
     }
+
+    private string LeasePath => $"/apis/coordination.k8s.io/v1/namespaces/{Uri.EscapeDataString(ns)}/leases/{Uri.EscapeDataString(options.LeaseName)}";
 
     private V1LeaseSpec Spec(V1LeaseSpec? current, DateTime now, int transitions) => new()
     {
@@ -127,12 +129,12 @@ public sealed class LeaderElector(KubeApi api, LeaderElectionOptions options, st
         try
         {
             using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(2));
-            var lease = await api.Client.CoordinationV1.ReadNamespacedLeaseAsync(options.LeaseName, ns, cancellationToken: cts.Token).ConfigureAwait(false);
+            var lease = await api.GetJsonAsync(LeasePath, KubeJsonContext.Default.V1Lease, cts.Token).ConfigureAwait(false);
             if (lease.Spec?.HolderIdentity != Identity) return;
             lease.Spec.HolderIdentity = null;
             lease.Spec.LeaseDurationSeconds = 1;
             lease.Spec.RenewTime = DateTime.UtcNow;
-            await api.Client.CoordinationV1.ReplaceNamespacedLeaseAsync(lease, options.LeaseName, ns, cancellationToken: cts.Token).ConfigureAwait(false);
+            await api.WriteJsonAsync(HttpMethod.Put, LeasePath, lease, KubeJsonContext.Default.V1Lease, cts.Token).ConfigureAwait(false);
             Log.Info("Released the lease", ("lease", ns + "/" + options.LeaseName), ("identity", Identity));
         }
         catch (Exception e)

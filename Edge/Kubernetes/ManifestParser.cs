@@ -18,15 +18,15 @@ public static partial class ManifestParser
     /// <summary>The kinds Edge reads, with the one apiVersion the provider watches for each.</summary>
     private static readonly Dictionary<string, (string ApiVersion, Func<string, object> Read)> Kinds = new(StringComparer.Ordinal)
     {
-        ["Ingress"] = ("networking.k8s.io/v1", j => KubernetesJson.Deserialize<V1Ingress>(j)),
-        ["IngressClass"] = ("networking.k8s.io/v1", j => KubernetesJson.Deserialize<V1IngressClass>(j)),
-        ["Service"] = ("v1", j => KubernetesJson.Deserialize<V1Service>(j)),
-        ["EndpointSlice"] = ("discovery.k8s.io/v1", j => KubernetesJson.Deserialize<V1EndpointSlice>(j)),
-        ["Endpoints"] = ("v1", j => KubernetesJson.Deserialize<V1Endpoints>(j)),
-        ["Secret"] = ("v1", j => KubernetesJson.Deserialize<V1Secret>(j)),
-        ["Node"] = ("v1", j => KubernetesJson.Deserialize<V1Node>(j)),
-        ["Namespace"] = ("v1", j => KubernetesJson.Deserialize<V1Namespace>(j)),
-        ["Lease"] = ("coordination.k8s.io/v1", j => KubernetesJson.Deserialize<V1Lease>(j)),
+        ["Ingress"] = ("networking.k8s.io/v1", j => JsonSerializer.Deserialize(j, KubeJsonContext.Default.V1Ingress)!),
+        ["IngressClass"] = ("networking.k8s.io/v1", j => JsonSerializer.Deserialize(j, KubeJsonContext.Default.V1IngressClass)!),
+        ["Service"] = ("v1", j => JsonSerializer.Deserialize(j, KubeJsonContext.Default.V1Service)!),
+        ["EndpointSlice"] = ("discovery.k8s.io/v1", j => JsonSerializer.Deserialize(j, KubeJsonContext.Default.V1EndpointSlice)!),
+        ["Endpoints"] = ("v1", j => JsonSerializer.Deserialize(j, KubeJsonContext.Default.V1Endpoints)!),
+        ["Secret"] = ("v1", j => JsonSerializer.Deserialize(j, KubeJsonContext.Default.V1Secret)!),
+        ["Node"] = ("v1", j => JsonSerializer.Deserialize(j, KubeJsonContext.Default.V1Node)!),
+        ["Namespace"] = ("v1", j => JsonSerializer.Deserialize(j, KubeJsonContext.Default.V1Namespace)!),
+        ["Lease"] = ("coordination.k8s.io/v1", j => JsonSerializer.Deserialize(j, KubeJsonContext.Default.V1Lease)!),
     };
 
     public static IEnumerable<ManifestDocument> Parse(string multiDocYaml, string source)

@@ -122,7 +122,7 @@ public sealed class ResourceInformer<T, TList> : IResourceInformer
         do
         {
             var query = Query(("limit", "500"), ("continue", cont), ("labelSelector", _labelSelector));
-            var list = await _api.GetJsonAsync<TList>(_kind.CollectionPath(_namespace) + query, ct).ConfigureAwait(false);
+            var list = await _api.GetJsonAsync(_kind.CollectionPath(_namespace) + query, _kind.ListJson, ct).ConfigureAwait(false);
             foreach (var item in _kind.Items(list) ?? [])
                 fresh[Key(item)] = item;
             var meta = _kind.ListMeta(list);
@@ -173,7 +173,7 @@ public sealed class ResourceInformer<T, TList> : IResourceInformer
             case "ADDED":
             case "MODIFIED":
             {
-                var item = KubernetesJson.Deserialize<T>(obj);
+                var item = obj.Deserialize(_kind.ItemJson)!;
                 _items[Key(item)] = item;
                 _resourceVersion = item.Metadata?.ResourceVersion ?? _resourceVersion;
                 _onChange();
@@ -181,7 +181,7 @@ public sealed class ResourceInformer<T, TList> : IResourceInformer
             }
             case "DELETED":
             {
-                var item = KubernetesJson.Deserialize<T>(obj);
+                var item = obj.Deserialize(_kind.ItemJson)!;
                 _items.TryRemove(Key(item), out _);
                 _resourceVersion = item.Metadata?.ResourceVersion ?? _resourceVersion;
                 _onChange();

@@ -74,7 +74,7 @@ public sealed class RouteTable
                 continue;
             }
 
-            RuleParseResult parsed = RuleParser.Parse(name, router.Rule, RuleParser.ResolveSyntax(router.RuleSyntax, defaultSyntax));
+            RuleParseResult parsed = RuleCache.Parse(name, router.Rule, RuleParser.ResolveSyntax(router.RuleSyntax, defaultSyntax));
             if (!parsed.Success)
             {
                 errors.Add(parsed.Error);

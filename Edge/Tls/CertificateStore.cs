@@ -15,9 +15,10 @@ namespace Edge.Tls;
 /// </summary>
 public sealed class CertificateStore
 {
-    private static readonly Dictionary<string, SslStreamCertificateContext?> ParseCache = new();
-    private readonly Dictionary<string, SslStreamCertificateContext> _exact = new(StringComparer.OrdinalIgnoreCase);
-    private readonly Dictionary<string, SslStreamCertificateContext> _wildcard = new(StringComparer.OrdinalIgnoreCase);
+    private static readonly Dictionary<string, ParsedCertificate?> ParseCache = new();
+    private readonly Dictionary<string, ParsedCertificate> _exact = new(StringComparer.OrdinalIgnoreCase);
+    private readonly Dictionary<string, ParsedCertificate> _wildcard = new(StringComparer.OrdinalIgnoreCase);
+    private readonly List<ParsedCertificate> _all = new();
 
     private readonly Lazy<SslStreamCertificateContext> _default;
 
@@ -42,8 +43,8 @@ public sealed class CertificateStore
         {
             var ctx = Parse(c);
             if (ctx is null) continue;
-            var cert = ctx.TargetCertificate;
-            if (!leaves.Contains(cert)) leaves.Add(cert);
+            var cert = ctx.Leaf;
+            if (!leaves.Contains(cert)) { leaves.Add(cert); _all.Add(ctx); }
             var names = Names(cert);
             foreach (var name in names) list.Add((name, cert.NotAfter.ToUniversalTime()));
             if (c.AllowedNames is { } allowed)
@@ -71,10 +72,27 @@ public sealed class CertificateStore
     {
         if (string.IsNullOrEmpty(serverName)) return Default;
         var name = serverName.TrimEnd('.');
-        if (_exact.TryGetValue(name, out var exact)) return exact;
+        if (_exact.TryGetValue(name, out var exact)) return exact.Context;
         var dot = name.IndexOf('.');
-        if (dot > 0 && _wildcard.TryGetValue(name[(dot + 1)..], out var wild)) return wild;
+        if (dot > 0 && _wildcard.TryGetValue(name[(dot + 1)..], out var wild)) return wild.Context;
         return Default;
+    }
+
+    /// <summary>
+    /// Builds the contexts nobody has asked for yet (the default one and every configured one), so
+    /// that no handshake pays for them. Called off the start path, once the first routes are served.
+    /// </summary>
+    public void Warm()
+    {
+        try
+        {
+            _ = Default;
+            foreach (var c in _all) _ = c.Context;
+        }
+        catch (Exception e)
+        {
+            Log.Error("Unable to prepare a TLS certificate", ("error", e.Message));
+        }
     }
 
     /// <summary>Whether one of the certificate's DNS names covers <paramref name="host"/> (exact, or a wildcard one label up).</summary>
@@ -91,15 +109,21 @@ public sealed class CertificateStore
     }
 
     /// <summary>Whether a certificate other than the default one exists for this name.</summary>
-    public bool Has(string serverName) => !ReferenceEquals(Select(serverName), Default);
+    public bool Has(string serverName)
+    {
+        if (string.IsNullOrEmpty(serverName)) return false;
+        var name = serverName.TrimEnd('.');
+        var dot = name.IndexOf('.');
+        return _exact.ContainsKey(name) || (dot > 0 && _wildcard.ContainsKey(name[(dot + 1)..]));
+    }
 
-    private static SslStreamCertificateContext? Parse(CertAndStores c)
+    private static ParsedCertificate? Parse(CertAndStores c)
     {
         var key = Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(c.CertFile + "\n" + c.KeyFile)));
         lock (ParseCache)
         {
             if (ParseCache.TryGetValue(key, out var cached)) return cached;
-            SslStreamCertificateContext? ctx = null;
+            ParsedCertificate? ctx = null;
             try
             {
                 using var pem = X509Certificate2.CreateFromPem(c.CertFile, c.KeyFile);
@@ -108,7 +132,7 @@ public sealed class CertificateStore
                 var chain = new X509Certificate2Collection();
                 chain.ImportFromPem(c.CertFile);
                 if (chain.Count > 0) chain.RemoveAt(0);
-                ctx = SslStreamCertificateContext.Create(cert, chain, offline: true);
+                ctx = new ParsedCertificate(cert, chain);
             }
             catch (Exception e)
             {
@@ -136,18 +160,13 @@ public sealed class CertificateStore
         return names;
     }
 
-    /// <summary>Traefik's fallback: a self-signed "TRAEFIK DEFAULT CERT", generated at start.</summary>
     /// <summary>
-    /// The default certificate, built on a background thread from process start: building its
-    /// context reads the system trust store (about a hundred files), which would otherwise delay
-    /// the first bind by tens of milliseconds. A handshake that needs it before then waits for it.
+    /// Traefik's fallback, a self-signed "TRAEFIK DEFAULT CERT", created on first use: building a
+    /// context reads the system trust store (about 150 files, ~100 ms of CPU), which must not delay
+    /// the first routed request. <see cref="Warm"/> builds it in the background after the start.
     /// </summary>
-    public static Lazy<SslStreamCertificateContext> CreateDefaultLazy()
-    {
-        var lazy = new Lazy<SslStreamCertificateContext>(CreateDefault, LazyThreadSafetyMode.ExecutionAndPublication);
-        ThreadPool.UnsafeQueueUserWorkItem(static l => _ = l.Value, lazy, preferLocal: false);
-        return lazy;
-    }
+    public static Lazy<SslStreamCertificateContext> CreateDefaultLazy() =>
+        new(CreateDefault, LazyThreadSafetyMode.ExecutionAndPublication);
 
     public static SslStreamCertificateContext CreateDefault()
     {

@@ -24,7 +24,7 @@ public static class IngressTranslator
     private const string DefaultClass = "traefik";
     private const string Controller = "traefik.io/ingress-controller";
 
-    public static TranslationResult Translate(ClusterSnapshot snapshot, ProviderOptions options)
+    public static TranslationResult Translate(ClusterSnapshot snapshot, ProviderOptions options, TranslationMemo? memo = null)
     {
         var conf = new DynamicConfig();
         var issues = new List<TranslationIssue>();
@@ -43,94 +43,130 @@ public static class IngressTranslator
                 if (ic.Metadata?.Name is { } n) classNames.Add(n);
             }
         }
+        // Tenancy's policy edits the routers it is given: those must be fresh every time.
+        if (options.TenancyEnabled) memo = null;
+        memo?.Begin(snapshot, classNames);
 
         var certificates = new SortedDictionary<string, CertAndStores>(StringComparer.Ordinal);
         foreach (var ingress in snapshot.Ingresses)
         {
-            var ns = ingress.Metadata?.NamespaceProperty ?? "default";
-            var name = ingress.Metadata?.Name ?? "";
-            void Issue(string message) => issues.Add(new TranslationIssue("Ingress", ns, name, message));
-
             if (!ShouldProcess(ingress, classNames, options)) continue;
             processed.Add(ingress);
-
-            RouterAnnotations? rtConfig;
-            try { rtConfig = IngressAnnotations.ParseRouter(ingress.Metadata?.Annotations); }
-            catch (AnnotationException e) { Issue("Failed to parse annotations: " + e.Message); continue; }
-            // Defence in depth: a parser bug on one Ingress must skip that Ingress, not freeze everyone's configuration.
-            catch (Exception e) when (e is FormatException or OverflowException or ArgumentException) { Issue("Failed to parse annotations: " + e.Message); continue; }
-
-            if (rtConfig is not null && options.CrossProviderNamespaces is not null && !options.CrossProviderNamespaces.Contains(ns))
-            {
-                if (rtConfig.Middlewares is { Count: > 0 }) { Issue($"Skipping Ingress: cross-provider middleware reference is not allowed from namespace \"{ns}\""); continue; }
-                if (!string.IsNullOrEmpty(rtConfig.Tls?.Options)) { Issue($"Skipping Ingress: cross-provider TLS option reference is not allowed from namespace \"{ns}\""); continue; }
-            }
-
-            CertificateLoader.Load(snapshot, ingress, ns, certificates, Issue);
-
-            var spec = ingress.Spec ?? new V1IngressSpec();
-            if ((spec.Rules is null || spec.Rules.Count == 0) && spec.DefaultBackend is { } db)
-            {
-                // Tenancy: a default backend catches every tenant's unmatched traffic, so only
-                // allow-listed namespaces may declare one (checked before "already exists", so a
-                // rogue namespace that sorts first cannot take the slot).
-                if (options.TenancyEnabled && !catchAllNamespaces.Contains(ns))
-                {
-                    var message = $"default backend is not served: namespace \"{ns}\" is not in tenancy.defaultBackendNamespaces";
-                    Issue(message);
-                    warnings.Add(new IngressWarning(ingress, TenancyPolicy.CatchAllNotAllowedReason, message));
-                }
-                else
-                {
-                    AddDefaultBackend(conf, snapshot, options, ingress, ns, db, rtConfig, Issue);
-                }
-            }
-
-            var routers = new Dictionary<string, List<Router>>(StringComparer.Ordinal);
-            var order = new List<string>();
-            foreach (var rule in spec.Rules ?? [])
-            {
-                if (rule.Http is null) continue;
-                foreach (var pa in rule.Http.Paths ?? [])
-                {
-                    if (pa.Backend?.Resource is not null) { Issue("Resource backends are not supported"); continue; }
-                    if (pa.Backend?.Service is not { } backend) { Issue("Missing service definition"); continue; }
-
-                    var serviceName = Naming.Normalize(ns + "-" + backend.Name + "-" + Naming.PortString(backend.Port));
-                    if (!conf.Http.Services.ContainsKey(serviceName))
-                    {
-                        Service service;
-                        try { service = ServiceLoader.Load(snapshot, options, ns, backend); }
-                        catch (TranslationException e) { Issue($"Cannot create service {ns}/{backend.Name} port {Naming.PortString(backend.Port)}: {e.Message}"); continue; }
-                        if (service.LoadBalancer!.Servers is not { Count: > 0 } && !options.AllowEmptyServices)
-                        {
-                            Issue($"Skipping service {ns}/{backend.Name} port {Naming.PortString(backend.Port)}: no endpoints found");
-                            continue;
-                        }
-                        conf.Http.Services[serviceName] = service;
-                    }
-
-                    Router rt;
-                    try { rt = LoadRouter(ingress, ns, name, rule, pa, backend, rtConfig, serviceName, options); }
-                    catch (TranslationException e) { Issue($"Skipping path {pa.Path}: {e.Message}"); continue; }
-
-                    rt.SourceHost = rule.Host ?? "";
-                    var key = Naming.Normalize(ns + "-" + name + "-" + rule.Host + pa.Path).TrimStart('-');
-                    if (!routers.TryGetValue(key, out var list)) { routers[key] = list = new(); order.Add(key); }
-                    list.Add(rt);
-                }
-            }
-            foreach (var key in order)
-            {
-                var list = routers[key];
-                if (list.Count == 1) { conf.Http.Routers[key] = list[0]; continue; }
-                foreach (var r in list) conf.Http.Routers[Naming.WithHash(key, r.Rule)] = r;
-            }
+            var ns = ingress.Metadata?.NamespaceProperty ?? "default";
+            var fragment = memo is null
+                ? TranslateIngress(snapshot, options, ingress, ns)
+                : memo.GetOrTranslate(snapshot, ingress, ns, () => TranslateIngress(snapshot, options, ingress, ns));
+            Merge(conf, snapshot, options, fragment, ns, certificates, issues, warnings, catchAllNamespaces);
         }
+        memo?.End();
 
         if (options.TenancyEnabled) TenancyPolicy.Apply(conf, processed, certificates.Values, snapshot, options, issues, warnings);
         if (certificates.Count > 0) conf.Tls = new TlsConfig { Certificates = certificates.Values.ToList() };
         return new TranslationResult(conf, issues, processed) { Warnings = warnings };
+    }
+
+    /// <summary>One Ingress on its own (see <see cref="IngressFragment"/>): no state shared with other Ingresses.</summary>
+    private static IngressFragment TranslateIngress(ClusterSnapshot snapshot, ProviderOptions options, V1Ingress ingress, string ns)
+    {
+        var name = ingress.Metadata?.Name ?? "";
+        var f = new IngressFragment { Ingress = ingress };
+        var issues = f.IssuesBefore;
+        void Issue(string message) => issues.Add(new TranslationIssue("Ingress", ns, name, message));
+
+        RouterAnnotations? rtConfig;
+        try { rtConfig = IngressAnnotations.ParseRouter(ingress.Metadata?.Annotations); }
+        catch (AnnotationException e) { Issue("Failed to parse annotations: " + e.Message); f.Skipped = true; return f; }
+        // Defence in depth: a parser bug on one Ingress must skip that Ingress, not freeze everyone's configuration.
+        catch (Exception e) when (e is FormatException or OverflowException or ArgumentException) { Issue("Failed to parse annotations: " + e.Message); f.Skipped = true; return f; }
+        f.RouterConfig = rtConfig;
+
+        if (rtConfig is not null && options.CrossProviderNamespaces is not null && !options.CrossProviderNamespaces.Contains(ns))
+        {
+            if (rtConfig.Middlewares is { Count: > 0 }) { Issue($"Skipping Ingress: cross-provider middleware reference is not allowed from namespace \"{ns}\""); f.Skipped = true; return f; }
+            if (!string.IsNullOrEmpty(rtConfig.Tls?.Options)) { Issue($"Skipping Ingress: cross-provider TLS option reference is not allowed from namespace \"{ns}\""); f.Skipped = true; return f; }
+        }
+
+        var certificates = new SortedDictionary<string, CertAndStores>(StringComparer.Ordinal);
+        CertificateLoader.Load(snapshot, ingress, ns, certificates, Issue);
+        foreach (var (key, cert) in certificates) f.Certificates.Add((key, cert));
+
+        var spec = ingress.Spec ?? new V1IngressSpec();
+        if ((spec.Rules is null || spec.Rules.Count == 0) && spec.DefaultBackend is { } db) f.DefaultBackend = db;
+
+        issues = f.IssuesAfter;
+        var services = new HashSet<string>(StringComparer.Ordinal);
+        var routers = new Dictionary<string, List<Router>>(StringComparer.Ordinal);
+        foreach (var rule in spec.Rules ?? [])
+        {
+            if (rule.Http is null) continue;
+            foreach (var pa in rule.Http.Paths ?? [])
+            {
+                if (pa.Backend?.Resource is not null) { Issue("Resource backends are not supported"); continue; }
+                if (pa.Backend?.Service is not { } backend) { Issue("Missing service definition"); continue; }
+
+                var serviceName = Naming.Normalize(ns + "-" + backend.Name + "-" + Naming.PortString(backend.Port));
+                if (!services.Contains(serviceName))
+                {
+                    Service service;
+                    try { service = ServiceLoader.Load(snapshot, options, ns, backend); }
+                    catch (TranslationException e) { Issue($"Cannot create service {ns}/{backend.Name} port {Naming.PortString(backend.Port)}: {e.Message}"); continue; }
+                    if (service.LoadBalancer!.Servers is not { Count: > 0 } && !options.AllowEmptyServices)
+                    {
+                        Issue($"Skipping service {ns}/{backend.Name} port {Naming.PortString(backend.Port)}: no endpoints found");
+                        continue;
+                    }
+                    services.Add(serviceName);
+                    f.Services.Add((serviceName, service));
+                }
+
+                Router rt;
+                try { rt = LoadRouter(ingress, ns, name, rule, pa, backend, rtConfig, serviceName, options); }
+                catch (TranslationException e) { Issue($"Skipping path {pa.Path}: {e.Message}"); continue; }
+
+                rt.SourceHost = rule.Host ?? "";
+                var key = Naming.Normalize(ns + "-" + name + "-" + rule.Host + pa.Path).TrimStart('-');
+                if (!routers.TryGetValue(key, out var list)) { routers[key] = list = new(); f.Routers.Add((key, list)); }
+                list.Add(rt);
+            }
+        }
+        return f;
+    }
+
+    /// <summary>Adds a fragment to the configuration, in Ingress order (Traefik's single pass).</summary>
+    private static void Merge(DynamicConfig conf, ClusterSnapshot snapshot, ProviderOptions options, IngressFragment f, string ns,
+        SortedDictionary<string, CertAndStores> certificates, List<TranslationIssue> issues, List<IngressWarning> warnings,
+        HashSet<string> catchAllNamespaces)
+    {
+        issues.AddRange(f.IssuesBefore);
+        if (f.Skipped) return;
+        foreach (var (key, cert) in f.Certificates) certificates.TryAdd(key, cert);
+
+        var name = f.Ingress.Metadata?.Name ?? "";
+        void Issue(string message) => issues.Add(new TranslationIssue("Ingress", ns, name, message));
+        if (f.DefaultBackend is { } db)
+        {
+            // Tenancy: a default backend catches every tenant's unmatched traffic, so only
+            // allow-listed namespaces may declare one (checked before "already exists", so a
+            // rogue namespace that sorts first cannot take the slot).
+            if (options.TenancyEnabled && !catchAllNamespaces.Contains(ns))
+            {
+                var message = $"default backend is not served: namespace \"{ns}\" is not in tenancy.defaultBackendNamespaces";
+                Issue(message);
+                warnings.Add(new IngressWarning(f.Ingress, TenancyPolicy.CatchAllNotAllowedReason, message));
+            }
+            else
+            {
+                AddDefaultBackend(conf, snapshot, options, f.Ingress, ns, db, f.RouterConfig, Issue);
+            }
+        }
+
+        issues.AddRange(f.IssuesAfter);
+        foreach (var (serviceName, service) in f.Services) conf.Http.Services.TryAdd(serviceName, service);
+        foreach (var (key, list) in f.Routers)
+        {
+            if (list.Count == 1) { conf.Http.Routers[key] = list[0]; continue; }
+            foreach (var r in list) conf.Http.Routers[Naming.WithHash(key, r.Rule)] = r;
+        }
     }
 
     private static bool ShouldProcess(V1Ingress ingress, HashSet<string>? classNames, ProviderOptions options)

@@ -6,9 +6,9 @@ namespace Edge.Translation;
 /// <summary>Binds the pure translator and status computation to the provider loop's output shape.</summary>
 public static class TranslatorBinding
 {
-    public static TranslationOutput Translate(ClusterSnapshot snapshot, ProviderOptions options)
+    public static TranslationOutput Translate(ClusterSnapshot snapshot, ProviderOptions options, TranslationMemo? memo = null)
     {
-        var result = IngressTranslator.Translate(snapshot, options);
+        var result = IngressTranslator.Translate(snapshot, options, memo);
         var issues = result.Issues.Select(i => i.ToString()).ToList();
         var updates = new List<(k8s.Models.V1Ingress, IList<k8s.Models.V1IngressLoadBalancerIngress>)>();
         var status = IngressStatusComputer.Compute(snapshot, options, out var error);
