@@ -12,6 +12,8 @@ public static class BenchMain
             return await Edge.Tests.FakeApi.FakeApiServerHost.RunStandaloneAsync(args[1..]);
         if (args.Length > 0 && args[0] == "yarp")
             return await YarpPeer.RunAsync(args[1..]);
+        if (args.Length > 0 && args[0] == "change-cost")
+            return ChangeCostProfile.Run(args[1..]);
         if (args.Length > 0 && args[0] is "fuzz" or "fuzz-seeds")
             return FuzzHarness.Run(args);
         BenchmarkDotNet.Running.BenchmarkSwitcher.FromAssembly(typeof(BenchMain).Assembly).Run(args);

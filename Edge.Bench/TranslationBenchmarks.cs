@@ -21,11 +21,20 @@ public class TranslationBenchmarks
     private ClusterSnapshot _tenth = ClusterSnapshot.Empty;
     private readonly ProviderOptions _options = new();
 
+    private readonly TranslationMemo _memo = new();
+    private ClusterSnapshot[] _alternating = [];
+    private int _turn;
+
     [GlobalSetup]
     public void Setup()
     {
         _snapshot = Build(Ingresses);
         _tenth = Build(Ingresses / 10);
+        // Two snapshots that differ in one Ingress (a new object, as an informer delivers it).
+        var changed = _snapshot.Ingresses[Ingresses / 2];
+        var copy = new V1Ingress { Metadata = changed.Metadata, Spec = new V1IngressSpec { Rules = changed.Spec.Rules } };
+        _alternating = [_snapshot, _snapshot with { Ingresses = _snapshot.Ingresses.SetItem(Ingresses / 2, copy) }];
+        IngressTranslator.Translate(_snapshot, _options, _memo);
     }
 
     public static ClusterSnapshot Build(int n)
@@ -78,4 +87,8 @@ public class TranslationBenchmarks
 
     [Benchmark]
     public int AllIngresses() => IngressTranslator.Translate(_snapshot, _options).Config.Http.Routers.Count;
+
+    /// <summary>One Ingress changed since the last translation: the provider's steady state (issue: performance, incremental).</summary>
+    [Benchmark]
+    public int OneChangeMemoized() => IngressTranslator.Translate(_alternating[_turn++ & 1], _options, _memo).Config.Http.Routers.Count;
 }

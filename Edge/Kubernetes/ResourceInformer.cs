@@ -13,6 +13,9 @@ public interface IResourceInformer
     string Description { get; }
     bool Synced { get; }
     Task RunAsync(CancellationToken ct);
+
+    /// <summary>Bumped on every change to <c>Items</c>: lets a snapshot reuse what did not change.</summary>
+    long Version { get; }
 }
 
 /// <summary>
@@ -33,6 +36,9 @@ public sealed class ResourceInformer<T, TList> : IResourceInformer
     private readonly Action _onChange;
     private readonly ConcurrentDictionary<string, T> _items = new();
     private string? _resourceVersion;
+    private long _version;
+
+    public long Version => Interlocked.Read(ref _version);
     private TimeSpan _backoff;
     private int _failures;   // consecutive failures: the first of an outage is logged as an error
 
@@ -87,6 +93,7 @@ public sealed class ResourceInformer<T, TList> : IResourceInformer
                 Log.Write(_failures++ == 0 ? LogLevel.Error : LogLevel.Debug, "Forbidden to list Kubernetes resources; check the RBAC of the service account, continuing without them",
                     [("resource", Description), ("error", e.Message)]);
                 Synced = true;
+                Interlocked.Increment(ref _version);
                 _onChange();
                 try { await Task.Delay(MaxBackoff, ct).ConfigureAwait(false); }
                 catch (OperationCanceledException) { return; }
@@ -138,7 +145,8 @@ public sealed class ResourceInformer<T, TList> : IResourceInformer
         Recovered();
         Synced = true;
         Log.Debug("Listed Kubernetes resources", ("resource", Description), ("count", fresh.Count), ("resourceVersion", rv));
-        _onChange();
+        Interlocked.Increment(ref _version);
+                _onChange();
     }
 
     private enum WatchOutcome { Ended, Expired }
@@ -176,6 +184,7 @@ public sealed class ResourceInformer<T, TList> : IResourceInformer
                 var item = obj.Deserialize(_kind.ItemJson)!;
                 _items[Key(item)] = item;
                 _resourceVersion = item.Metadata?.ResourceVersion ?? _resourceVersion;
+                Interlocked.Increment(ref _version);
                 _onChange();
                 return true;
             }
@@ -184,6 +193,7 @@ public sealed class ResourceInformer<T, TList> : IResourceInformer
                 var item = obj.Deserialize(_kind.ItemJson)!;
                 _items.TryRemove(Key(item), out _);
                 _resourceVersion = item.Metadata?.ResourceVersion ?? _resourceVersion;
+                Interlocked.Increment(ref _version);
                 _onChange();
                 return true;
             }

@@ -18,6 +18,7 @@ public sealed class ForwardedHeaders
         "X-Forwarded-Uri", "X-Forwarded-Method", "X-Forwarded-Tls-Client-Cert", "X-Forwarded-Tls-Client-Cert-Info", "X-Real-Ip",
     ];
 
+    private static readonly string[] PassedThrough = ["X-Forwarded-Uri", "X-Forwarded-Method", "X-Forwarded-Tls-Client-Cert", "X-Forwarded-Tls-Client-Cert-Info"];
     private static readonly string ServerName = Environment.MachineName;
     private readonly bool _insecure;
     private readonly List<IPNetwork> _trusted = new();
@@ -77,7 +78,8 @@ public sealed class ForwardedHeaders
         var xffValue = StringValues.IsNullOrEmpty(xff) ? clientIp : string.Join(", ", xff.ToArray()) + ", " + clientIp;
         if (xffValue.Length > 0) outgoing.Headers.TryAddWithoutValidation("X-Forwarded-For", xffValue);
 
-        foreach (var name in new[] { "X-Forwarded-Uri", "X-Forwarded-Method", "X-Forwarded-Tls-Client-Cert", "X-Forwarded-Tls-Client-Cert-Info" })
+        if (!trusted) return;   // the rest are only ever passed through from a trusted source
+        foreach (var name in PassedThrough)
         {
             var v = Incoming(name);
             if (!StringValues.IsNullOrEmpty(v)) outgoing.Headers.TryAddWithoutValidation(name, v.ToArray());

@@ -23,6 +23,26 @@ public sealed class CompiledRule
 
     public bool Matches(in RouteRequest request) => Root.Matches(request);
 
+    private HostIndexKeys? _hostKeys;
+    private bool _hostKeysDone;
+
+    /// <summary>
+    /// The route table's host index keys, computed once per rule: <see cref="RuleCache"/> shares a
+    /// compiled rule across tables and configuration generations. Races only compute it twice.
+    /// </summary>
+    internal HostIndexKeys? HostKeys
+    {
+        get
+        {
+            if (!Volatile.Read(ref _hostKeysDone))
+            {
+                _hostKeys = HostIndexKeys.Analyze(Root);
+                Volatile.Write(ref _hostKeysDone, true);
+            }
+            return _hostKeys;
+        }
+    }
+
     /// <summary>
     /// Traefik's default priority: the length of the rule in bytes (Go's len on a UTF-8 string).
     /// </summary>

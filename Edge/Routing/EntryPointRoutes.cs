@@ -23,7 +23,7 @@ public sealed class EntryPointRoutes
         foreach (var (name, r) in routers)
         {
             var eps = r.EntryPoints is { Count: > 0 } ? (IReadOnlyList<string>)r.EntryPoints : defaultEntryPoints;
-            if (!eps.Contains(ep.Name, StringComparer.OrdinalIgnoreCase)) continue;
+            if (!Contains(eps, ep.Name)) continue;
             var router = r;
             if (ep.HttpTls && r.Tls is null)
             {
@@ -40,6 +40,13 @@ public sealed class EntryPointRoutes
         var tls = RouteTable.Compile(bound, ep.Name, tls: true, defaultSyntax);
         foreach (var e in plain.Errors.Concat(tls.Errors)) errors[e.RouterName] = e.ToString();
         return new EntryPointRoutes(plain.Table, tls.Table);
+    }
+
+    private static bool Contains(IReadOnlyList<string> names, string name)
+    {
+        for (int i = 0; i < names.Count; i++)
+            if (string.Equals(names[i], name, StringComparison.OrdinalIgnoreCase)) return true;
+        return false;
     }
 
     public RouteEntry? Match(HttpContext ctx, out bool badRequest)

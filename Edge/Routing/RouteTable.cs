@@ -106,7 +106,7 @@ public sealed class RouteTable
         {
             RouteEntry e = entries[i];
             e.Rank = i;
-            HostIndexKeys? keys = HostIndexKeys.Analyze(e.Rule.Root);
+            HostIndexKeys? keys = e.Rule.HostKeys;
             if (keys is null)
             {
                 fallback.Add(e);

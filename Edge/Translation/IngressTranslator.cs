@@ -55,7 +55,7 @@ public static class IngressTranslator
             var ns = ingress.Metadata?.NamespaceProperty ?? "default";
             var fragment = memo is null
                 ? TranslateIngress(snapshot, options, ingress, ns)
-                : memo.GetOrTranslate(snapshot, ingress, ns, () => TranslateIngress(snapshot, options, ingress, ns));
+                : memo.GetOrTranslate(snapshot, ingress, ns, (s, i, n) => TranslateIngress(s, options, i, n));
             Merge(conf, snapshot, options, fragment, ns, certificates, issues, warnings, catchAllNamespaces);
         }
         memo?.End();

@@ -36,47 +36,64 @@ public sealed class TranslationMemo
         Reused = Translated = 0;
     }
 
-    internal IngressFragment GetOrTranslate(ClusterSnapshot snapshot, V1Ingress ingress, string ns, Func<IngressFragment> translate)
+    internal IngressFragment GetOrTranslate(ClusterSnapshot snapshot, V1Ingress ingress, string ns, Func<ClusterSnapshot, V1Ingress, string, IngressFragment> translate)
     {
-        var deps = Dependencies(snapshot, ingress, ns);
-        IngressFragment fragment;
-        if (_entries.TryGetValue(ingress, out var hit) && Same(hit.Dependencies, deps))
+        // The common case (nothing this Ingress names changed) compares in place, allocating nothing.
+        if (_entries.TryGetValue(ingress, out var hit) && new DependencyWalk(snapshot, ingress, ns, hit.Dependencies).Matches())
         {
-            fragment = hit.Fragment;
             Reused++;
+            _next[ingress] = hit;
+            return hit.Fragment;
         }
-        else
-        {
-            fragment = translate();
-            Translated++;
-        }
-        _next[ingress] = (deps, fragment);
+        var deps = new List<object>();
+        new DependencyWalk(snapshot, ingress, ns, null, deps).Matches();
+        var fragment = translate(snapshot, ingress, ns);
+        Translated++;
+        _next[ingress] = (deps.ToArray(), fragment);
         return fragment;
     }
 
     /// <summary>Ends a translation: Ingresses not seen this time are forgotten.</summary>
     internal void End() => (_entries, _next) = (_next, _entries);
 
-    /// <summary>The objects a fragment was computed from, besides the Ingress: each Service named (and its slices) and each TLS Secret.</summary>
-    private static object[] Dependencies(ClusterSnapshot snapshot, V1Ingress ingress, string ns)
+    /// <summary>
+    /// The objects a fragment was computed from, besides the Ingress, in a fixed order: each Service
+    /// named (and its EndpointSlices) and each TLS Secret. Either compared with a stored sequence
+    /// or collected into a new one.
+    /// </summary>
+    private ref struct DependencyWalk(ClusterSnapshot snapshot, V1Ingress ingress, string ns, object[]? stored, List<object>? collect = null)
     {
-        var deps = new List<object>();
-        void AddService(string? name)
+        private int _i;
+        private string? _lastService;
+
+        private bool Visit(object o)
         {
-            if (string.IsNullOrEmpty(name)) return;
-            deps.Add((object?)snapshot.GetService(ns, name) ?? EndOfSlices);
-            foreach (var slice in snapshot.GetEndpointSlicesForService(ns, name)) deps.Add(slice);
-            deps.Add(EndOfSlices);
+            if (collect is not null) { collect.Add(o); return true; }
+            return _i < stored!.Length && ReferenceEquals(stored[_i++], o);
         }
-        var spec = ingress.Spec;
-        AddService(spec?.DefaultBackend?.Service?.Name);
-        foreach (var rule in spec?.Rules ?? [])
-            foreach (var path in rule.Http?.Paths ?? [])
-                AddService(path.Backend?.Service?.Name);
-        foreach (var tls in spec?.Tls ?? [])
-            if (!string.IsNullOrEmpty(tls.SecretName))
-                deps.Add((object?)snapshot.GetSecret(ns, tls.SecretName) ?? EndOfSlices);
-        return deps.ToArray();
+
+        private bool Service(string? name)
+        {
+            // Paths of one Ingress usually share a Service: visit it once per run of equal names.
+            if (string.IsNullOrEmpty(name) || name == _lastService) return true;
+            _lastService = name;
+            if (!Visit((object?)snapshot.GetService(ns, name) ?? EndOfSlices)) return false;
+            foreach (var slice in snapshot.GetEndpointSlicesForService(ns, name))
+                if (!Visit(slice)) return false;
+            return Visit(EndOfSlices);
+        }
+
+        public bool Matches()
+        {
+            var spec = ingress.Spec;
+            if (!Service(spec?.DefaultBackend?.Service?.Name)) return false;
+            foreach (var rule in spec?.Rules ?? [])
+                foreach (var path in rule.Http?.Paths ?? [])
+                    if (!Service(path.Backend?.Service?.Name)) return false;
+            foreach (var tls in spec?.Tls ?? [])
+                if (!string.IsNullOrEmpty(tls.SecretName) && !Visit((object?)snapshot.GetSecret(ns, tls.SecretName) ?? EndOfSlices)) return false;
+            return collect is not null || _i == stored!.Length;
+        }
     }
 
     private static bool Same(object[] a, object[] b)
