@@ -9,6 +9,8 @@ public static class TranslatorBinding
     public static TranslationOutput Translate(ClusterSnapshot snapshot, ProviderOptions options, TranslationMemo? memo = null)
     {
         var result = IngressTranslator.Translate(snapshot, options, memo);
+        if (memo is not null && Observability.Log.Level <= Observability.LogLevel.Debug)
+            Observability.Log.Debug("Ingresses translated", ("reused", memo.Reused), ("translated", memo.Translated));
         var issues = result.Issues.Select(i => i.ToString()).ToList();
         var updates = new List<(k8s.Models.V1Ingress, IList<k8s.Models.V1IngressLoadBalancerIngress>)>();
         var status = IngressStatusComputer.Compute(snapshot, options, out var error);
