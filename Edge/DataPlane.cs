@@ -58,9 +58,12 @@ public sealed class DataPlane : IDisposable
     {
         Volatile.Write(ref _state, next);
         // TLS contexts are built on first use; build them a second after a change, off the
-        // request path, so that neither the start nor a handshake waits for them.
-        _ = Task.Delay(TimeSpan.FromSeconds(1)).ContinueWith(static (_, s) => ((CertificateStore)s!).Warm(), next.Certificates,
-            CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default);
+        // request path, so that neither the start nor a handshake waits for them. A state
+        // replaced within that second is skipped: only the one being served is warmed.
+        _ = Task.Delay(TimeSpan.FromSeconds(1)).ContinueWith(_ =>
+        {
+            if (ReferenceEquals(State, next)) next.Certificates.Warm();
+        }, CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default);
     }
 
     public DataPlaneState Compile(DynamicConfig config)

@@ -14,8 +14,8 @@ public sealed class KubeApiException(HttpStatusCode status, string message) : Ex
 }
 
 /// <summary>
-/// Raw access to the API server on KubernetesClient's HttpClient and credentials (token, token
-/// file, client certificate, exec plugin). Every call (list, watch, status patch, Lease, Event)
+/// Access to the API server with the connection and credentials a KubernetesClientConfiguration
+/// describes (token, token file, client certificate, exec plugin: see <see cref="KubeHttpHandler"/>). Every call (list, watch, status patch, Lease, Event)
 /// goes through here with <see cref="KubeJsonContext"/>: the typed client's calls would pull every
 /// Kubernetes type's serializer into the binary.
 /// </summary>

@@ -37,11 +37,8 @@ public static class KubeHttpHandler
             {
                 if (errors == SslPolicyErrors.None) return true;
                 if (cert is null || chain is null || (errors & SslPolicyErrors.RemoteCertificateNameMismatch) != 0) return false;
-                chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
-                chain.ChainPolicy.CustomTrustStore.Clear();
-                chain.ChainPolicy.CustomTrustStore.AddRange(roots);
-                chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
-                return chain.Build(cert as X509Certificate2 ?? X509CertificateLoader.LoadCertificate(cert.GetRawCertData()));
+                chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;   // a cluster CA publishes no revocation lists
+                return Tls.CustomRootTrust.ChainBuilds(roots, cert, chain);
             };
         }
         if (!string.IsNullOrEmpty(config.ClientCertificateData) || !string.IsNullOrEmpty(config.ClientCertificateFilePath))

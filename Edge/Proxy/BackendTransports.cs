@@ -52,9 +52,7 @@ public sealed class BackendTransports : IDisposable
             {
                 if (errors == SslPolicyErrors.None) return true;
                 if (cert is null || chain is null) return false;
-                chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
-                chain.ChainPolicy.CustomTrustStore.AddRange(roots);
-                return chain.Build(new X509Certificate2(cert));
+                return Tls.CustomRootTrust.ChainBuilds(roots, cert, chain);
             };
         return handler;
     }

@@ -3,11 +3,33 @@ using System.Text;
 namespace Edge.Routing;
 
 /// <summary>
-/// Unquoting of Go string literals, which is what Traefik's rule parser (go/parser + strconv.Unquote)
-/// accepts as matcher arguments: raw `...` strings and "..." strings with Go escapes.
+/// Go string literals, which is what Traefik's rule parser (go/parser + strconv.Unquote) accepts as
+/// matcher arguments: raw `...` strings and "..." strings with Go escapes. Reading, and quoting.
 /// </summary>
 internal static class GoString
 {
+    /// <summary>Go's strconv.Quote for the strings rules carry: a "..." literal that reads back as <paramref name="s"/>.</summary>
+    public static string Quote(string s)
+    {
+        var sb = new StringBuilder(s.Length + 2).Append('"');
+        foreach (var c in s)
+        {
+            switch (c)
+            {
+                case '"': sb.Append("\\\""); break;
+                case '\\': sb.Append("\\\\"); break;
+                case '\n': sb.Append("\\n"); break;
+                case '\r': sb.Append("\\r"); break;
+                case '\t': sb.Append("\\t"); break;
+                default:
+                    if (c < 0x20 || c == 0x7f) sb.Append("\\x").Append(((int)c).ToString("x2", System.Globalization.CultureInfo.InvariantCulture));
+                    else sb.Append(c);
+                    break;
+            }
+        }
+        return sb.Append('"').ToString();
+    }
+
     /// <summary>
     /// Reads the literal starting at <paramref name="start"/> (on its opening quote).
     /// Returns false with an error message and the offset of the offending character.

@@ -64,23 +64,6 @@ public sealed class RuleNode
     /// (a raw string cannot hold a backquote, and Go drops carriage returns from one), else
     /// double-quoted with escapes. Found by fuzzing the parser against its own output.
     /// </summary>
-    public static string Quote(string arg)
-    {
-        if (!arg.Contains('`') && !arg.Contains('\r')) return "`" + arg + "`";
-        var sb = new System.Text.StringBuilder("\"");
-        foreach (var c in arg)
-        {
-            switch (c)
-            {
-                case '"': sb.Append("\\\""); break;
-                case '\\': sb.Append("\\\\"); break;
-                case '\n': sb.Append("\\n"); break;
-                case '\r': sb.Append("\\r"); break;
-                case '\t': sb.Append("\\t"); break;
-                case < ' ' or '\u007f': sb.Append("\\u").Append(((int)c).ToString("x4", System.Globalization.CultureInfo.InvariantCulture)); break;
-                default: sb.Append(c); break;
-            }
-        }
-        return sb.Append('"').ToString();
-    }
+    public static string Quote(string arg) =>
+        arg.Contains('`') || arg.Contains('\r') ? GoString.Quote(arg) : "`" + arg + "`";
 }

@@ -107,14 +107,7 @@ public static class IngressTranslator
                 var serviceName = Naming.Normalize(ns + "-" + backend.Name + "-" + Naming.PortString(backend.Port));
                 if (!services.Contains(serviceName))
                 {
-                    Service service;
-                    try { service = ServiceLoader.Load(snapshot, options, ns, backend); }
-                    catch (TranslationException e) { Issue($"Cannot create service {ns}/{backend.Name} port {Naming.PortString(backend.Port)}: {e.Message}"); continue; }
-                    if (service.LoadBalancer!.Servers is not { Count: > 0 } && !options.AllowEmptyServices)
-                    {
-                        Issue($"Skipping service {ns}/{backend.Name} port {Naming.PortString(backend.Port)}: no endpoints found");
-                        continue;
-                    }
+                    if (LoadService(snapshot, options, ns, backend, Issue) is not { } service) continue;
                     services.Add(serviceName);
                     f.Services.Add((serviceName, service));
                 }
@@ -169,6 +162,20 @@ public static class IngressTranslator
         }
     }
 
+    /// <summary>A backend's service, or null with the issue Traefik logs (missing, or no endpoints unless allowEmptyServices).</summary>
+    private static Service? LoadService(ClusterSnapshot snapshot, ProviderOptions options, string ns, V1IngressServiceBackend backend, Action<string> issue)
+    {
+        Service service;
+        try { service = ServiceLoader.Load(snapshot, options, ns, backend); }
+        catch (TranslationException e) { issue($"Cannot create service {ns}/{backend.Name} port {Naming.PortString(backend.Port)}: {e.Message}"); return null; }
+        if (service.LoadBalancer!.Servers is not { Count: > 0 } && !options.AllowEmptyServices)
+        {
+            issue($"Skipping service {ns}/{backend.Name} port {Naming.PortString(backend.Port)}: no endpoints found");
+            return null;
+        }
+        return service;
+    }
+
     private static bool ShouldProcess(V1Ingress ingress, HashSet<string>? classNames, ProviderOptions options)
     {
         if (ingress.Spec?.IngressClassName is { } className)
@@ -185,14 +192,7 @@ public static class IngressTranslator
         if (conf.Http.Services.ContainsKey("default-backend")) { issue("The default backend already exists."); return; }
         if (db.Resource is not null) { issue("Resource is not supported for default backend"); return; }
         if (db.Service is not { } backend) { issue("Default backend is missing service definition"); return; }
-        Service service;
-        try { service = ServiceLoader.Load(snapshot, options, ns, backend); }
-        catch (TranslationException e) { issue($"Cannot create service {ns}/{backend.Name} port {Naming.PortString(backend.Port)}: {e.Message}"); return; }
-        if (service.LoadBalancer!.Servers is not { Count: > 0 } && !options.AllowEmptyServices)
-        {
-            issue($"Skipping service {ns}/{backend.Name} port {Naming.PortString(backend.Port)}: no endpoints found");
-            return;
-        }
+        if (LoadService(snapshot, options, ns, backend, issue) is not { } service) return;
         var rt = new Router
         {
             Rule = "PathPrefix(\"/\")",

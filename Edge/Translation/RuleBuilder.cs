@@ -23,25 +23,5 @@ public static class RuleBuilder
         return $"{matcher}({Quote(path)})";
     }
 
-    /// <summary>Go's strconv.Quote for the strings Ingresses carry.</summary>
-    public static string Quote(string s)
-    {
-        var sb = new StringBuilder(s.Length + 2).Append('"');
-        foreach (var c in s)
-        {
-            switch (c)
-            {
-                case '"': sb.Append("\\\""); break;
-                case '\\': sb.Append("\\\\"); break;
-                case '\n': sb.Append("\\n"); break;
-                case '\r': sb.Append("\\r"); break;
-                case '\t': sb.Append("\\t"); break;
-                default:
-                    if (c < 0x20 || c == 0x7f) sb.Append("\\x").Append(((int)c).ToString("x2"));
-                    else sb.Append(c);
-                    break;
-            }
-        }
-        return sb.Append('"').ToString();
-    }
+    private static string Quote(string s) => Routing.GoString.Quote(s);
 }
