@@ -17,11 +17,37 @@ public static class RepoPaths
         }
     }
 
-    /// <summary>shared/conformance/traefik-ingress, beside the clone (CI) or the work tree.</summary>
-    public static string Conformance { get; } =
-        FindUp(Root, d => Directory.Exists(Path.Combine(d, "shared", "conformance", "traefik-ingress"))) is { } d
+    /// <summary>
+    /// shared/conformance/traefik-ingress, beside the clone (CI) or the work tree; for a clone made
+    /// elsewhere (e.g. under /tmp), beside the local repository it was cloned from.
+    /// </summary>
+    public static string Conformance { get; } = FindShared(Root) ?? (OriginPath() is { } origin ? FindShared(origin) : null)
+        ?? throw new InvalidOperationException("shared/conformance/traefik-ingress not found above " + Root + " nor above the clone's origin");
+
+    private static string? FindShared(string start) =>
+        FindUp(start, d => Directory.Exists(Path.Combine(d, "shared", "conformance", "traefik-ingress"))) is { } d
             ? Path.Combine(d, "shared", "conformance", "traefik-ingress")
-            : throw new InvalidOperationException("shared/conformance/traefik-ingress not found above " + Root);
+            : null;
+
+    /// <summary>remote "origin" of the clone when it is a local directory.</summary>
+    private static string? OriginPath()
+    {
+        var config = Path.Combine(Root, ".git", "config");
+        if (!File.Exists(config)) return null;
+        bool inOrigin = false;
+        foreach (var raw in File.ReadLines(config))
+        {
+            var line = raw.Trim();
+            if (line.StartsWith('[')) inOrigin = line == "[remote \"origin\"]";
+            else if (inOrigin && line.StartsWith("url", StringComparison.Ordinal) && line.IndexOf('=') is var eq and > 0)
+            {
+                var url = line[(eq + 1)..].Trim();
+                if (url.StartsWith("file://", StringComparison.Ordinal)) url = url[7..];
+                return Path.IsPathRooted(url) && Directory.Exists(url) ? url : null;
+            }
+        }
+        return null;
+    }
 
     private static string? FindUp(string start, Func<string, bool> predicate)
     {
