@@ -51,15 +51,31 @@ public static class KubeHttpHandler
     /// <summary>The kubeconfig's client-certificate(-data) and client-key(-data), PEM.</summary>
     private static X509Certificate2 ClientCertificate(KubernetesClientConfiguration config)
     {
-        var certPem = !string.IsNullOrEmpty(config.ClientCertificateData)
+        string certPem, keyPem;
+        try
+        {
+            certPem = !string.IsNullOrEmpty(config.ClientCertificateData)
             ? Encoding.UTF8.GetString(Convert.FromBase64String(config.ClientCertificateData))
             : File.ReadAllText(config.ClientCertificateFilePath);
-        var keyPem = !string.IsNullOrEmpty(config.ClientCertificateKeyData)
+            keyPem = !string.IsNullOrEmpty(config.ClientCertificateKeyData)
             ? Encoding.UTF8.GetString(Convert.FromBase64String(config.ClientCertificateKeyData))
             : File.ReadAllText(config.ClientKeyFilePath);
-        using var pem = X509Certificate2.CreateFromPem(certPem, keyPem);
-        // An ephemeral key cannot sign in a TLS handshake on every platform: round-trip through PKCS#12.
-        return X509CertificateLoader.LoadPkcs12(pem.Export(X509ContentType.Pkcs12), null);
+        }
+        catch (Exception e) when (e is IOException or FormatException or UnauthorizedAccessException or ArgumentException)
+        {
+            throw new Configuration.ConfigException("kubeconfig client-certificate/client-key", $"readable PEM data ({e.Message})");
+        }
+        try
+        {
+            using var pem = X509Certificate2.CreateFromPem(certPem, keyPem);
+            // An ephemeral key cannot sign in a TLS handshake on every platform: round-trip through PKCS#12.
+            return X509CertificateLoader.LoadPkcs12(pem.Export(X509ContentType.Pkcs12), null);
+        }
+        catch (System.Security.Cryptography.CryptographicException e)
+        {
+            // A broken PEM in the kubeconfig is a configuration error naming its source, not a crash.
+            throw new Configuration.ConfigException("kubeconfig client-certificate/client-key", $"a PEM certificate and its key ({e.Message})");
+        }
     }
 
     /// <summary>The Authorization header for each request (null: none, e.g. client certificates or kubectl proxy).</summary>
