@@ -1,3 +1,5 @@
+using Edge.Aggregation;
+using Edge.Api;
 using Edge.Configuration;
 using Edge.Kubernetes;
 using Edge.Model;
@@ -68,22 +70,28 @@ public sealed class DataPlane : IDisposable
 
     public DataPlaneState Compile(DynamicConfig config)
     {
-        var errors = new Dictionary<string, string>();
+        // Fail closed: a router whose middleware, TLS options or servers transport does not
+        // resolve is kept out of the data plane and shown in error (see ReferenceCheck).
+        var errors = ReferenceCheck.Find(config, RawDataBuilder.Provider);
         var routes = new Dictionary<string, EntryPointRoutes>(StringComparer.OrdinalIgnoreCase);
         var defaults = _config.EntryPoints.Keys.Where(n => !n.Equals("traefik", StringComparison.OrdinalIgnoreCase)).ToList();
         // Routers that tenancy disabled are shown by the API (with their reason) but never served.
         var routers = config.Http.Routers;
-        if (routers.Values.Any(r => r.DisabledReason is not null))
+        if (errors.Count > 0 || routers.Values.Any(r => r.DisabledReason is not null))
         {
             routers = new SortedDictionary<string, Router>(StringComparer.Ordinal);
             foreach (var (name, r) in config.Http.Routers)
-                if (r.DisabledReason is null) routers[name] = r;
+                if (r.DisabledReason is null && !errors.ContainsKey(name)) routers[name] = r;
         }
         foreach (var ep in _config.EntryPoints.Values)
             routes[ep.Name] = EntryPointRoutes.Compile(ep, routers, defaults,
                 _config.KubernetesIngress.DefaultRuleSyntax == "v2" ? RuleSyntax.V2 : RuleSyntax.V3, errors);
         foreach (var (name, error) in errors)
-            Log.Error("Error compiling router, it is not served", ("router", name + "@kubernetes"), ("error", error));
+        {
+            var ingress = config.Http.Routers.TryGetValue(name, out var r) ? r.Observability?.Metadata?.Ingress : null;
+            Log.Error("Router in error, it is not served", ("router", name + "@" + RawDataBuilder.Provider),
+                ("ingress", ingress is null ? null : ingress.Namespace + "/" + ingress.IngressName), ("error", error));
+        }
         // An unchanged service (the same object: the translation memo reuses them) keeps its
         // compiled form, balancer position included; building them all costs ~30 ms at 10,000.
         var services = new Dictionary<string, BackendService>(StringComparer.Ordinal);
@@ -115,12 +123,21 @@ public sealed class DataPlane : IDisposable
             Redirect(ctx, ep);
             return;
         }
-        var route = routes.Match(ctx, out var badRequest);
-        if (badRequest)
+        if (!HostSyntax.IsValid(ctx.Request.Host.Value))
         {
+            Log.Debug("Request host rejected", ("entryPoint", entryPoint), ("host", ctx.Request.Host.Value));
             ctx.Response.StatusCode = StatusCodes.Status400BadRequest;
             return;
         }
+        // One path for the router and the forwarder (see RequestPath): computed once, here.
+        var path = HttpContextRouteRequest.PathOf(ctx, ep.DeniedEncodings, ep.SanitizePath, out var pathError);
+        if (path is null)
+        {
+            Log.Debug("Request path rejected", ("entryPoint", entryPoint), ("reason", pathError));
+            ctx.Response.StatusCode = StatusCodes.Status400BadRequest;
+            return;
+        }
+        var route = routes.Match(ctx, path);
         if (route is null)
         {
             await NotFound(ctx);
@@ -150,12 +167,12 @@ public sealed class DataPlane : IDisposable
         }
         if (gate is null)
         {
-            await ForwardAsync(ctx, ep, service, observed);
+            await ForwardAsync(ctx, ep, service, observed, path);
             return;
         }
         try
         {
-            await ForwardAsync(ctx, ep, service, observed);
+            await ForwardAsync(ctx, ep, service, observed, path);
         }
         finally
         {
@@ -163,7 +180,7 @@ public sealed class DataPlane : IDisposable
         }
     }
 
-    private async Task ForwardAsync(HttpContext ctx, EntryPointOptions ep, BackendService service, ObservedRequest? observed)
+    private async Task ForwardAsync(HttpContext ctx, EntryPointOptions ep, BackendService service, ObservedRequest? observed, RequestPath path)
     {
         var server = service.Pick(ctx, out var setCookie);
         if (server is null)
@@ -176,12 +193,12 @@ public sealed class DataPlane : IDisposable
         if (setCookie) ctx.Items[HttpForwarder.StickyKey] = true;
         if (observed is null)
         {
-            await _forwarder.ForwardAsync(ctx, service, server, _forwarded[ep.Name]);
+            await _forwarder.ForwardAsync(ctx, service, server, _forwarded[ep.Name], path);
             return;
         }
         observed.ServerUrl = server.Url;
         long start = System.Diagnostics.Stopwatch.GetTimestamp();
-        await _forwarder.ForwardAsync(ctx, service, server, _forwarded[ep.Name]);
+        await _forwarder.ForwardAsync(ctx, service, server, _forwarded[ep.Name], path);
         observed.OriginTicks = System.Diagnostics.Stopwatch.GetTimestamp() - start;
         observed.OriginStatus = ctx.Response.StatusCode;
     }

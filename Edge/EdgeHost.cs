@@ -89,13 +89,20 @@ public sealed class EdgeHost : IAsyncDisposable
         Func<HttpContext, string, Task> handle = Handle;
         _application = new EdgeApplication(ctx =>
         {
-            // Content-Length with Transfer-Encoding: Kestrel would drop the Content-Length and go
-            // on; a proxy answers 400 and closes, before any byte reaches a backend.
-            if (HttpMethods.IsConnect(ctx.Request.Method) is false && ctx.Request.Protocol is "HTTP/1.1" or "HTTP/1.0"
-                && Http1FramingGuard.IsAmbiguous(ctx.Connection.Id))
+            // Framing and header syntax Kestrel would repair or pass on (Content-Length with
+            // Transfer-Encoding, codings other than chunked, CTL bytes in a value, a name that is
+            // not a token): a proxy answers them and closes, before any byte reaches a backend.
+            if (ctx.Request.Protocol is "HTTP/1.1" or "HTTP/1.0"
+                && Http1FramingGuard.RejectionFor(ctx.Connection.Id, out var reason) is var status and not 0)
+            {
+                Log.Debug("Request rejected on its framing", ("remote", ctx.Connection.RemoteIpAddress), ("reason", reason));
+                ctx.Response.StatusCode = status;
+                ctx.Response.Headers.Connection = "close";
+                return Task.CompletedTask;
+            }
+            if (ctx.Request.Protocol is "HTTP/2" or "HTTP/3" && !HeaderSyntax.AreValid(ctx.Request.Headers))
             {
                 ctx.Response.StatusCode = StatusCodes.Status400BadRequest;
-                ctx.Response.Headers.Connection = "close";
                 return Task.CompletedTask;
             }
             var ep = _entryPointByPort.TryGetValue(ctx.Connection.LocalPort, out var name) ? name : "";

@@ -14,6 +14,10 @@ public sealed class DataPlaneFixture : IAsyncDisposable
     public required EchoBackend B { get; init; }
     public required EdgeProcess Edge { get; init; }
     public int BackendPort => A.Port;
+    /// <summary>More backends a test started; disposed with the fixture.</summary>
+    public List<EchoBackend> Extra { get; } = new();
+    /// <summary>Requests that reached any echo backend of the fixture.</summary>
+    public int BackendRequests => A.Requests + B.Requests + Extra.Sum(e => e.Requests);
 
     public static async Task<DataPlaneFixture> StartAsync(Action<FakeApiServer, int>? seed = null, params string[] edgeArgs)
     {
@@ -55,6 +59,7 @@ public sealed class DataPlaneFixture : IAsyncDisposable
         await Edge.DisposeAsync();
         await A.DisposeAsync();
         await B.DisposeAsync();
+        foreach (var e in Extra) await e.DisposeAsync();
         await Api.DisposeAsync();
     }
 }

@@ -21,6 +21,13 @@ public static class OptionRegistry
     private static OptionSpec Ep(string name, OptionKind kind, string def, string desc, Action<EntryPointOptions, string> apply) =>
         new("entryPoints.<name>." + name, kind, def, desc, (c, n, v) => apply(c.EntryPoint(n), v));
 
+    private static OptionSpec EncodedCharacter(string option, DeniedEncodings flag, string encoded) =>
+        Ep("http.encodedCharacters." + option, OptionKind.Bool, "false", $"Allow {encoded} (either case) in request paths; rejected with 400 otherwise.", (e, v) =>
+        {
+            if (Bool("entryPoints." + e.Name + ".http.encodedCharacters." + option, v)) e.DeniedEncodings &= ~flag;
+            else e.DeniedEncodings |= flag;
+        });
+
     private static List<OptionSpec> Build()
     {
         var l = new List<OptionSpec>
@@ -31,6 +38,16 @@ public static class OptionRegistry
             Ep("http.redirections.entryPoint.to", OptionKind.String, "", "Redirect every request to this entry point.", (e, v) => e.RedirectTo = v),
             Ep("http.redirections.entryPoint.scheme", OptionKind.String, "https", "Scheme used for the redirection.", (e, v) => e.RedirectScheme = v),
             Ep("http.redirections.entryPoint.permanent", OptionKind.Bool, "true", "Use a permanent (308/301) redirection.", (e, v) => e.RedirectPermanent = Bool("entryPoints." + e.Name + ".http.redirections.entryPoint.permanent", v)),
+            // Request-path security (issue 12). Edge rejects the seven encoded characters by default,
+            // where Traefik v3.7 allows them: a split view between proxy and backend is a way past a router.
+            EncodedCharacter("allowEncodedSlash", DeniedEncodings.Slash, "%2F"),
+            EncodedCharacter("allowEncodedBackSlash", DeniedEncodings.BackSlash, "%5C"),
+            EncodedCharacter("allowEncodedNullCharacter", DeniedEncodings.Null, "%00"),
+            EncodedCharacter("allowEncodedSemicolon", DeniedEncodings.Semicolon, "%3B"),
+            EncodedCharacter("allowEncodedPercent", DeniedEncodings.Percent, "%25"),
+            EncodedCharacter("allowEncodedQuestionMark", DeniedEncodings.QuestionMark, "%3F"),
+            EncodedCharacter("allowEncodedHash", DeniedEncodings.Hash, "%23"),
+            Ep("http.sanitizePath", OptionKind.Bool, "true", "Remove ., .. and duplicate slash segments from request paths.", (e, v) => e.SanitizePath = Bool("entryPoints." + e.Name + ".http.sanitizePath", v)),
             Ep("forwardedHeaders.trustedIPs", OptionKind.List, "", "Trust X-Forwarded-* headers from these IPs/CIDRs.", (e, v) => e.ForwardedHeadersTrustedIPs = List(v)),
             Ep("forwardedHeaders.insecure", OptionKind.Bool, "false", "Trust all X-Forwarded-* headers.", (e, v) => e.ForwardedHeadersInsecure = Bool("entryPoints." + e.Name + ".forwardedHeaders.insecure", v)),
             Ep("transport.lifecycle.requestAcceptGraceTimeout", OptionKind.Duration, "0s", "Keep accepting requests this long after SIGTERM.", (e, v) => e.RequestAcceptGraceTimeout = Duration("transport.lifecycle.requestAcceptGraceTimeout", v)),

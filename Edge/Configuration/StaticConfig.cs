@@ -71,6 +71,10 @@ public sealed class EntryPointOptions
     public TimeSpan ReadTimeout { get; set; } = TimeSpan.FromSeconds(60);
     public TimeSpan WriteTimeout { get; set; } = TimeSpan.Zero;
     public TimeSpan IdleTimeout { get; set; } = TimeSpan.FromSeconds(180);
+    /// <summary>http.encodedCharacters.allow*: the encoded characters still rejected (all seven by default).</summary>
+    public DeniedEncodings DeniedEncodings { get; set; } = DeniedEncodings.All;
+    /// <summary>http.sanitizePath: remove dot segments and duplicate slashes (Traefik's default: on).</summary>
+    public bool SanitizePath { get; set; } = true;
 }
 
 public sealed class ApiOptions

@@ -9,6 +9,8 @@ public static class HopByHopHeaders
     {
         "Connection", "Keep-Alive", "Proxy-Connection", "Proxy-Authenticate", "Proxy-Authorization",
         "TE", "Trailer", "Transfer-Encoding", "Upgrade",
+        // h2c's upgrade settings (RFC 7540 section 3.2.1) belong to the connection that asked for the upgrade.
+        "HTTP2-Settings",
     };
 
     public static bool IsHopByHop(string name) => Names.Contains(name);

@@ -9,9 +9,9 @@ namespace Edge.Proxy;
 
 /// <summary>
 /// Connection middleware (after TLS, so it sees plaintext): passes every byte Kestrel reads through
-/// an <see cref="Http1FramingScanner"/>. The request handler asks <see cref="IsAmbiguous"/> with the
-/// connection id; the request whose header block carried Content-Length and Transfer-Encoding is
-/// answered 400 and its connection closed before any byte reaches a backend. Costs one scan of the
+/// an <see cref="Http1FramingScanner"/>. The request handler asks <see cref="RejectionFor"/> with the
+/// connection id; the request whose framing or header syntax the scanner rejected is answered
+/// 400 (501) and its connection closed before any byte reaches a backend. Costs one scan of the
 /// header bytes and a counter per body; HTTP/2 connections are not scanned.
 /// </summary>
 public static class Http1FramingGuard
@@ -47,12 +47,25 @@ public static class Http1FramingGuard
         }
     }
 
-    /// <summary>Called once per HTTP/1 request by the handler: true when this request's framing was ambiguous.</summary>
-    public static bool IsAmbiguous(string connectionId)
+    /// <summary>
+    /// Called once per HTTP/1 request by the handler: the status to answer this request with
+    /// instead of forwarding it (400, or 501 for an unknown transfer coding), or 0.
+    /// </summary>
+    public static int RejectionFor(string connectionId, out string? reason)
     {
-        if (!Connections.TryGetValue(connectionId, out var e)) return false;
+        reason = null;
+        if (!Connections.TryGetValue(connectionId, out var e)) return 0;
         int index = Interlocked.Increment(ref e.Started);
-        return e.Scanner.AmbiguousRequest != 0 && e.Scanner.AmbiguousRequest == index;
+        var scanner = e.Scanner;
+        if (scanner.RejectedRequest == 0 || scanner.RejectedRequest != index) return 0;
+        reason = scanner.RejectReason;
+        return scanner.RejectStatus;
+    }
+
+    /// <summary>The connection became a WebSocket tunnel: its bytes are no longer HTTP requests.</summary>
+    public static void MarkUpgraded(string connectionId)
+    {
+        if (Connections.TryGetValue(connectionId, out var e)) e.Scanner.Stop();
     }
 
     private sealed class DuplexPipe(PipeReader input, PipeWriter output) : IDuplexPipe

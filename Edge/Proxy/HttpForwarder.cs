@@ -2,13 +2,14 @@ using System.Buffers;
 using System.Net;
 using System.Net.Sockets;
 using Edge.Observability;
+using Edge.Routing;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 
 namespace Edge.Proxy;
 
 /// <summary>Why a forward failed; mapped to the status Traefik answers with.</summary>
-public enum ForwarderError { None, Refused, Timeout, BackendReset, ClientAborted, NoServer }
+public enum ForwarderError { None, Refused, Timeout, BackendReset, ClientAborted, NoServer, UpgradeRefused }
 
 /// <summary>
 /// Forwards one request to one server and streams the response back. Owns the header rules
@@ -19,13 +20,18 @@ public sealed class HttpForwarder(BackendTransports transports)
 {
     private const int BufferSize = 64 * 1024;
 
-    public async Task<ForwarderError> ForwardAsync(HttpContext ctx, BackendService service, BackendServer server, ForwardedHeaders forwarded)
+    public async Task<ForwarderError> ForwardAsync(HttpContext ctx, BackendService service, BackendServer server, ForwardedHeaders forwarded, RequestPath path)
     {
         var upgrade = ctx.Features.Get<IHttpUpgradeFeature>();
-        bool isUpgrade = upgrade is { IsUpgradableRequest: true };
-        if (!isUpgrade && !await FirstBodyBytesAreValidAsync(ctx).ConfigureAwait(false))
+        // Only a WebSocket handshake is relayed as an upgrade. Any other Upgrade (h2c above all)
+        // is forwarded as a plain request with the header removed, and the connection is closed
+        // after the answer, so no byte the client sends after it (HTTP/2 frames) reaches a backend.
+        bool upgradable = upgrade is { IsUpgradableRequest: true };
+        bool isUpgrade = upgradable && UpgradeRequest.IsWebSocket(ctx.Request);
+        if (upgradable && !isUpgrade) ctx.Response.Headers.Connection = "close";
+        if (!upgradable && !await FirstBodyBytesAreValidAsync(ctx).ConfigureAwait(false))
             return ForwarderError.ClientAborted;
-        var request = BuildRequest(ctx, service, server, forwarded, isUpgrade);
+        var request = BuildRequest(ctx, service, server, forwarded, path, isUpgrade, upgradable);
         var invoker = transports.For(service);
 
         HttpResponseMessage response;
@@ -46,8 +52,17 @@ public sealed class HttpForwarder(BackendTransports transports)
 
         using (response)
         {
-            if (isUpgrade && response.StatusCode == HttpStatusCode.SwitchingProtocols)
-                return await UpgradeForwarder.TunnelAsync(ctx, upgrade!, response).ConfigureAwait(false);
+            if (response.StatusCode == HttpStatusCode.SwitchingProtocols)
+            {
+                if (isUpgrade && UpgradeRequest.IsWebSocketAnswer(response))
+                    return await UpgradeForwarder.TunnelAsync(ctx, upgrade!, response).ConfigureAwait(false);
+                // A 101 nobody asked for (or to another protocol): the backend connection is now a
+                // raw stream; disposing the response closes it, and the client gets a 502.
+                Log.Debug("Backend switched protocols without a WebSocket upgrade: refused", ("service", service.Name), ("server", server.Url));
+                WriteStatus(ctx, StatusCodes.Status502BadGateway, "Bad Gateway");
+                ctx.Response.Headers.Connection = "close";
+                return ForwarderError.UpgradeRefused;
+            }
 
             ctx.Response.StatusCode = (int)response.StatusCode;
             CopyResponseHeaders(response, ctx.Response);
@@ -107,21 +122,22 @@ public sealed class HttpForwarder(BackendTransports transports)
         }
     }
 
-    private static HttpRequestMessage BuildRequest(HttpContext ctx, BackendService service, BackendServer server, ForwardedHeaders forwarded, bool isUpgrade)
+    private static HttpRequestMessage BuildRequest(HttpContext ctx, BackendService service, BackendServer server, ForwardedHeaders forwarded,
+        RequestPath path, bool isUpgrade, bool upgradable)
     {
         var req = ctx.Request;
-        // The raw target is forwarded as received, so the backend sees exactly the path that was routed.
+        // The backend receives the path that was routed: the raw target when normalisation left
+        // it as it was (no copy), otherwise the normalised path with the raw query.
         var rawTarget = ctx.Features.Get<IHttpRequestFeature>()?.RawTarget;
-        // Dot segments were removed by Kestrel before routing: forward that same normalised path, so
-        // that "/public/../admin" cannot be routed as one path and served as another.
-        if (string.IsNullOrEmpty(rawTarget) || rawTarget[0] != '/' || HasDotSegment(rawTarget))
-            rawTarget = (req.PathBase + req.Path).ToUriComponent() + req.QueryString.ToUriComponent();
+        if (!path.Unchanged || string.IsNullOrEmpty(rawTarget) || rawTarget[0] != '/')
+            rawTarget = path.Escaped + req.QueryString.Value;
         var message = new HttpRequestMessage(HttpMethod.Parse(req.Method), server.Prefix + rawTarget);   // Parse caches known methods
         if (service.H2c) { message.Version = HttpVersion.Version20; message.VersionPolicy = HttpVersionPolicy.RequestVersionExact; }
         else { message.Version = HttpVersion.Version11; message.VersionPolicy = HttpVersionPolicy.RequestVersionOrLower; }
 
         var canHaveBody = ctx.Features.Get<IHttpRequestBodyDetectionFeature>()?.CanHaveBody ?? (req.ContentLength > 0);
-        if (canHaveBody && !isUpgrade)
+        // An upgradable request's "body" is the raw connection after it: never forwarded as a body.
+        if (canHaveBody && !upgradable)
             message.Content = new StreamContent(req.Body, BufferSize);
 
         var connection = req.Headers.Connection;
@@ -149,16 +165,11 @@ public sealed class HttpForwarder(BackendTransports transports)
             message.Headers.TryAddWithoutValidation("Connection", "Upgrade");
             message.Headers.TryAddWithoutValidation("Upgrade", req.Headers.Upgrade.ToArray());
         }
-        message.Headers.Host = service.PassHostHeader ? req.Host.Value : server.BaseUri.Authority;
+        // Validated before routing (HostSyntax); set raw so that .NET's parser never throws here.
+        var host = service.PassHostHeader ? req.Host.Value : server.BaseUri.Authority;
+        if (!string.IsNullOrEmpty(host)) message.Headers.TryAddWithoutValidation("Host", host);
         forwarded.Apply(ctx, message, isUpgrade);
         return message;
-    }
-
-    private static bool HasDotSegment(string target)
-    {
-        var q = target.IndexOf('?');
-        var path = q >= 0 ? target.AsSpan(0, q) : target.AsSpan();
-        return path.Contains("/.", StringComparison.Ordinal) || path.Contains("%2e", StringComparison.OrdinalIgnoreCase);
     }
 
     private static void CopyResponseHeaders(HttpResponseMessage response, HttpResponse target)
@@ -211,8 +222,14 @@ public sealed class HttpForwarder(BackendTransports transports)
         if (error == ForwarderError.ClientAborted) return;
         Log.Debug("Error forwarding request", ("service", service.Name), ("server", server.Url), ("error", e.Message));
         if (ctx.Response.HasStarted) { ctx.Abort(); return; }
-        ctx.Response.StatusCode = error == ForwarderError.Timeout ? StatusCodes.Status504GatewayTimeout : StatusCodes.Status502BadGateway;
+        if (error == ForwarderError.Timeout) WriteStatus(ctx, StatusCodes.Status504GatewayTimeout, "Gateway Timeout");
+        else WriteStatus(ctx, StatusCodes.Status502BadGateway, "Bad Gateway");
+    }
+
+    private static void WriteStatus(HttpContext ctx, int status, string text)
+    {
+        ctx.Response.StatusCode = status;
         ctx.Response.ContentType = "text/plain; charset=utf-8";
-        _ = ctx.Response.WriteAsync(error == ForwarderError.Timeout ? "Gateway Timeout" : "Bad Gateway");
+        _ = ctx.Response.WriteAsync(text);
     }
 }

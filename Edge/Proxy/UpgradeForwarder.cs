@@ -20,6 +20,7 @@ public static class UpgradeForwarder
         }
         ctx.Response.Headers.Upgrade = response.Headers.Upgrade.ToString();
         await using var backend = await response.Content.ReadAsStreamAsync().ConfigureAwait(false);
+        Http1FramingGuard.MarkUpgraded(ctx.Connection.Id);
         await using var client = await upgrade.UpgradeAsync().ConfigureAwait(false);
         using var cts = CancellationTokenSource.CreateLinkedTokenSource(ctx.RequestAborted);
         var up = Pump(client, backend, cts.Token);

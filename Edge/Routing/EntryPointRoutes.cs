@@ -49,10 +49,9 @@ public sealed class EntryPointRoutes
         return false;
     }
 
-    public RouteEntry? Match(HttpContext ctx, out bool badRequest)
+    public RouteEntry? Match(HttpContext ctx, RequestPath path)
     {
-        badRequest = false;
-        if (!HttpContextRouteRequest.TryCreate(ctx, out var request)) { badRequest = true; return null; }
+        var request = HttpContextRouteRequest.Create(ctx, path);
         return (request.IsTls ? _tls : _plain).Match(request);
     }
 }

@@ -1,3 +1,4 @@
+using Edge.Configuration;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 
@@ -7,47 +8,52 @@ namespace Edge.Routing;
 public static class HttpContextRouteRequest
 {
     /// <summary>
-    /// Returns false when the raw path has invalid percent-escapes (Traefik answers 400).
+    /// The request's one path (see <see cref="RequestPath"/>), from the raw target rather than
+    /// Kestrel's decoded Path, so that what is routed is exactly what is forwarded. Null (with a
+    /// reason) when the request must be answered 400.
     /// </summary>
-    public static bool TryCreate(HttpContext context, out RouteRequest request)
+    public static RequestPath? PathOf(HttpContext context, DeniedEncodings denied, bool sanitize, out string? reason)
     {
         HttpRequest req = context.Request;
-        string? path = RoutingPathOf(context);
-        if (path is null)
+        string? raw = context.Features.Get<IHttpRequestFeature>()?.RawTarget;
+        string kestrelPath = req.PathBase.HasValue ? req.PathBase.Add(req.Path).Value ?? "/" : req.Path.Value ?? "/";
+        if (string.IsNullOrEmpty(raw) || raw == "*")
+            return RequestPath.Normalize(kestrelPath, denied, sanitize, out reason, kestrelPath);
+        int start = 0;
+        if (raw[0] != '/')
         {
-            request = default;
-            return false;
+            // Absolute form ("GET http://host/path"): the path starts after the authority.
+            int scheme = raw.IndexOf("://", StringComparison.Ordinal);
+            int slash = scheme < 0 ? -1 : raw.IndexOf('/', scheme + 3);
+            if (slash < 0) return RequestPath.Normalize("/", denied, sanitize, out reason);
+            start = slash;
         }
+        int end = raw.IndexOf('?', start);
+        string rawPath = start == 0 && end < 0 ? raw : raw[start..(end < 0 ? raw.Length : end)];
+        return RequestPath.Normalize(rawPath, denied, sanitize, out reason, kestrelPath);
+    }
 
-        request = new RouteRequest(
+    /// <summary>Builds the matcher view of a request whose path was normalised already.</summary>
+    public static RouteRequest Create(HttpContext context, RequestPath path)
+    {
+        HttpRequest req = context.Request;
+        return new RouteRequest(
             host: req.Host.Value ?? "",
-            path: path,
+            path: path.Routing,
             method: req.Method,
             query: req.QueryString.Value,
             headers: req.Headers,
             clientIp: context.Connection.RemoteIpAddress,
             isTls: req.IsHttps);
-        return true;
     }
 
     /// <summary>
-    /// Kestrel's Request.Path is fully decoded (but dot-segment normalised, like Traefik's
-    /// sanitizePath). Without any '%' in the raw target it already equals Traefik's routing path
-    /// and costs nothing; otherwise the routing path is rebuilt from the raw target.
+    /// With Traefik's default path rules (nothing denied, sanitized); false when the request must be answered 400.
     /// </summary>
-    private static string? RoutingPathOf(HttpContext context)
+    public static bool TryCreate(HttpContext context, out RouteRequest request)
     {
-        HttpRequest req = context.Request;
-        string? raw = context.Features.Get<IHttpRequestFeature>()?.RawTarget;
-        string decoded = req.PathBase.HasValue ? req.PathBase.Add(req.Path).Value ?? "/" : req.Path.Value ?? "/";
-        if (string.IsNullOrEmpty(raw) || raw[0] != '/' || raw.IndexOf('%') < 0)
-        {
-            return decoded;
-        }
-
-        ReadOnlySpan<char> rawPath = raw;
-        int q = rawPath.IndexOfAny('?', '#');
-        var routing = RoutingPath.FromEscaped(q < 0 ? rawPath : rawPath[..q]);
-        return routing is null ? null : RoutingPath.RemoveDotSegments(routing);
+        var path = PathOf(context, DeniedEncodings.None, sanitize: true, out _);
+        request = path is null ? default : Create(context, path);
+        return path is not null;
     }
 }

@@ -50,6 +50,7 @@ public sealed class TlsSniffingMiddleware(Func<CertificateStore> currentStore, T
                 ServerCertificateContext = store.Select(hello.ServerName),
                 ApplicationProtocols = Alpn,
                 EnabledSslProtocols = SslProtocols.Tls12 | SslProtocols.Tls13,
+                CipherSuitesPolicy = TlsDefaults.CipherSuites,
                 ClientCertificateRequired = false,
                 CertificateRevocationCheckMode = X509RevocationMode.NoCheck,
             }), null, cts.Token);

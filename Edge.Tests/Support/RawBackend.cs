@@ -1,0 +1,79 @@
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+
+namespace Edge.Tests.Support;
+
+/// <summary>
+/// A backend on a loopback address that records every byte each connection sends it and answers
+/// the first request of a connection with a canned response, then keeps reading (so that bytes a
+/// proxy would tunnel after a 101 are seen). Used to prove what reached a backend, byte for byte.
+/// </summary>
+public sealed class RawBackend : IAsyncDisposable
+{
+    private readonly TcpListener _listener;
+    private readonly string _response;
+    private readonly CancellationTokenSource _stop = new();
+    private readonly List<StringBuilder> _connections = new();
+    public int Port { get; }
+
+    private RawBackend(TcpListener listener, string response, int port) { _listener = listener; _response = response; Port = port; }
+
+    public static RawBackend Start(string address, int port, string response)
+    {
+        var l = new TcpListener(IPAddress.Parse(address), port);
+        l.Start();
+        var b = new RawBackend(l, response, port);
+        _ = b.AcceptLoop();
+        return b;
+    }
+
+    /// <summary>Everything received, one string per connection.</summary>
+    public IReadOnlyList<string> Received
+    {
+        get { lock (_connections) return _connections.Select(c => { lock (c) return c.ToString(); }).ToList(); }
+    }
+
+    private async Task AcceptLoop()
+    {
+        while (!_stop.IsCancellationRequested)
+        {
+            TcpClient c;
+            try { c = await _listener.AcceptTcpClientAsync(_stop.Token); }
+            catch (Exception) { return; }
+            var log = new StringBuilder();
+            lock (_connections) _connections.Add(log);
+            _ = Serve(c, log);
+        }
+    }
+
+    private async Task Serve(TcpClient c, StringBuilder log)
+    {
+        using var _ = c;
+        var s = c.GetStream();
+        var buffer = new byte[16 * 1024];
+        bool answered = false;
+        try
+        {
+            int n;
+            while ((n = await s.ReadAsync(buffer, _stop.Token)) > 0)
+            {
+                string text;
+                lock (log) { log.Append(Encoding.Latin1.GetString(buffer, 0, n)); text = log.ToString(); }
+                if (!answered && text.Contains("\r\n\r\n", StringComparison.Ordinal))
+                {
+                    answered = true;
+                    await s.WriteAsync(Encoding.ASCII.GetBytes(_response), _stop.Token);
+                }
+            }
+        }
+        catch (Exception) { }
+    }
+
+    public ValueTask DisposeAsync()
+    {
+        _stop.Cancel();
+        _listener.Stop();
+        return ValueTask.CompletedTask;
+    }
+}
