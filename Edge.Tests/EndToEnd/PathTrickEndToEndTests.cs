@@ -6,7 +6,7 @@ namespace Edge.Tests.EndToEnd;
 /// <summary>
 /// The path a request is routed on is the path that is forwarded. Each raw target is sent byte for
 /// byte over a socket; the expected answer is pinned per case: the status, which backend answered
-/// ("a" serves Exact /admin, "b" PathPrefix /public, the default backend "d" everything else) and
+/// ("a" serves Exact /admin, "b" PathPrefix /public, "d" PathPrefix /x) and
 /// the target that backend received, and for a rejection that no backend saw the request.
 /// </summary>
 [NotInParallel("edge-e2e")]
@@ -25,11 +25,15 @@ public class PathTrickEndToEndTests
             api.Upsert(K8s.Slice("default", "fallback", d.Port, "http", "127.0.0.5"));
             api.Upsert(K8s.Ingress("default", "admin", "app.example.com", "/admin", "admin", 80, pathType: "Exact"));
             api.Upsert(K8s.Ingress("default", "public", "app.example.com", "/public", "public", 80));
-            api.Upsert(K8s.Ingress("default", "fallback", "app.example.com", "/", "fallback", 80));
+            api.Upsert(K8s.Ingress("default", "fallback", "app.example.com", "/x", "fallback", 80));
         }, args);
         f.Extra.Add(d);
-        await f.WaitForRouteAsync("app.example.com", "/admin");
-        await f.WaitForRouteAsync("app.example.com", "/public");
+        try
+        {
+            await f.WaitForRouteAsync("app.example.com", "/admin");
+            await f.WaitForRouteAsync("app.example.com", "/public");
+        }
+        catch { await f.DisposeAsync(); throw; }
         return f;
     }
 
@@ -55,6 +59,7 @@ public class PathTrickEndToEndTests
     [Arguments("/public/a%2cb", 200, "b", "/public/a%2Cb")]
     [Arguments("/public/caf%c3%a9?q=%2F", 200, "b", "/public/caf%C3%A9?q=%2F")]
     [Arguments("/public/x/..", 200, "b", "/public")]
+    [Arguments("/admin/", 404, null, null)]
     [Arguments("/public/../x", 200, "d", "/x")]
     [Arguments("/public/%2e%2e%2fadmin", 400, null, null)]
     [Arguments("/public\\..\\admin/secret", 400, null, null)]

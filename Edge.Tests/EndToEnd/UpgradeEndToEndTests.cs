@@ -18,16 +18,20 @@ public class UpgradeEndToEndTests
     private const string H2Preface = "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n";
     private const string H2cRequest = "GET /public HTTP/1.1\r\nHost: app.example.com\r\nConnection: Upgrade, HTTP2-Settings\r\nUpgrade: h2c\r\nHTTP2-Settings: AAMAAABkAARAAAAAAAIAAAAA\r\n\r\n";
 
-    private static async Task<(DataPlaneFixture Fixture, RawBackend Backend)> StartAsync(string backendResponse)
+    private static async Task<(DataPlaneFixture Fixture, RawBackend Backend)> StartAsync(string backendResponse, bool tls = false)
     {
         var raw = RawBackend.Start("127.0.0.4", FreePort.Get(), backendResponse);
         var f = await DataPlaneFixture.StartAsync((api, _) =>
         {
             api.Upsert(K8s.Service("default", "raw", 80, "http"));
             api.Upsert(K8s.Slice("default", "raw", raw.Port, "http", "127.0.0.4"));
-            api.Upsert(K8s.Ingress("default", "public", "app.example.com", "/public", "raw", 80));
+            var annotations = tls ? new Dictionary<string, string> { ["traefik.ingress.kubernetes.io/router.tls"] = "true" } : null;
+            api.Upsert(K8s.Ingress("default", "public", "app.example.com", "/public", "raw", 80, annotations: annotations));
+            api.Upsert(K8s.Ingress("default", "ready", "app.example.com", "/ready", "whoami", 80));
         });
-        await f.WaitForRouteAsync("app.example.com", "/public");
+        // Waits on a route to an echo backend: the raw backend's connections stay the test's own.
+        try { await f.WaitForRouteAsync("app.example.com", "/ready"); }
+        catch { await f.DisposeAsync(); await raw.DisposeAsync(); throw; }
         return (f, raw);
     }
 
@@ -49,7 +53,7 @@ public class UpgradeEndToEndTests
     [Arguments(true)]
     public async Task H2c_upgrade_is_forwarded_as_a_plain_request_and_the_connection_closed(bool tls)
     {
-        var (f, raw) = await StartAsync("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok");
+        var (f, raw) = await StartAsync("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok", tls);
         await using var _ = f;
         await using var __ = raw;
         using var client = new TcpClient();
@@ -141,5 +145,54 @@ public class UpgradeEndToEndTests
         var deadline = DateTime.UtcNow.AddSeconds(5);
         while (DateTime.UtcNow < deadline && !string.Concat(raw.Received).Contains("tunnelled-bytes")) await Task.Delay(20);
         await Assert.That(string.Concat(raw.Received)).Contains("tunnelled-bytes");
+    }
+
+    /// <summary>RFC 8441: an HTTP/2 client's extended CONNECT becomes an RFC 6455 handshake to the backend.</summary>
+    [Test]
+    public async Task Http2_websocket_is_relayed_to_an_http1_backend()
+    {
+        await using var f = await DataPlaneFixture.StartAsync((api, _) =>
+            api.Upsert(K8s.Ingress("default", "ws", "ws.example.com", "/", "whoami", 80,
+                annotations: new Dictionary<string, string> { ["traefik.ingress.kubernetes.io/router.tls"] = "true" })));
+        await f.Edge.WaitForRawDataAsync(raw => raw.Contains("default-ws-", StringComparison.Ordinal));
+        var handler = new SocketsHttpHandler
+        {
+            ConnectCallback = async (_, ct) =>
+            {
+                var s = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+                await s.ConnectAsync(System.Net.IPAddress.Loopback, f.Edge.WebPort, ct);
+                return new NetworkStream(s, ownsSocket: true);
+            },
+            SslOptions = new SslClientAuthenticationOptions { RemoteCertificateValidationCallback = (_, _, _, _) => true },
+        };
+        using var invoker = new HttpMessageInvoker(handler);
+        System.Net.WebSockets.ClientWebSocket ws;
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (true)
+        {
+            // A failed connect disposes the socket: a new one per attempt, until the route is served.
+            ws = new System.Net.WebSockets.ClientWebSocket();
+            ws.Options.HttpVersion = System.Net.HttpVersion.Version20;
+            ws.Options.HttpVersionPolicy = HttpVersionPolicy.RequestVersionExact;
+            ws.Options.CollectHttpResponseDetails = true;
+            try
+            {
+                await ws.ConnectAsync(new Uri($"wss://ws.example.com:{f.Edge.WebPort}/ws"), invoker, CancellationToken.None);
+                break;
+            }
+            catch (System.Net.WebSockets.WebSocketException) when (DateTime.UtcNow < deadline)
+            {
+                ws.Dispose();
+                await Task.Delay(50);
+            }
+        }
+        using var _ = ws;
+        await Assert.That(ws.HttpStatusCode).IsEqualTo(System.Net.HttpStatusCode.OK).Because("RFC 8441: 200 on the HTTP/2 stream");
+        await ws.SendAsync(Encoding.UTF8.GetBytes("hello"), System.Net.WebSockets.WebSocketMessageType.Text, true, CancellationToken.None);
+        var buffer = new byte[1024];
+        var res = await ws.ReceiveAsync(buffer, CancellationToken.None);
+        var text = Encoding.UTF8.GetString(buffer, 0, res.Count);
+        await Assert.That(text == "a:hello" || text == "b:hello").IsTrue().Because(text);
+        await ws.CloseAsync(System.Net.WebSockets.WebSocketCloseStatus.NormalClosure, "", CancellationToken.None);
     }
 }

@@ -6,8 +6,8 @@ namespace Edge.Tests.Support;
 
 /// <summary>
 /// A backend on a loopback address that records every byte each connection sends it and answers
-/// the first request of a connection with a canned response, then keeps reading (so that bytes a
-/// proxy would tunnel after a 101 are seen). Used to prove what reached a backend, byte for byte.
+/// each request header block with a canned response; after a 101 it only reads (so that bytes a
+/// proxy would tunnel are seen, never answered). Used to prove what reached a backend, byte for byte.
 /// </summary>
 public sealed class RawBackend : IAsyncDisposable
 {
@@ -52,7 +52,8 @@ public sealed class RawBackend : IAsyncDisposable
         using var _ = c;
         var s = c.GetStream();
         var buffer = new byte[16 * 1024];
-        bool answered = false;
+        int answered = 0;
+        bool switched = false;
         try
         {
             int n;
@@ -60,9 +61,11 @@ public sealed class RawBackend : IAsyncDisposable
             {
                 string text;
                 lock (log) { log.Append(Encoding.Latin1.GetString(buffer, 0, n)); text = log.ToString(); }
-                if (!answered && text.Contains("\r\n\r\n", StringComparison.Ordinal))
+                int blocks = text.Split("\r\n\r\n").Length - 1;
+                while (!switched && answered < blocks)
                 {
-                    answered = true;
+                    answered++;
+                    switched = _response.StartsWith("HTTP/1.1 101", StringComparison.Ordinal);
                     await s.WriteAsync(Encoding.ASCII.GetBytes(_response), _stop.Token);
                 }
             }

@@ -35,10 +35,24 @@ public static class RawHttp
     public static int Status(string response) =>
         response.StartsWith("HTTP/1.", StringComparison.Ordinal) && response.Length >= 12 && int.TryParse(response.AsSpan(9, 3), out var s) ? s : 0;
 
-    /// <summary>The body of the first response (after the blank line).</summary>
+    /// <summary>The body of the first response (after the blank line), de-chunked when it is chunked.</summary>
     public static string Body(string response)
     {
         int i = response.IndexOf("\r\n\r\n", StringComparison.Ordinal);
-        return i < 0 ? "" : response[(i + 4)..];
+        if (i < 0) return "";
+        var body = response[(i + 4)..];
+        if (!response[..i].Contains("Transfer-Encoding: chunked", StringComparison.OrdinalIgnoreCase)) return body;
+        var sb = new StringBuilder();
+        int pos = 0;
+        while (pos < body.Length)
+        {
+            int eol = body.IndexOf("\r\n", pos, StringComparison.Ordinal);
+            if (eol < 0) break;
+            int size = Convert.ToInt32(body[pos..eol].Split(';')[0].Trim(), 16);
+            if (size == 0) break;
+            sb.Append(body, eol + 2, size);
+            pos = eol + 2 + size + 2;
+        }
+        return sb.ToString();
     }
 }

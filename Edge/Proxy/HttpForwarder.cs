@@ -27,11 +27,20 @@ public sealed class HttpForwarder(BackendTransports transports)
         // is forwarded as a plain request with the header removed, and the connection is closed
         // after the answer, so no byte the client sends after it (HTTP/2 frames) reaches a backend.
         bool upgradable = upgrade is { IsUpgradableRequest: true };
-        bool isUpgrade = upgradable && UpgradeRequest.IsWebSocket(ctx.Request);
+        // HTTP/2 WebSockets (RFC 8441 extended CONNECT) go to the backend as an RFC 6455 handshake.
+        var connect = ctx.Features.Get<IHttpExtendedConnectFeature>();
+        bool h2WebSocket = connect is { IsExtendedConnect: true };
+        if (h2WebSocket && !string.Equals(connect!.Protocol, "websocket", StringComparison.OrdinalIgnoreCase))
+        {
+            WriteStatus(ctx, StatusCodes.Status501NotImplemented, "Not Implemented");
+            return ForwarderError.UpgradeRefused;
+        }
+        bool isUpgrade = (upgradable && UpgradeRequest.IsWebSocket(ctx.Request)) || h2WebSocket;
         if (upgradable && !isUpgrade) ctx.Response.Headers.Connection = "close";
-        if (!upgradable && !await FirstBodyBytesAreValidAsync(ctx).ConfigureAwait(false))
+        if (!upgradable && !h2WebSocket && !await FirstBodyBytesAreValidAsync(ctx).ConfigureAwait(false))
             return ForwarderError.ClientAborted;
-        var request = BuildRequest(ctx, service, server, forwarded, path, isUpgrade, upgradable);
+        var webSocketKey = h2WebSocket ? UpgradeRequest.NewKey() : null;
+        var request = BuildRequest(ctx, service, server, forwarded, path, isUpgrade, upgradable || h2WebSocket, webSocketKey);
         var invoker = transports.For(service);
 
         HttpResponseMessage response;
@@ -54,8 +63,12 @@ public sealed class HttpForwarder(BackendTransports transports)
         {
             if (response.StatusCode == HttpStatusCode.SwitchingProtocols)
             {
-                if (isUpgrade && UpgradeRequest.IsWebSocketAnswer(response))
-                    return await UpgradeForwarder.TunnelAsync(ctx, upgrade!, response).ConfigureAwait(false);
+                if (isUpgrade && UpgradeRequest.IsWebSocketAnswer(response, webSocketKey))
+                {
+                    return h2WebSocket
+                        ? await UpgradeForwarder.TunnelAsync(ctx, () => connect!.AcceptAsync().AsTask(), response, http2: true).ConfigureAwait(false)
+                        : await UpgradeForwarder.TunnelAsync(ctx, upgrade!.UpgradeAsync, response, http2: false).ConfigureAwait(false);
+                }
                 // A 101 nobody asked for (or to another protocol): the backend connection is now a
                 // raw stream; disposing the response closes it, and the client gets a 502.
                 Log.Debug("Backend switched protocols without a WebSocket upgrade: refused", ("service", service.Name), ("server", server.Url));
@@ -86,6 +99,8 @@ public sealed class HttpForwarder(BackendTransports transports)
     }
 
     public const string StickyKey = "edge.sticky";
+
+    private static readonly UriCreationOptions NoCanonicalization = new() { DangerousDisablePathAndQueryCanonicalization = true };
 
     /// <summary>
     /// Reads (without consuming) the first bytes of a request body before anything is sent to a
@@ -123,7 +138,7 @@ public sealed class HttpForwarder(BackendTransports transports)
     }
 
     private static HttpRequestMessage BuildRequest(HttpContext ctx, BackendService service, BackendServer server, ForwardedHeaders forwarded,
-        RequestPath path, bool isUpgrade, bool upgradable)
+        RequestPath path, bool isUpgrade, bool upgradable, string? webSocketKey)
     {
         var req = ctx.Request;
         // The backend receives the path that was routed: the raw target when normalisation left
@@ -131,8 +146,12 @@ public sealed class HttpForwarder(BackendTransports transports)
         var rawTarget = ctx.Features.Get<IHttpRequestFeature>()?.RawTarget;
         if (!path.Unchanged || string.IsNullOrEmpty(rawTarget) || rawTarget[0] != '/')
             rawTarget = path.Escaped + req.QueryString.Value;
-        var message = new HttpRequestMessage(HttpMethod.Parse(req.Method), server.Prefix + rawTarget);   // Parse caches known methods
-        if (service.H2c) { message.Version = HttpVersion.Version20; message.VersionPolicy = HttpVersionPolicy.RequestVersionExact; }
+        // No canonicalisation by System.Uri: it would remove dot segments (sanitizePath=false) or
+        // unescape characters, and the backend must receive the exact path that was routed.
+        var uri = new Uri(server.Prefix + rawTarget, NoCanonicalization);
+        var message = new HttpRequestMessage(webSocketKey is not null ? HttpMethod.Get : HttpMethod.Parse(req.Method), uri);   // Parse caches known methods
+        if (isUpgrade) { message.Version = HttpVersion.Version11; message.VersionPolicy = HttpVersionPolicy.RequestVersionExact; }
+        else if (service.H2c) { message.Version = HttpVersion.Version20; message.VersionPolicy = HttpVersionPolicy.RequestVersionExact; }
         else { message.Version = HttpVersion.Version11; message.VersionPolicy = HttpVersionPolicy.RequestVersionOrLower; }
 
         var canHaveBody = ctx.Features.Get<IHttpRequestBodyDetectionFeature>()?.CanHaveBody ?? (req.ContentLength > 0);
@@ -163,7 +182,8 @@ public sealed class HttpForwarder(BackendTransports transports)
         if (isUpgrade)
         {
             message.Headers.TryAddWithoutValidation("Connection", "Upgrade");
-            message.Headers.TryAddWithoutValidation("Upgrade", req.Headers.Upgrade.ToArray());
+            message.Headers.TryAddWithoutValidation("Upgrade", webSocketKey is null ? req.Headers.Upgrade.ToArray() : ["websocket"]);
+            if (webSocketKey is not null) message.Headers.TryAddWithoutValidation("Sec-WebSocket-Key", webSocketKey);
         }
         // Validated before routing (HostSyntax); set raw so that .NET's parser never throws here.
         var host = service.PassHostHeader ? req.Host.Value : server.BaseUri.Authority;

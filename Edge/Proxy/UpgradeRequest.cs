@@ -16,9 +16,25 @@ public static class UpgradeRequest
         && IsOnlyToken(request.Headers.Upgrade, "websocket")
         && HasToken(request.Headers.Connection, "upgrade");
 
-    public static bool IsWebSocketAnswer(HttpResponseMessage response) =>
-        response.Headers.NonValidated.TryGetValues("Upgrade", out var upgrade)
-        && IsOnlyToken(new StringValues(upgrade.ToArray()), "websocket");
+    /// <summary>
+    /// A 101 that switches to websocket; for a handshake Edge made itself (an HTTP/2 client's
+    /// extended CONNECT), also the Sec-WebSocket-Accept that proves the backend read Edge's key.
+    /// </summary>
+    public static bool IsWebSocketAnswer(HttpResponseMessage response, string? key = null)
+    {
+        if (!response.Headers.NonValidated.TryGetValues("Upgrade", out var upgrade)
+            || !IsOnlyToken(new StringValues(upgrade.ToArray()), "websocket")) return false;
+        if (key is null) return true;
+        return response.Headers.NonValidated.TryGetValues("Sec-WebSocket-Accept", out var accept)
+            && accept.ToString().Trim() == AcceptFor(key);
+    }
+
+    /// <summary>A fresh Sec-WebSocket-Key (16 random bytes, base64).</summary>
+    public static string NewKey() => Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(16));
+
+    /// <summary>RFC 6455 section 4.2.2: base64(SHA-1(key + GUID)).</summary>
+    public static string AcceptFor(string key) =>
+        Convert.ToBase64String(System.Security.Cryptography.SHA1.HashData(System.Text.Encoding.ASCII.GetBytes(key + "258EAFA5-E914-47DA-95CA-C5AB0DC85B11")));
 
     private static bool IsOnlyToken(StringValues values, string token)
     {
