@@ -2,6 +2,7 @@ using Edge.Aggregation;
 using Edge.Api;
 using Edge.Configuration;
 using Edge.Kubernetes;
+using Edge.Middlewares;
 using Edge.Model;
 using Edge.Observability;
 using Edge.Proxy;
@@ -20,7 +21,12 @@ public sealed record DataPlaneState(
     IReadOnlyDictionary<string, BackendService> Services,
     CertificateStore Certificates,
     IReadOnlyDictionary<string, string> RouterErrors,
-    IReadOnlyDictionary<string, NamespaceGate> Gates);
+    IReadOnlyDictionary<string, NamespaceGate> Gates,
+    IReadOnlyDictionary<string, ProxyHandler>? Chains = null)
+{
+    /// <summary>Router name to its compiled middleware chain (ending in the forwarder); routers without middlewares are absent.</summary>
+    public IReadOnlyDictionary<string, ProxyHandler> Chains { get; } = Chains ?? new Dictionary<string, ProxyHandler>();
+}
 
 /// <summary>
 /// The data plane: matches a request against the current <see cref="DataPlaneState"/> and forwards
@@ -38,6 +44,7 @@ public sealed class DataPlane : IDisposable
     private readonly bool _tenancy;
     private DataPlaneState _state;
     private Dictionary<string, (Service Model, BackendService Backend)> _compiledServices = new(StringComparer.Ordinal);
+    private readonly ProxyHandler _forwardTerminal;
 
     public DataPlane(StaticConfig config, ConfigurationStore store, ServersTransportOptions? transport = null)
     {
@@ -47,6 +54,8 @@ public sealed class DataPlane : IDisposable
         // The request's namespace feeds the tenancy metrics label and the per-namespace access log.
         _tenancy = config.KubernetesIngress.TenancyEnabled || config.AccessLog.PerNamespaceDir.Length > 0;
         foreach (var ep in config.EntryPoints.Values) _forwarded[ep.Name] = new ForwardedHeaders(ep);
+        // The last step of every middleware chain: forward what the middlewares left.
+        _forwardTerminal = r => ForwardAsync(r.Context, r.EntryPoint!, r.Service!, r.Observed, r.Path);
         Swap(Compile(store.Current.Config));
         store.Changed += applied => Swap(Compile(applied.Config));
     }
@@ -73,6 +82,7 @@ public sealed class DataPlane : IDisposable
         // Fail closed: a router whose middleware, TLS options or servers transport does not
         // resolve is kept out of the data plane and shown in error (see ReferenceCheck).
         var errors = ReferenceCheck.Find(config, RawDataBuilder.Provider);
+        var chains = CompileChains(config, errors);
         var routes = new Dictionary<string, EntryPointRoutes>(StringComparer.OrdinalIgnoreCase);
         var defaults = _config.EntryPoints.Keys.Where(n => !n.Equals("traefik", StringComparison.OrdinalIgnoreCase)).ToList();
         // Routers that tenancy disabled are shown by the API (with their reason) but never served.
@@ -105,7 +115,27 @@ public sealed class DataPlane : IDisposable
         }
         _compiledServices = compiled;
         return new DataPlaneState(routes, services, new CertificateStore(config.Tls, _defaultCert), errors,
-            _gates.Update(config.NamespaceLimits));
+            _gates.Update(config.NamespaceLimits), chains);
+    }
+
+    /// <summary>
+    /// Each router's middlewares, compiled once for this configuration. A router whose chain
+    /// cannot be built joins <paramref name="errors"/>: it is shown in error and not served.
+    /// </summary>
+    private Dictionary<string, ProxyHandler> CompileChains(DynamicConfig config, Dictionary<string, string> errors)
+    {
+        var chains = new Dictionary<string, ProxyHandler>(StringComparer.Ordinal);
+        var compiler = new ChainCompiler(config, RawDataBuilder.Provider, _config.KubernetesIngress.TenancyEnabled);
+        foreach (var (name, router) in config.Http.Routers)
+        {
+            if (errors.ContainsKey(name) || router.DisabledReason is not null) continue;
+            bool serviceHas = config.Http.Services.TryGetValue(router.Service, out var svc) && svc.Middlewares is { Count: > 0 };
+            if (router.Middlewares is not { Count: > 0 } && !serviceHas) continue;
+            var steps = compiler.Compile(router, out var error);
+            if (steps is null) errors[name] = error!;
+            else if (steps.Count > 0) chains[name] = ChainCompiler.Build(steps, _forwardTerminal);
+        }
+        return chains;
     }
 
     public async Task HandleAsync(HttpContext ctx, string entryPoint)
@@ -165,20 +195,25 @@ public sealed class DataPlane : IDisposable
                 return;
             }
         }
+        ProxyHandler? chain = null;
+        if (state.Chains.Count > 0) state.Chains.TryGetValue(route.Name, out chain);
         if (gate is null)
         {
-            await ForwardAsync(ctx, ep, service, observed, path);
+            await (chain is null ? ForwardAsync(ctx, ep, service, observed, path) : RunChain(chain, ctx, ep, service, observed, path));
             return;
         }
         try
         {
-            await ForwardAsync(ctx, ep, service, observed, path);
+            await (chain is null ? ForwardAsync(ctx, ep, service, observed, path) : RunChain(chain, ctx, ep, service, observed, path));
         }
         finally
         {
             gate.Exit();
         }
     }
+
+    private Task RunChain(ProxyHandler chain, HttpContext ctx, EntryPointOptions ep, BackendService service, ObservedRequest? observed, RequestPath path) =>
+        chain(new ProxyRequest(ctx, path) { EntryPoint = ep, Service = service, Observed = observed, Forwarded = _forwarded[ep.Name] });
 
     private async Task ForwardAsync(HttpContext ctx, EntryPointOptions ep, BackendService service, ObservedRequest? observed, RequestPath path)
     {

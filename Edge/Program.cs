@@ -87,7 +87,8 @@ public static class EdgeMain
             var statusWriter = options.HasIngressEndpoint || options.ReportNodeInternalIPs ? new IngressStatusWriter(kube) : null;
             var throttle = options.ThrottleDuration > config.ProvidersThrottleDuration ? options.ThrottleDuration : config.ProvidersThrottleDuration;
             ProviderController? c = null;
-            cache = new ClusterCache(kube, options, () => c?.Signal());
+            var crd = config.KubernetesCrdEnabled ? config.KubernetesCrd : null;
+            cache = new ClusterCache(kube, options, () => c?.Signal(), crd);
             var events = options.TenancyEnabled ? new EventRecorder(kube, Environment.MachineName) : null;
             if (config.LeaderElection.Enabled)
             {
@@ -98,7 +99,7 @@ public static class EdgeMain
                 elector.LeadershipChanged += leader => { if (leader) { statusWriter?.Forget(); c?.Signal(); } };
             }
             var memo = new TranslationMemo();   // a change re-translates only the Ingresses it touches
-            controller = c = new ProviderController(cache, s => TranslatorBinding.Translate(s, options, memo), store, statusWriter, throttle, events,
+            controller = c = new ProviderController(cache, s => TranslatorBinding.Translate(s, options, memo, crd), store, statusWriter, throttle, events,
                 isLeader: elector is null ? null : () => elector.IsLeader);
             Log.Info("Ingress label selector is", ("labelSelector", options.LabelSelector));
         }

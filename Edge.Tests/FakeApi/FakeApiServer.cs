@@ -84,6 +84,15 @@ public sealed class FakeApiServer : IAsyncDisposable
         return _store.Upsert(type, node).ResourceVersion!;
     }
 
+    /// <summary>Creates or replaces an object given as JSON (custom resources, which have no typed model); its apiVersion and kind pick the resource.</summary>
+    public string UpsertJson(JsonObject obj)
+    {
+        var apiVersion = (string?)obj["apiVersion"] ?? throw new ArgumentException("apiVersion missing", nameof(obj));
+        var kind = (string?)obj["kind"] ?? throw new ArgumentException("kind missing", nameof(obj));
+        var type = ResourceCatalog.ForKind(apiVersion, kind) ?? throw new ArgumentException($"unknown kind {apiVersion}/{kind}");
+        return _store.Upsert(type, (JsonObject)obj.DeepClone()).ResourceVersion!;
+    }
+
     /// <summary>Deletes an object; false if it did not exist.</summary>
     public bool Delete<T>(string? ns, string name) => Delete(TypeOf(typeof(T)), ns, name);
 

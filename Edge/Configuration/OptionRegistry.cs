@@ -123,6 +123,7 @@ public static class OptionRegistry
             Prov("nativeLBByDefault", OptionKind.Bool, "false", "Use the Service ClusterIP (native Kubernetes load-balancing) by default.", (p, v) => p.NativeLBByDefault = Bool(P + "nativeLBByDefault", v)),
             Prov("strictPrefixMatching", OptionKind.Bool, "false", "Make prefix matching strictly comply with the Kubernetes Ingress specification (path-element-wise).", (p, v) => p.StrictPrefixMatching = Bool(P + "strictPrefixMatching", v)),
         };
+        l.AddRange(CrdProviderOptions.Specs());
         return l;
     }
 

@@ -86,11 +86,14 @@ public sealed class ResourceInformer<T, TList> : IResourceInformer
                 Log.Info("Watch expired (410 Gone), relisting", ("resource", Description));
                 mustList = true;
             }
-            catch (KubeApiException e) when (e.Status is HttpStatusCode.Forbidden && !Synced)
+            catch (KubeApiException e) when (e.Status is HttpStatusCode.Forbidden or HttpStatusCode.NotFound && !Synced)
             {
-                // Missing RBAC for one kind must not hold back every other route: serve without it
-                // (as an empty cache) and keep retrying in case the permission is granted later.
-                Log.Write(_failures++ == 0 ? LogLevel.Error : LogLevel.Debug, "Forbidden to list Kubernetes resources; check the RBAC of the service account, continuing without them",
+                // Missing RBAC for one kind, or a kind whose CustomResourceDefinition is not
+                // installed (404), must not hold back every other route: serve without it (as an
+                // empty cache) and keep retrying in case the permission or the CRD arrives later.
+                Log.Write(_failures++ == 0 ? LogLevel.Error : LogLevel.Debug, e.Status == HttpStatusCode.NotFound
+                        ? "Kubernetes resource kind not served by the API server (CustomResourceDefinition not installed?), continuing without it"
+                        : "Forbidden to list Kubernetes resources; check the RBAC of the service account, continuing without them",
                     [("resource", Description), ("error", e.Message)]);
                 Synced = true;
                 Interlocked.Increment(ref _version);

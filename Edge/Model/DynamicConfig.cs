@@ -88,11 +88,6 @@ public sealed class IngressMetadata
     [JsonPropertyName("servicePort")] public string? ServicePort { get; set; }
 }
 
-/// <summary>Middlewares are only ever referenced by the Ingress provider; kept for shape.</summary>
-public sealed class Middleware
-{
-}
-
 public sealed class ServersTransport
 {
 }
