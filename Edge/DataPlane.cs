@@ -118,25 +118,9 @@ public sealed class DataPlane : IDisposable
             _gates.Update(config.NamespaceLimits), chains);
     }
 
-    /// <summary>
-    /// Each router's middlewares, compiled once for this configuration. A router whose chain
-    /// cannot be built joins <paramref name="errors"/>: it is shown in error and not served.
-    /// </summary>
-    private Dictionary<string, ProxyHandler> CompileChains(DynamicConfig config, Dictionary<string, string> errors)
-    {
-        var chains = new Dictionary<string, ProxyHandler>(StringComparer.Ordinal);
-        var compiler = new ChainCompiler(config, RawDataBuilder.Provider, _config.KubernetesIngress.TenancyEnabled);
-        foreach (var (name, router) in config.Http.Routers)
-        {
-            if (errors.ContainsKey(name) || router.DisabledReason is not null) continue;
-            bool serviceHas = config.Http.Services.TryGetValue(router.Service, out var svc) && svc.Middlewares is { Count: > 0 };
-            if (router.Middlewares is not { Count: > 0 } && !serviceHas) continue;
-            var steps = compiler.Compile(router, out var error);
-            if (steps is null) errors[name] = error!;
-            else if (steps.Count > 0) chains[name] = ChainCompiler.Build(steps, _forwardTerminal);
-        }
-        return chains;
-    }
+    /// <summary>Each router's middlewares, compiled once for this configuration (see <see cref="ChainCompiler.CompileAll"/>).</summary>
+    private Dictionary<string, ProxyHandler> CompileChains(DynamicConfig config, Dictionary<string, string> errors) =>
+        ChainCompiler.CompileAll(config, RawDataBuilder.Provider, _config.KubernetesIngress.TenancyEnabled, errors, _forwardTerminal);
 
     public async Task HandleAsync(HttpContext ctx, string entryPoint)
     {

@@ -67,6 +67,28 @@ public sealed class ChainCompiler(DynamicConfig config, string provider, bool te
         return qualified.AsSpan(at + 1).SequenceEqual(provider) && config.Http.Middlewares.TryGetValue(qualified[..at], out m) ? m : null;
     }
 
+    /// <summary>
+    /// Every router's chain for one configuration. A router whose chain cannot be built joins
+    /// <paramref name="errors"/> (router name to reason): it is shown in error and not served.
+    /// Routers already in error, disabled, or without middlewares are skipped.
+    /// </summary>
+    public static Dictionary<string, ProxyHandler> CompileAll(DynamicConfig config, string provider, bool tenancy,
+        Dictionary<string, string> errors, ProxyHandler terminal)
+    {
+        var chains = new Dictionary<string, ProxyHandler>(StringComparer.Ordinal);
+        var compiler = new ChainCompiler(config, provider, tenancy);
+        foreach (var (name, router) in config.Http.Routers)
+        {
+            if (errors.ContainsKey(name) || router.DisabledReason is not null) continue;
+            bool serviceHas = config.Http.Services.TryGetValue(router.Service, out var svc) && svc.Middlewares is { Count: > 0 };
+            if (router.Middlewares is not { Count: > 0 } && !serviceHas) continue;
+            var steps = compiler.Compile(router, out var error);
+            if (steps is null) errors[name] = error!;
+            else if (steps.Count > 0) chains[name] = Build(steps, terminal);
+        }
+        return chains;
+    }
+
     /// <summary>The handler that runs <paramref name="steps"/> in order, then <paramref name="terminal"/>.</summary>
     public static ProxyHandler Build(IReadOnlyList<HttpMiddleware> steps, ProxyHandler terminal)
     {
