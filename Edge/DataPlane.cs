@@ -61,6 +61,9 @@ public sealed class DataPlane : IDisposable
     }
 
     public DataPlaneState State => Volatile.Read(ref _state);
+
+    /// <summary>Compiled services kept for reuse by the next configuration (for /debug/vars).</summary>
+    public int CompiledServiceCount => _compiledServices.Count;
     public IReadOnlyDictionary<string, string> RouterErrors => State.RouterErrors;
     public CertificateStore Certificates => State.Certificates;
 
@@ -114,8 +117,12 @@ public sealed class DataPlane : IDisposable
             compiled[name] = (service, backend);
         }
         _compiledServices = compiled;
-        return new DataPlaneState(routes, services, new CertificateStore(config.Tls, _defaultCert), errors,
+        var state = new DataPlaneState(routes, services, new CertificateStore(config.Tls, _defaultCert), errors,
             _gates.Update(config.NamespaceLimits), chains);
+        // Caches shared across generations let go of what this configuration no longer names.
+        RuleCache.Sweep();
+        CertificateStore.Sweep();
+        return state;
     }
 
     /// <summary>Each router's middlewares, compiled once for this configuration (see <see cref="ChainCompiler.CompileAll"/>).</summary>

@@ -69,11 +69,21 @@ public static class EdgeMain
         if (config.Metrics.PrometheusEnabled)
         {
             metrics = new EdgeMetrics(config.Metrics) { Certificates = () => dataPlane.Certificates.Leaves };
-            store.Changed += applied => metrics.ConfigurationReloaded(applied.AppliedAt);
+            store.Changed += applied => metrics.ConfigurationReloaded(applied.AppliedAt, applied.Config);
         }
         await using var accessLog = config.AccessLog.Enabled ? new AccessLogWriter(config.AccessLog) : null;
         var observer = new RequestObserver(metrics, accessLog, namespaceLabels: config.KubernetesIngress.TenancyEnabled);
         var api = new ApiHandler(config, store, () => dataPlane.RouterErrors, metrics);
+        var debug = new DebugVars()
+            .Add("ruleCacheEntries", () => Routing.RuleCache.Count)
+            .Add("certificateParseCacheEntries", () => Tls.CertificateStore.ParseCacheCount)
+            .Add("compiledServices", () => dataPlane.CompiledServiceCount)
+            .Add("routers", () => store.Current.Config.Http.Routers.Count)
+            .Add("services", () => store.Current.Config.Http.Services.Count)
+            .Add("metricCells", () => metrics?.Cells.Count ?? 0)
+            .Add("framingGuardConnections", () => Proxy.Http1FramingGuard.ConnectionCount)
+            .Add("accessLogDropped", () => accessLog?.Dropped ?? 0);
+        api.DebugVars = debug;
 
         KubeApi? kube = null;
         ProviderController? controller = null;
@@ -99,6 +109,8 @@ public static class EdgeMain
                 elector.LeadershipChanged += leader => { if (leader) { statusWriter?.Forget(); c?.Signal(); } };
             }
             var memo = new TranslationMemo();   // a change re-translates only the Ingresses it touches
+            debug.Add("translationMemoIngresses", () => memo.Count).Add("statusWriterIngresses", () => statusWriter?.Count ?? 0);
+            foreach (var informer in cache.Informers) debug.Add("informerItems " + informer.Description, () => informer.Count);
             controller = c = new ProviderController(cache, s => TranslatorBinding.Translate(s, options, memo, crd), store, statusWriter, throttle, events,
                 isLeader: elector is null ? null : () => elector.IsLeader);
             Log.Info("Ingress label selector is", ("labelSelector", options.LabelSelector));

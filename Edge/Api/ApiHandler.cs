@@ -20,6 +20,9 @@ public sealed class ApiHandler(StaticConfig config, ConfigurationStore store, Fu
 
     public bool ApiEnabled => config.Api.Enabled && config.Api.Insecure;
 
+    /// <summary>The sizes /debug/vars reports (api.debug); set by the host once everything it reads exists.</summary>
+    public Observability.DebugVars? DebugVars { get; set; }
+
     /// <summary>The dashboard is served only where the API is (api.insecure), as in Traefik.</summary>
     public bool DashboardEnabled => ApiEnabled && config.Api.Dashboard;
 
@@ -57,6 +60,12 @@ public sealed class ApiHandler(StaticConfig config, ConfigurationStore store, Fu
             return true;
         }
         if (!ApiEnabled || !entryPoint.Equals("traefik", StringComparison.OrdinalIgnoreCase)) return false;
+        if (config.Api.Debug && DebugVars is { } vars && path == "/debug/vars" && HttpMethods.IsGet(ctx.Request.Method))
+        {
+            ctx.Response.ContentType = "application/json; charset=utf-8";
+            await ctx.Response.WriteAsync(vars.Write());
+            return true;
+        }
         if (DashboardEnabled && !path.StartsWith("/api", StringComparison.Ordinal)) return await TryDashboardAsync(ctx, path);
         if (!path.StartsWith("/api", StringComparison.Ordinal)) return false;
         if (!HttpMethods.IsGet(ctx.Request.Method)) { ctx.Response.StatusCode = 405; return true; }

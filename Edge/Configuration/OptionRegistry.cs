@@ -58,6 +58,7 @@ public static class OptionRegistry
 
             O("api", OptionKind.Section, "false", "Enable the API.", (c, _, v) => c.Api.Enabled = Bool("api", v)),
             O("api.insecure", OptionKind.Bool, "false", "Serve the API on the traefik entry point (default :8080).", (c, _, v) => { c.Api.Enabled = true; c.Api.Insecure = Bool("api.insecure", v); }),
+            O("api.debug", OptionKind.Bool, "false", "Serve /debug/vars (GC figures and the sizes of Edge's caches and tables) on the API.", (c, _, v) => c.Api.Debug = Bool("api.debug", v)),
             O("api.dashboard", OptionKind.Bool, "true", "Serve the dashboard.", (c, _, v) => c.Api.Dashboard = Bool("api.dashboard", v)),
             O("ping", OptionKind.Section, "false", "Enable /ping.", (c, _, v) => c.Ping.Enabled = Bool("ping", v)),
             O("ping.entryPoint", OptionKind.String, "traefik", "Entry point serving /ping.", (c, _, v) => { c.Ping.Enabled = true; c.Ping.EntryPoint = v; }),

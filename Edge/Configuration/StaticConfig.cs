@@ -94,6 +94,8 @@ public sealed class ApiOptions
     public bool Enabled { get; set; }
     public bool Insecure { get; set; }
     public bool Dashboard { get; set; } = true;
+    /// <summary>api.debug: /debug/vars on the API (Traefik also serves pprof there; Edge has no equivalent).</summary>
+    public bool Debug { get; set; }
 }
 
 public sealed class PingOptions

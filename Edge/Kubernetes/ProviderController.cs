@@ -87,7 +87,10 @@ public sealed class ProviderController(
         if (events is not null) await events.RecordAsync(output.Warnings, ct).ConfigureAwait(false);
 
         if (statusWriter is not null)
+        {
             foreach (var (ingress, status) in output.StatusUpdates)
                 await statusWriter.WriteAsync(ingress, status, ct).ConfigureAwait(false);
+            statusWriter.Retain(output.StatusUpdates.Select(u => u.Ingress));
+        }
     }
 }

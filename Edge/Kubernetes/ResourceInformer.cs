@@ -16,6 +16,9 @@ public interface IResourceInformer
 
     /// <summary>Bumped on every change to <c>Items</c>: lets a snapshot reuse what did not change.</summary>
     long Version { get; }
+
+    /// <summary>Objects held now (for /debug/vars).</summary>
+    int Count { get; }
 }
 
 /// <summary>
@@ -50,6 +53,7 @@ public sealed class ResourceInformer<T, TList> : IResourceInformer
     public string Description => _namespace is null ? _kind.Plural + " (all namespaces)" : $"{_kind.Plural} in namespace {_namespace}";
     public bool Synced { get; private set; }
     public ICollection<T> Items => _items.Values;
+    public int Count => _items.Count;
 
     public static TimeSpan InitialBackoff { get; set; } = TimeSpan.FromMilliseconds(200);
     // 10 s: a recovered API server is noticed quickly; a few watches per replica every 10 s cost it nothing.

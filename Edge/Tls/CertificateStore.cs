@@ -15,7 +15,9 @@ namespace Edge.Tls;
 /// </summary>
 public sealed class CertificateStore
 {
-    private static readonly Dictionary<string, ParsedCertificate?> ParseCache = new();
+    // Keyed by a hash of the PEMs, stamped with the sweep in which it was last used (see Sweep).
+    private static readonly Dictionary<string, (ParsedCertificate? Parsed, long Stamp)> ParseCache = new();
+    private static long _sweep;
     private readonly Dictionary<string, ParsedCertificate> _exact = new(StringComparer.OrdinalIgnoreCase);
     private readonly Dictionary<string, ParsedCertificate> _wildcard = new(StringComparer.OrdinalIgnoreCase);
     private readonly List<ParsedCertificate> _all = new();
@@ -24,6 +26,9 @@ public sealed class CertificateStore
 
     /// <summary>The default certificate (created on first use: see <see cref="CreateDefaultLazy"/>).</summary>
     public SslStreamCertificateContext Default => _default.Value;
+
+    /// <summary>Parsed certificates kept across configurations (for /debug/vars).</summary>
+    public static int ParseCacheCount { get { lock (ParseCache) return ParseCache.Count; } }
     public IReadOnlyList<(string Name, DateTime NotAfter)> Certificates { get; }
 
     /// <summary>Each configured leaf certificate once (for traefik_tls_certs_not_after).</summary>
@@ -122,7 +127,11 @@ public sealed class CertificateStore
         var key = Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(c.CertFile + "\n" + c.KeyFile)));
         lock (ParseCache)
         {
-            if (ParseCache.TryGetValue(key, out var cached)) return cached;
+            if (ParseCache.TryGetValue(key, out var cached))
+            {
+                ParseCache[key] = (cached.Parsed, _sweep);
+                return cached.Parsed;
+            }
             ParsedCertificate? ctx = null;
             try
             {
@@ -140,8 +149,23 @@ public sealed class CertificateStore
                 Log.Error("Unable to parse TLS certificate, skipping it", ("secret", c.SourceSecret ?? "?"), ("error", e.Message));
             }
             if (ParseCache.Count > 10_000) ParseCache.Clear();
-            ParseCache[key] = ctx;
+            ParseCache[key] = (ctx, _sweep);
             return ctx;
+        }
+    }
+
+    /// <summary>
+    /// Ends a generation (called by the data plane after compiling a configuration): forgets the
+    /// certificates it did not name. Without it every rotated or deleted Secret's certificate and
+    /// key stayed parsed until 10,000 had accumulated. Not disposed: a handshake in flight or a
+    /// state not yet collected may still use one.
+    /// </summary>
+    public static void Sweep()
+    {
+        lock (ParseCache)
+        {
+            foreach (var key in ParseCache.Where(kv => kv.Value.Stamp < _sweep).Select(kv => kv.Key).ToList()) ParseCache.Remove(key);
+            _sweep++;
         }
     }
 
