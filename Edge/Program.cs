@@ -73,7 +73,8 @@ public static class EdgeMain
         }
         await using var accessLog = config.AccessLog.Enabled ? new AccessLogWriter(config.AccessLog) : null;
         var observer = new RequestObserver(metrics, accessLog, namespaceLabels: config.KubernetesIngress.TenancyEnabled);
-        var api = new ApiHandler(config, store, () => dataPlane.RouterErrors, metrics);
+        var readiness = new Readiness();
+        var api = new ApiHandler(config, store, () => dataPlane.RouterErrors, metrics, readiness);
         var debug = new DebugVars()
             .Add("ruleCacheEntries", () => Routing.RuleCache.Count)
             .Add("certificateParseCacheEntries", () => Tls.CertificateStore.ParseCacheCount)
@@ -108,11 +109,12 @@ public static class EdgeMain
                 // A new leader writes what is due at once instead of waiting for the next change.
                 elector.LeadershipChanged += leader => { if (leader) { statusWriter?.Forget(); c?.Signal(); } };
             }
+            readiness.Expect("kubernetes");
             var memo = new TranslationMemo();   // a change re-translates only the Ingresses it touches
             debug.Add("translationMemoIngresses", () => memo.Count).Add("statusWriterIngresses", () => statusWriter?.Count ?? 0);
             foreach (var informer in cache.Informers) debug.Add("informerItems " + informer.Description, () => informer.Count);
             controller = c = new ProviderController(cache, s => TranslatorBinding.Translate(s, options, memo, crd), store, statusWriter, throttle, events,
-                isLeader: elector is null ? null : () => elector.IsLeader);
+                isLeader: elector is null ? null : () => elector.IsLeader, applied: () => readiness.Applied("kubernetes"));
             Log.Info("Ingress label selector is", ("labelSelector", options.LabelSelector));
         }
 

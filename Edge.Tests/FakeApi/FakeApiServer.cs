@@ -28,6 +28,7 @@ public sealed class FakeApiServer : IAsyncDisposable
     private readonly List<RecordedRequest> _requests = [];
     private readonly List<(string Kind, string? Name)> _ignored = [];
     private readonly Lock _faultLock = new();
+    private readonly ListGate _lists = new();
     private WebApplication? _app;
     private int _failRemaining;
     private int _failCode;
@@ -37,7 +38,7 @@ public sealed class FakeApiServer : IAsyncDisposable
     {
         Options = options;
         _store = new ObjectStore(Math.Max(1, options.HistoryLimit));
-        _handler = new ApiRequestHandler(_store, options);
+        _handler = new ApiRequestHandler(_store, options, _lists);
         _certs = options.Tls ? SelfSignedCertificates.Create() : null;
     }
 
@@ -142,6 +143,14 @@ public sealed class FakeApiServer : IAsyncDisposable
             _failCode = statusCode;
         }
     }
+
+    /// <summary>LIST requests wait (connected, unanswered) until <see cref="ReleaseLists"/>; watches and discovery are not held.</summary>
+    public void HoldLists() => _lists.Hold();
+
+    public void ReleaseLists() => _lists.Release();
+
+    /// <summary>How many LIST requests are waiting at the gate now.</summary>
+    public int HeldLists => _lists.Held;
 
     /// <summary>While down every request gets 503 and open watches are cut, like an apiserver being restarted behind a LB.</summary>
     public void SetDown(bool down)

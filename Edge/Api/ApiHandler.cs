@@ -13,7 +13,7 @@ namespace Edge.Api;
 /// The raw data is rebuilt once per configuration generation, not per request.
 /// </summary>
 public sealed class ApiHandler(StaticConfig config, ConfigurationStore store, Func<IReadOnlyDictionary<string, string>>? routerErrors = null,
-    Observability.Metrics.EdgeMetrics? metrics = null)
+    Observability.Metrics.EdgeMetrics? metrics = null, Readiness? readiness = null)
 {
     private static readonly DateTimeOffset StartDate = DateTimeOffset.UtcNow;
     private (long Generation, RawData Data)? _cache;
@@ -47,9 +47,13 @@ public sealed class ApiHandler(StaticConfig config, ConfigurationStore store, Fu
         if (config.Ping.Enabled && path == "/ping" && entryPoint.Equals(config.Ping.EntryPoint, StringComparison.OrdinalIgnoreCase))
         {
             if (!HttpMethods.IsGet(ctx.Request.Method) && !HttpMethods.IsHead(ctx.Request.Method)) return false;
-            ctx.Response.StatusCode = Terminating ? 503 : 200;
+            // Traefik answers terminatingStatusCode during shutdown; Edge also answers 503 until the
+            // providers' first configuration is served (ping.waitForConfiguration, README).
+            var status = Terminating ? config.Ping.TerminatingStatusCode
+                : config.Ping.WaitForConfiguration && readiness is { Configured: false } ? 503 : 200;
+            ctx.Response.StatusCode = status;
             ctx.Response.ContentType = "text/plain; charset=utf-8";
-            await ctx.Response.WriteAsync(Terminating ? "Service Unavailable" : "OK");
+            await ctx.Response.WriteAsync(status == 200 ? "OK" : "Service Unavailable");
             return true;
         }
         if (metrics is not null && !config.Metrics.ManualRouting && path == "/metrics"

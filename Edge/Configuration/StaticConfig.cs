@@ -102,6 +102,10 @@ public sealed class PingOptions
 {
     public bool Enabled { get; set; }
     public string EntryPoint { get; set; } = "traefik";
+    /// <summary>ping.terminatingStatusCode: what /ping answers during shutdown (Traefik: 503).</summary>
+    public int TerminatingStatusCode { get; set; } = 503;
+    /// <summary>Edge's own ping.waitForConfiguration: 503 until every provider's first configuration is served.</summary>
+    public bool WaitForConfiguration { get; set; } = true;
 }
 
 public sealed class LogOptions
