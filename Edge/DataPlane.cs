@@ -98,7 +98,7 @@ public sealed class DataPlane : IDisposable
         }
         foreach (var ep in _config.EntryPoints.Values)
             routes[ep.Name] = EntryPointRoutes.Compile(ep, routers, defaults,
-                _config.KubernetesIngress.DefaultRuleSyntax == "v2" ? RuleSyntax.V2 : RuleSyntax.V3, errors);
+                _config.KubernetesIngress.DefaultRuleSyntax == "v2" ? RuleSyntax.V2 : RuleSyntax.V3, errors, config.HostOwnership);
         foreach (var (name, error) in errors)
         {
             var ingress = config.Http.Routers.TryGetValue(name, out var r) ? r.Observability?.Metadata?.Ingress : null;
@@ -117,7 +117,7 @@ public sealed class DataPlane : IDisposable
             compiled[name] = (service, backend);
         }
         _compiledServices = compiled;
-        var state = new DataPlaneState(routes, services, new CertificateStore(config.Tls, _defaultCert), errors,
+        var state = new DataPlaneState(routes, services, new CertificateStore(config.Tls, _defaultCert, config.HostOwnership), errors,
             _gates.Update(config.NamespaceLimits), chains);
         // Caches shared across generations let go of what this configuration no longer names.
         RuleCache.Sweep();

@@ -50,6 +50,12 @@ public static class RawDataBuilder
                 info.Status = "disabled";
                 info.Error = [$"the service \"{r.Service}@{Provider}\" does not exist"];
             }
+            else if (r.Warning is { } warning)
+            {
+                // Traefik's non-critical router error: served, with a warning.
+                info.Status = "warning";
+                info.Error = [warning];
+            }
             raw.Routers[qualified] = info;
             if (!usedBy.TryGetValue(r.Service, out var users)) usedBy[r.Service] = users = new();
             users.Add(qualified);
