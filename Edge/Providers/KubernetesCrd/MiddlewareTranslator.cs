@@ -24,7 +24,7 @@ public static class MiddlewareTranslator
     private static readonly HashSet<string> NotYetServed = new(StringComparer.Ordinal)
     {
         "buffering", "circuitBreaker", "compress", "contentType", "digestAuth", "encodedCharacters", "errors",
-        "forwardAuth", "grpcWeb", "passTLSClientCert", "plugin", "rateLimit", "retry",
+        "forwardAuth", "grpcWeb", "inFlightReq", "passTLSClientCert", "plugin", "rateLimit", "retry",
     };
 
     public static SortedDictionary<string, Middleware> Translate(ClusterSnapshot snapshot, CrdProviderOptions options, List<TranslationIssue> issues)
@@ -68,7 +68,6 @@ public static class MiddlewareTranslator
                 case "redirectScheme": mw.RedirectScheme = spec.Deserialize(ModelJsonContext.Default.RedirectSchemeConfig); break;
                 case "redirectRegex": mw.RedirectRegex = spec.Deserialize(ModelJsonContext.Default.RedirectRegexConfig); break;
                 case "headers": mw.Headers = spec.Deserialize(ModelJsonContext.Default.HeadersConfig); break;
-                case "inFlightReq": mw.InFlightReq = spec.Deserialize(ModelJsonContext.Default.InFlightReqConfig); break;
                 // ipWhiteList is Traefik's deprecated name of the same middleware.
                 case "ipAllowList" or "ipWhiteList": mw.IpAllowList = spec.Deserialize(ModelJsonContext.Default.IpAllowListConfig); mw.TypeName = "ipAllowList"; break;
                 case "basicAuth": return BasicAuth(snapshot, ns, spec, mw);
