@@ -170,23 +170,8 @@ public static class MiddlewareTranslator
         return Normalize(ns + "-" + name) + "@" + Provider;
     }
 
-    /// <summary>Traefik's provider.Normalize: runs of characters other than letters and digits become one '-'.</summary>
-    public static string Normalize(string name)
-    {
-        var sb = new StringBuilder(name.Length);
-        bool pending = false;
-        foreach (var c in name)
-        {
-            if (char.IsLetterOrDigit(c))
-            {
-                if (pending && sb.Length > 0) sb.Append('-');
-                pending = false;
-                sb.Append(c);
-            }
-            else pending = true;
-        }
-        return sb.ToString();
-    }
+    /// <summary>Traefik's provider.Normalize (shared with the Ingress provider).</summary>
+    public static string Normalize(string name) => Naming.Normalize(name);
 
     private static Middleware Failed(Middleware mw, string error)
     {
