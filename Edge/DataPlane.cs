@@ -2,6 +2,7 @@ using Edge.Aggregation;
 using Edge.Api;
 using Edge.Configuration;
 using Edge.Kubernetes;
+using Edge.Middlewares;
 using Edge.Model;
 using Edge.Observability;
 using Edge.Proxy;
@@ -20,7 +21,12 @@ public sealed record DataPlaneState(
     IReadOnlyDictionary<string, BackendService> Services,
     CertificateStore Certificates,
     IReadOnlyDictionary<string, string> RouterErrors,
-    IReadOnlyDictionary<string, NamespaceGate> Gates);
+    IReadOnlyDictionary<string, NamespaceGate> Gates,
+    IReadOnlyDictionary<string, ProxyHandler>? Chains = null)
+{
+    /// <summary>Router name to its compiled middleware chain (ending in the forwarder); routers without middlewares are absent.</summary>
+    public IReadOnlyDictionary<string, ProxyHandler> Chains { get; } = Chains ?? new Dictionary<string, ProxyHandler>();
+}
 
 /// <summary>
 /// The data plane: matches a request against the current <see cref="DataPlaneState"/> and forwards
@@ -38,6 +44,7 @@ public sealed class DataPlane : IDisposable
     private readonly bool _tenancy;
     private DataPlaneState _state;
     private Dictionary<string, (Service Model, BackendService Backend)> _compiledServices = new(StringComparer.Ordinal);
+    private readonly ProxyHandler _forwardTerminal;
 
     public DataPlane(StaticConfig config, ConfigurationStore store, ServersTransportOptions? transport = null)
     {
@@ -47,11 +54,16 @@ public sealed class DataPlane : IDisposable
         // The request's namespace feeds the tenancy metrics label and the per-namespace access log.
         _tenancy = config.KubernetesIngress.TenancyEnabled || config.AccessLog.PerNamespaceDir.Length > 0;
         foreach (var ep in config.EntryPoints.Values) _forwarded[ep.Name] = new ForwardedHeaders(ep);
+        // The last step of every middleware chain: forward what the middlewares left.
+        _forwardTerminal = r => ForwardAsync(r.Context, r.EntryPoint!, r.Service!, r.Observed, r.Path);
         Swap(Compile(store.Current.Config));
         store.Changed += applied => Swap(Compile(applied.Config));
     }
 
     public DataPlaneState State => Volatile.Read(ref _state);
+
+    /// <summary>Compiled services kept for reuse by the next configuration (for /debug/vars).</summary>
+    public int CompiledServiceCount => _compiledServices.Count;
     public IReadOnlyDictionary<string, string> RouterErrors => State.RouterErrors;
     public CertificateStore Certificates => State.Certificates;
 
@@ -73,6 +85,7 @@ public sealed class DataPlane : IDisposable
         // Fail closed: a router whose middleware, TLS options or servers transport does not
         // resolve is kept out of the data plane and shown in error (see ReferenceCheck).
         var errors = ReferenceCheck.Find(config, RawDataBuilder.Provider);
+        var chains = CompileChains(config, errors);
         var routes = new Dictionary<string, EntryPointRoutes>(StringComparer.OrdinalIgnoreCase);
         var defaults = _config.EntryPoints.Keys.Where(n => !n.Equals("traefik", StringComparison.OrdinalIgnoreCase)).ToList();
         // Routers that tenancy disabled are shown by the API (with their reason) but never served.
@@ -85,7 +98,7 @@ public sealed class DataPlane : IDisposable
         }
         foreach (var ep in _config.EntryPoints.Values)
             routes[ep.Name] = EntryPointRoutes.Compile(ep, routers, defaults,
-                _config.KubernetesIngress.DefaultRuleSyntax == "v2" ? RuleSyntax.V2 : RuleSyntax.V3, errors);
+                _config.KubernetesIngress.DefaultRuleSyntax == "v2" ? RuleSyntax.V2 : RuleSyntax.V3, errors, config.HostOwnership);
         foreach (var (name, error) in errors)
         {
             var ingress = config.Http.Routers.TryGetValue(name, out var r) ? r.Observability?.Metadata?.Ingress : null;
@@ -104,9 +117,17 @@ public sealed class DataPlane : IDisposable
             compiled[name] = (service, backend);
         }
         _compiledServices = compiled;
-        return new DataPlaneState(routes, services, new CertificateStore(config.Tls, _defaultCert), errors,
-            _gates.Update(config.NamespaceLimits));
+        var state = new DataPlaneState(routes, services, new CertificateStore(config.Tls, _defaultCert, config.HostOwnership), errors,
+            _gates.Update(config.NamespaceLimits), chains);
+        // Caches shared across generations let go of what this configuration no longer names.
+        RuleCache.Sweep();
+        CertificateStore.Sweep();
+        return state;
     }
+
+    /// <summary>Each router's middlewares, compiled once for this configuration (see <see cref="ChainCompiler.CompileAll"/>).</summary>
+    private Dictionary<string, ProxyHandler> CompileChains(DynamicConfig config, Dictionary<string, string> errors) =>
+        ChainCompiler.CompileAll(config, RawDataBuilder.Provider, _config.KubernetesIngress.TenancyEnabled, errors, _forwardTerminal);
 
     public async Task HandleAsync(HttpContext ctx, string entryPoint)
     {
@@ -165,20 +186,25 @@ public sealed class DataPlane : IDisposable
                 return;
             }
         }
+        ProxyHandler? chain = null;
+        if (state.Chains.Count > 0) state.Chains.TryGetValue(route.Name, out chain);
         if (gate is null)
         {
-            await ForwardAsync(ctx, ep, service, observed, path);
+            await (chain is null ? ForwardAsync(ctx, ep, service, observed, path) : RunChain(chain, ctx, ep, service, observed, path));
             return;
         }
         try
         {
-            await ForwardAsync(ctx, ep, service, observed, path);
+            await (chain is null ? ForwardAsync(ctx, ep, service, observed, path) : RunChain(chain, ctx, ep, service, observed, path));
         }
         finally
         {
             gate.Exit();
         }
     }
+
+    private Task RunChain(ProxyHandler chain, HttpContext ctx, EntryPointOptions ep, BackendService service, ObservedRequest? observed, RequestPath path) =>
+        chain(new ProxyRequest(ctx, path) { EntryPoint = ep, Service = service, Observed = observed, Forwarded = _forwarded[ep.Name] });
 
     private async Task ForwardAsync(HttpContext ctx, EntryPointOptions ep, BackendService service, ObservedRequest? observed, RequestPath path)
     {

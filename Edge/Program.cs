@@ -69,11 +69,22 @@ public static class EdgeMain
         if (config.Metrics.PrometheusEnabled)
         {
             metrics = new EdgeMetrics(config.Metrics) { Certificates = () => dataPlane.Certificates.Leaves };
-            store.Changed += applied => metrics.ConfigurationReloaded(applied.AppliedAt);
+            store.Changed += applied => metrics.ConfigurationReloaded(applied.AppliedAt, applied.Config);
         }
         await using var accessLog = config.AccessLog.Enabled ? new AccessLogWriter(config.AccessLog) : null;
         var observer = new RequestObserver(metrics, accessLog, namespaceLabels: config.KubernetesIngress.TenancyEnabled);
-        var api = new ApiHandler(config, store, () => dataPlane.RouterErrors, metrics);
+        var readiness = new Readiness();
+        var api = new ApiHandler(config, store, () => dataPlane.RouterErrors, metrics, readiness);
+        var debug = new DebugVars()
+            .Add("ruleCacheEntries", () => Routing.RuleCache.Count)
+            .Add("certificateParseCacheEntries", () => Tls.CertificateStore.ParseCacheCount)
+            .Add("compiledServices", () => dataPlane.CompiledServiceCount)
+            .Add("routers", () => store.Current.Config.Http.Routers.Count)
+            .Add("services", () => store.Current.Config.Http.Services.Count)
+            .Add("metricCells", () => metrics?.Cells.Count ?? 0)
+            .Add("framingGuardConnections", () => Proxy.Http1FramingGuard.ConnectionCount)
+            .Add("accessLogDropped", () => accessLog?.Dropped ?? 0);
+        api.DebugVars = debug;
 
         KubeApi? kube = null;
         ProviderController? controller = null;
@@ -87,7 +98,8 @@ public static class EdgeMain
             var statusWriter = options.HasIngressEndpoint || options.ReportNodeInternalIPs ? new IngressStatusWriter(kube) : null;
             var throttle = options.ThrottleDuration > config.ProvidersThrottleDuration ? options.ThrottleDuration : config.ProvidersThrottleDuration;
             ProviderController? c = null;
-            cache = new ClusterCache(kube, options, () => c?.Signal());
+            var crd = config.KubernetesCrdEnabled ? config.KubernetesCrd : null;
+            cache = new ClusterCache(kube, options, () => c?.Signal(), crd);
             var events = options.TenancyEnabled ? new EventRecorder(kube, Environment.MachineName) : null;
             if (config.LeaderElection.Enabled)
             {
@@ -97,9 +109,12 @@ public static class EdgeMain
                 // A new leader writes what is due at once instead of waiting for the next change.
                 elector.LeadershipChanged += leader => { if (leader) { statusWriter?.Forget(); c?.Signal(); } };
             }
+            readiness.Expect("kubernetes");
             var memo = new TranslationMemo();   // a change re-translates only the Ingresses it touches
-            controller = c = new ProviderController(cache, s => TranslatorBinding.Translate(s, options, memo), store, statusWriter, throttle, events,
-                isLeader: elector is null ? null : () => elector.IsLeader);
+            debug.Add("translationMemoIngresses", () => memo.Count).Add("statusWriterIngresses", () => statusWriter?.Count ?? 0);
+            foreach (var informer in cache.Informers) debug.Add("informerItems " + informer.Description, () => informer.Count);
+            controller = c = new ProviderController(cache, s => TranslatorBinding.Translate(s, options, memo, crd), store, statusWriter, throttle, events,
+                isLeader: elector is null ? null : () => elector.IsLeader, applied: () => readiness.Applied("kubernetes"));
             Log.Info("Ingress label selector is", ("labelSelector", options.LabelSelector));
         }
 

@@ -74,8 +74,10 @@ public class RbacCoverageTests
         var leaseNs = (string)objects.Single(o => (string)o["kind"]! == "RoleBinding")["metadata"]!["namespace"]!;
         var args = deployment["spec"]!["template"]!["spec"]!["containers"]![0]!["args"]!.AsArray().Select(a => (string)a!).ToList();
         await Assert.That(args).Contains("--leaderelection.enabled=true");
+        await Assert.That(args).Contains("--providers.kubernetescrd=true");
         var accesses = await Exercise(["--providers.kubernetesingress.ingressendpoint.publishedservice=default/edge",
-            "--leaderelection.enabled=true", $"--leaderelection.namespace={leaseNs}"], "default");
+            "--leaderelection.enabled=true", $"--leaderelection.namespace={leaseNs}", "--providers.kubernetescrd=true"], "default");
+        await Assert.That(accesses.Any(a => a.Verb == "watch" && a.Resource == "middlewares")).IsTrue();
         await Assert.That(accesses.Any(a => a.Verb == "watch" && a.Resource == "ingresses")).IsTrue();
         await Assert.That(accesses.Any(a => a.Verb == "patch" && a.Resource == "ingresses/status")).IsTrue();
         await Assert.That(accesses.Any(a => a.Resource == "leases" && a.Namespace == leaseNs)).IsTrue();
@@ -122,8 +124,9 @@ public class RbacCoverageTests
             .Where(a => a.StartsWith("--providers.", StringComparison.Ordinal)).ToArray();
         await Assert.That(args).Contains($"--providers.kubernetesingress.namespaces={ns}");
         await Assert.That(args).Contains("--providers.kubernetesingress.disableclusterscoperesources=true");
+        await Assert.That(args).Contains($"--providers.kubernetescrd.namespaces={ns}");
         var accesses = await Exercise(args, ns);
-        await Assert.That(accesses.Count).IsGreaterThan(0);
+        await Assert.That(accesses.Any(a => a.Verb == "watch" && a.Resource == "middlewares")).IsTrue();
         foreach (var a in accesses)
         {
             await Assert.That(a.Namespace).IsEqualTo(ns).Because($"{a} must be namespaced");

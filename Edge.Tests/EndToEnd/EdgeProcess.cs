@@ -76,6 +76,30 @@ public sealed class EdgeProcess : IAsyncDisposable
         throw new TimeoutException("edge did not answer /ping:\n" + Output);
     }
 
+    /// <summary>/ping's status code, or null while nothing answers (not listening yet, or gone).</summary>
+    public async Task<int?> PingStatusAsync()
+    {
+        try
+        {
+            using var r = await Http.GetAsync(ApiUrl + "/ping");
+            return (int)r.StatusCode;
+        }
+        catch (HttpRequestException) { return null; }
+    }
+
+    /// <summary>Waits until /ping answers at all (any status): the entry points listen.</summary>
+    public async Task<int> WaitForPingAnswerAsync(TimeSpan? timeout = null)
+    {
+        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(10));
+        while (DateTime.UtcNow < deadline)
+        {
+            if (_process.HasExited) throw new InvalidOperationException($"edge exited with {_process.ExitCode}:\n{Output}");
+            if (await PingStatusAsync() is { } code) return code;
+            await Task.Delay(10);
+        }
+        throw new TimeoutException("edge never answered /ping:\n" + Output);
+    }
+
     public Task<string> GetStringAsync(string pathOnApi) => Http.GetStringAsync(ApiUrl + pathOnApi);
 
     /// <summary>Polls until <paramref name="condition"/> holds on /api/rawdata; returns the elapsed time.</summary>

@@ -145,8 +145,10 @@ public class ProviderEndToEndTests
     public async Task Api_server_down_at_start_then_up_starts_routing()
     {
         var port = FreePort.Get();
-        var edge = await EdgeProcess.StartAsync([$"--providers.kubernetesingress.endpoint=http://127.0.0.1:{port}", .. FastReload]);
+        var edge = await EdgeProcess.StartAsync([$"--providers.kubernetesingress.endpoint=http://127.0.0.1:{port}", .. FastReload], waitForPing: false);
         await using var __ = edge;
+        // Not ready (503) while there is no configuration yet; the entry points listen all the same.
+        await Assert.That(await edge.WaitForPingAnswerAsync()).IsEqualTo(503);
         using (var r = await edge.Http.GetAsync(edge.WebUrl + "/"))
             await Assert.That((int)r.StatusCode).IsEqualTo(404);
         await using var api = await FakeApiServer.StartAsync(new FakeApiServerOptions { Port = port });
@@ -154,6 +156,7 @@ public class ProviderEndToEndTests
         api.Upsert(K8s.Slice("default", "whoami", 8080, "http", "10.42.0.3"));
         api.Upsert(K8s.Ingress("default", "late", "late.example.com", "/", "whoami", 80));
         await edge.WaitForRawDataAsync(r => r.Contains("default-late-late-example-com@kubernetes"), TimeSpan.FromSeconds(15));
+        await edge.WaitForPingAsync();
         // The outage was logged once at error level, not once per retry.
         var errors = edge.Output.Split('\n').Count(l => l.Contains(" ERR ") && l.Contains("ingresses"));
         await Assert.That(errors).IsEqualTo(1);

@@ -9,7 +9,7 @@ namespace Edge.Tests.FakeApi;
 /// Routes one authenticated request to discovery, LIST/WATCH, GET, POST, PUT, PATCH or DELETE against the
 /// store, with the apiserver's status codes and Status bodies. Faults and auth are applied before this.
 /// </summary>
-internal sealed class ApiRequestHandler(ObjectStore store, FakeApiServerOptions options)
+internal sealed class ApiRequestHandler(ObjectStore store, FakeApiServerOptions options, ListGate lists)
 {
     public async Task HandleAsync(HttpContext ctx)
     {
@@ -57,8 +57,11 @@ internal sealed class ApiRequestHandler(ObjectStore store, FakeApiServerOptions 
                 if (q["watch"] == "true" || q["watch"] == "1")
                     await WatchStreamer.RunAsync(ctx, store, route, filter, options);
                 else
+                {
+                    await lists.WaitAsync(ctx.RequestAborted);
                     await WriteListAsync(ctx, route.Type, store.List(route.Type, filter,
                         int.TryParse(q["limit"], out var limit) ? limit : null, q["continue"], q["resourceVersion"], q["resourceVersionMatch"]));
+                }
                 return;
             case ("GET", { } name):
                 var found = store.Get(route.Type, route.Namespace, name) ?? throw new ApiException(ApiStatus.NotFound(route.Type, name));

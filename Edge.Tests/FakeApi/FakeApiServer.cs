@@ -28,6 +28,7 @@ public sealed class FakeApiServer : IAsyncDisposable
     private readonly List<RecordedRequest> _requests = [];
     private readonly List<(string Kind, string? Name)> _ignored = [];
     private readonly Lock _faultLock = new();
+    private readonly ListGate _lists = new();
     private WebApplication? _app;
     private int _failRemaining;
     private int _failCode;
@@ -37,7 +38,7 @@ public sealed class FakeApiServer : IAsyncDisposable
     {
         Options = options;
         _store = new ObjectStore(Math.Max(1, options.HistoryLimit));
-        _handler = new ApiRequestHandler(_store, options);
+        _handler = new ApiRequestHandler(_store, options, _lists);
         _certs = options.Tls ? SelfSignedCertificates.Create() : null;
     }
 
@@ -82,6 +83,15 @@ public sealed class FakeApiServer : IAsyncDisposable
         var node = JsonNode.Parse(KubernetesJson.Serialize(k8sObject)) as JsonObject
             ?? throw new ArgumentException("object did not serialize to a JSON object", nameof(k8sObject));
         return _store.Upsert(type, node).ResourceVersion!;
+    }
+
+    /// <summary>Creates or replaces an object given as JSON (custom resources, which have no typed model); its apiVersion and kind pick the resource.</summary>
+    public string UpsertJson(JsonObject obj)
+    {
+        var apiVersion = (string?)obj["apiVersion"] ?? throw new ArgumentException("apiVersion missing", nameof(obj));
+        var kind = (string?)obj["kind"] ?? throw new ArgumentException("kind missing", nameof(obj));
+        var type = ResourceCatalog.ForKind(apiVersion, kind) ?? throw new ArgumentException($"unknown kind {apiVersion}/{kind}");
+        return _store.Upsert(type, (JsonObject)obj.DeepClone()).ResourceVersion!;
     }
 
     /// <summary>Deletes an object; false if it did not exist.</summary>
@@ -133,6 +143,14 @@ public sealed class FakeApiServer : IAsyncDisposable
             _failCode = statusCode;
         }
     }
+
+    /// <summary>LIST requests wait (connected, unanswered) until <see cref="ReleaseLists"/>; watches and discovery are not held.</summary>
+    public void HoldLists() => _lists.Hold();
+
+    public void ReleaseLists() => _lists.Release();
+
+    /// <summary>How many LIST requests are waiting at the gate now.</summary>
+    public int HeldLists => _lists.Held;
 
     /// <summary>While down every request gets 503 and open watches are cut, like an apiserver being restarted behind a LB.</summary>
     public void SetDown(bool down)

@@ -21,6 +21,8 @@ internal static class ResourceCatalog
         new("discovery.k8s.io", "v1", "endpointslices", "EndpointSlice", Namespaced: true, HasStatus: false, typeof(V1EndpointSlice)),
         new("coordination.k8s.io", "v1", "leases", "Lease", Namespaced: true, HasStatus: false, typeof(V1Lease)),
         new("events.k8s.io", "v1", "events", "Event", Namespaced: true, HasStatus: false, typeof(Eventsv1Event)),
+        // Traefik's CustomResourceDefinitions: no KubernetesClient model, stored and served as JSON (UpsertJson).
+        new("traefik.io", "v1alpha1", "middlewares", "Middleware", Namespaced: true, HasStatus: false, null),
     ];
 
     public static ResourceType? Find(string group, string version, string plural) =>

@@ -48,6 +48,8 @@ public static class ReferenceCheck
         foreach (var name in names)
         {
             var qualified = Qualify(name, provider);
+            // Another provider's middlewares are stored under their qualified names (see ProviderMerge).
+            if (config.Http.Middlewares.ContainsKey(qualified)) continue;
             if (!Local(qualified, provider, out var local) || !config.Http.Middlewares.ContainsKey(local)) return qualified;
         }
         return null;

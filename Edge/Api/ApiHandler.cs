@@ -13,12 +13,15 @@ namespace Edge.Api;
 /// The raw data is rebuilt once per configuration generation, not per request.
 /// </summary>
 public sealed class ApiHandler(StaticConfig config, ConfigurationStore store, Func<IReadOnlyDictionary<string, string>>? routerErrors = null,
-    Observability.Metrics.EdgeMetrics? metrics = null)
+    Observability.Metrics.EdgeMetrics? metrics = null, Readiness? readiness = null)
 {
     private static readonly DateTimeOffset StartDate = DateTimeOffset.UtcNow;
     private (long Generation, RawData Data)? _cache;
 
     public bool ApiEnabled => config.Api.Enabled && config.Api.Insecure;
+
+    /// <summary>The sizes /debug/vars reports (api.debug); set by the host once everything it reads exists.</summary>
+    public Observability.DebugVars? DebugVars { get; set; }
 
     /// <summary>The dashboard is served only where the API is (api.insecure), as in Traefik.</summary>
     public bool DashboardEnabled => ApiEnabled && config.Api.Dashboard;
@@ -44,9 +47,13 @@ public sealed class ApiHandler(StaticConfig config, ConfigurationStore store, Fu
         if (config.Ping.Enabled && path == "/ping" && entryPoint.Equals(config.Ping.EntryPoint, StringComparison.OrdinalIgnoreCase))
         {
             if (!HttpMethods.IsGet(ctx.Request.Method) && !HttpMethods.IsHead(ctx.Request.Method)) return false;
-            ctx.Response.StatusCode = Terminating ? 503 : 200;
+            // Traefik answers terminatingStatusCode during shutdown; Edge also answers 503 until the
+            // providers' first configuration is served (ping.waitForConfiguration, README).
+            var status = Terminating ? config.Ping.TerminatingStatusCode
+                : config.Ping.WaitForConfiguration && readiness is { Configured: false } ? 503 : 200;
+            ctx.Response.StatusCode = status;
             ctx.Response.ContentType = "text/plain; charset=utf-8";
-            await ctx.Response.WriteAsync(Terminating ? "Service Unavailable" : "OK");
+            await ctx.Response.WriteAsync(status == 200 ? "OK" : "Service Unavailable");
             return true;
         }
         if (metrics is not null && !config.Metrics.ManualRouting && path == "/metrics"
@@ -57,6 +64,12 @@ public sealed class ApiHandler(StaticConfig config, ConfigurationStore store, Fu
             return true;
         }
         if (!ApiEnabled || !entryPoint.Equals("traefik", StringComparison.OrdinalIgnoreCase)) return false;
+        if (config.Api.Debug && DebugVars is { } vars && path == "/debug/vars" && HttpMethods.IsGet(ctx.Request.Method))
+        {
+            ctx.Response.ContentType = "application/json; charset=utf-8";
+            await ctx.Response.WriteAsync(vars.Write());
+            return true;
+        }
         if (DashboardEnabled && !path.StartsWith("/api", StringComparison.Ordinal)) return await TryDashboardAsync(ctx, path);
         if (!path.StartsWith("/api", StringComparison.Ordinal)) return false;
         if (!HttpMethods.IsGet(ctx.Request.Method)) { ctx.Response.StatusCode = 405; return true; }

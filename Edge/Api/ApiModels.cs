@@ -35,10 +35,21 @@ public sealed class ServiceInfo
     [JsonPropertyName("type")] public string? Type { get; set; }
 }
 
+/// <summary>A middleware as Traefik's API shows it: its configuration (one type set) plus runtime status.</summary>
 public sealed class MiddlewareInfo
 {
-    [JsonPropertyName("redirectRegex")] public RedirectRegexInfo? RedirectRegex { get; set; }
-    [JsonPropertyName("stripPrefix")] public StripPrefixInfo? StripPrefix { get; set; }
+    [JsonPropertyName("addPrefix")] public AddPrefixConfig? AddPrefix { get; set; }
+    [JsonPropertyName("stripPrefix")] public StripPrefixConfig? StripPrefix { get; set; }
+    [JsonPropertyName("stripPrefixRegex")] public StripPrefixRegexConfig? StripPrefixRegex { get; set; }
+    [JsonPropertyName("replacePath")] public ReplacePathConfig? ReplacePath { get; set; }
+    [JsonPropertyName("replacePathRegex")] public ReplacePathRegexConfig? ReplacePathRegex { get; set; }
+    [JsonPropertyName("chain")] public ChainConfig? Chain { get; set; }
+    [JsonPropertyName("ipAllowList")] public IpAllowListConfig? IpAllowList { get; set; }
+    [JsonPropertyName("headers")] public HeadersConfig? Headers { get; set; }
+    [JsonPropertyName("redirectRegex")] public RedirectRegexConfig? RedirectRegex { get; set; }
+    [JsonPropertyName("redirectScheme")] public RedirectSchemeConfig? RedirectScheme { get; set; }
+    [JsonPropertyName("basicAuth")] public BasicAuthConfig? BasicAuth { get; set; }
+    [JsonPropertyName("error")] public List<string>? Error { get; set; }
     [JsonPropertyName("status")] public string Status { get; set; } = "enabled";
     [JsonPropertyName("usedBy")] public List<string>? UsedBy { get; set; }
 }

@@ -50,10 +50,17 @@ public static class RawDataBuilder
                 info.Status = "disabled";
                 info.Error = [$"the service \"{r.Service}@{Provider}\" does not exist"];
             }
+            else if (r.Warning is { } warning)
+            {
+                // Traefik's non-critical router error: served, with a warning.
+                info.Status = "warning";
+                info.Error = [warning];
+            }
             raw.Routers[qualified] = info;
             if (!usedBy.TryGetValue(r.Service, out var users)) usedBy[r.Service] = users = new();
             users.Add(qualified);
         }
+        AddMiddlewares(raw, config);
         foreach (var (name, s) in config.Http.Services)
         {
             var info = new ServiceInfo
@@ -90,12 +97,12 @@ public static class RawDataBuilder
             raw.Services["dashboard@internal"] = new ServiceInfo { UsedBy = ["dashboard@internal"] };
             raw.Middlewares["dashboard_redirect@internal"] = new MiddlewareInfo
             {
-                RedirectRegex = new() { Regex = @"^(http:\/\/(\[[\w:.]+\]|[\w\._-]+)(:\d+)?)\/$", Replacement = "${1}/dashboard/", Permanent = true },
+                RedirectRegex = new RedirectRegexConfig { Regex = @"^(http:\/\/(\[[\w:.]+\]|[\w\._-]+)(:\d+)?)\/$", Replacement = "${1}/dashboard/", Permanent = true },
                 UsedBy = ["dashboard@internal"],
             };
             raw.Middlewares["dashboard_stripprefix@internal"] = new MiddlewareInfo
             {
-                StripPrefix = new() { Prefixes = ["/dashboard/", "/dashboard"] }, UsedBy = ["dashboard@internal"],
+                StripPrefix = new StripPrefixConfig { Prefixes = ["/dashboard/", "/dashboard"] }, UsedBy = ["dashboard@internal"],
             };
         }
         if (pingRouter)
@@ -119,4 +126,35 @@ public static class RawDataBuilder
         TraceVerbosity = o?.TraceVerbosity ?? "minimal",
         Metadata = o?.Metadata,
     };
+
+    /// <summary>
+    /// The configured middlewares with the routers that name them. A middleware Edge cannot serve
+    /// is shown disabled with its reason; basicAuth users are never shown (Traefik shows hashes,
+    /// Edge does not publish credentials, even hashed).
+    /// </summary>
+    private static void AddMiddlewares(RawData raw, DynamicConfig config)
+    {
+        var usedBy = new Dictionary<string, SortedSet<string>>(StringComparer.Ordinal);
+        foreach (var (name, r) in config.Http.Routers)
+            foreach (var m in r.Middlewares ?? [])
+            {
+                var q = m.Contains('@') ? m : m + "@" + Provider;
+                if (!usedBy.TryGetValue(q, out var set)) usedBy[q] = set = new(StringComparer.Ordinal);
+                set.Add(name + "@" + Provider);
+            }
+        foreach (var (key, m) in config.Http.Middlewares)
+        {
+            var qualified = key.Contains('@') ? key : key + "@" + Provider;
+            raw.Middlewares[qualified] = new MiddlewareInfo
+            {
+                AddPrefix = m.AddPrefix, StripPrefix = m.StripPrefix, StripPrefixRegex = m.StripPrefixRegex,
+                ReplacePath = m.ReplacePath, ReplacePathRegex = m.ReplacePathRegex, Chain = m.Chain, IpAllowList = m.IpAllowList,
+                Headers = m.Headers, RedirectRegex = m.RedirectRegex, RedirectScheme = m.RedirectScheme,
+                BasicAuth = m.BasicAuth is null ? null : new BasicAuthConfig { Realm = m.BasicAuth.Realm, RemoveHeader = m.BasicAuth.RemoveHeader, HeaderField = m.BasicAuth.HeaderField },
+                Status = m.Error is null ? "enabled" : "disabled",
+                Error = m.Error is null ? null : [m.Error],
+                UsedBy = usedBy.TryGetValue(qualified, out var u) ? u.ToList() : null,
+            };
+        }
+    }
 }

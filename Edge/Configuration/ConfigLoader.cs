@@ -5,14 +5,17 @@ namespace Edge.Configuration;
 
 /// <summary>
 /// Reads the static configuration the way the README documents: environment (TRAEFIK_* or EDGE_*),
-/// then the TOML file named by --configFile, then flags; a later source wins over an earlier one.
+/// then the TOML or YAML file named by --configFile (or found where Traefik looks), then flags; a
+/// later source wins over an earlier one.
 /// </summary>
 public static class ConfigLoader
 {
-    public static StaticConfig Load(IReadOnlyList<string> args, IDictionary<string, string?>? environment = null)
+    /// <param name="finder">Where to look without --configFile; null: Traefik's places (<see cref="ConfigFileFinder.Default"/>).</param>
+    public static StaticConfig Load(IReadOnlyList<string> args, IDictionary<string, string?>? environment = null, ConfigFileFinder? finder = null)
     {
         var flags = FlagParser.Parse(args);
-        var env = EnvironmentSource.Read(environment ?? ReadProcessEnvironment());
+        var processEnv = environment ?? ReadProcessEnvironment();
+        var env = EnvironmentSource.Read(processEnv);
         var config = new StaticConfig();
 
         // The file is named by a flag or the environment; read it before applying either.
@@ -20,8 +23,10 @@ public static class ConfigLoader
         foreach (var (k, v) in env) if (k.Equals("configfile", StringComparison.OrdinalIgnoreCase)) file = v;
         foreach (var (k, v) in flags) if (k.Equals("configfile", StringComparison.OrdinalIgnoreCase)) file = v;
 
+        if (string.IsNullOrEmpty(file)) file = (finder ?? ConfigFileFinder.Default).Find(processEnv);
+
         Apply(config, env, "environment variable");
-        if (!string.IsNullOrEmpty(file)) Apply(config, ReadToml(file), "configuration file");
+        if (!string.IsNullOrEmpty(file)) Apply(config, ReadFile(file), "configuration file");
         Apply(config, flags, "flag");
         config.ConfigFile = file;
         config.ApplyDefaults();
@@ -46,19 +51,26 @@ public static class ConfigLoader
         }
     }
 
-    /// <summary>Flattens a Traefik TOML file into dotted keys; an empty table such as [ping] enables it.</summary>
-    public static List<KeyValuePair<string, string>> ReadToml(string path)
+    /// <summary>Reads a .toml, .yaml or .yml file (by its extension, as Traefik does) into dotted keys.</summary>
+    public static List<KeyValuePair<string, string>> ReadFile(string path)
     {
+        // "edge.yaml.example" is YAML too: the extension before a trailing .example counts.
+        var name = path.EndsWith(".example", StringComparison.OrdinalIgnoreCase) ? path[..^".example".Length] : path;
+        var ext = Path.GetExtension(name).ToLowerInvariant();
+        bool yaml = ext is ".yaml" or ".yml";
+        // Traefik refuses other extensions; Edge has always read an extension-less or other file as TOML.
         string text;
         try { text = File.ReadAllText(path); }
         // ArgumentException: a path with a NUL byte (found by scripts/fuzz on the flag parser).
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
         {
-            throw new ConfigException("configFile", $"a readable TOML file ({e.Message})");
+            throw new ConfigException("configFile", $"a readable {(yaml ? "YAML" : "TOML")} file ({e.Message})");
         }
-        return ParseToml(text, path);
+        return yaml ? YamlConfigFile.Parse(text, path) : ParseToml(text, path);
     }
 
+
+    /// <summary>Flattens Traefik TOML into dotted keys; an empty table such as [ping] enables it.</summary>
     public static List<KeyValuePair<string, string>> ParseToml(string text, string path = "<toml>")
     {
         TomlTable table;

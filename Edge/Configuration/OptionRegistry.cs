@@ -58,9 +58,12 @@ public static class OptionRegistry
 
             O("api", OptionKind.Section, "false", "Enable the API.", (c, _, v) => c.Api.Enabled = Bool("api", v)),
             O("api.insecure", OptionKind.Bool, "false", "Serve the API on the traefik entry point (default :8080).", (c, _, v) => { c.Api.Enabled = true; c.Api.Insecure = Bool("api.insecure", v); }),
+            O("api.debug", OptionKind.Bool, "false", "Serve /debug/vars (GC figures and the sizes of Edge's caches and tables) on the API.", (c, _, v) => c.Api.Debug = Bool("api.debug", v)),
             O("api.dashboard", OptionKind.Bool, "true", "Serve the dashboard.", (c, _, v) => c.Api.Dashboard = Bool("api.dashboard", v)),
             O("ping", OptionKind.Section, "false", "Enable /ping.", (c, _, v) => c.Ping.Enabled = Bool("ping", v)),
             O("ping.entryPoint", OptionKind.String, "traefik", "Entry point serving /ping.", (c, _, v) => { c.Ping.Enabled = true; c.Ping.EntryPoint = v; }),
+            O("ping.terminatingStatusCode", OptionKind.Int, "503", "Status /ping answers during shutdown.", (c, _, v) => { c.Ping.Enabled = true; c.Ping.TerminatingStatusCode = StatusCode("ping.terminatingStatusCode", v); }),
+            O("ping.waitForConfiguration", OptionKind.Bool, "true", "Edge: /ping answers 503 until every enabled provider's first configuration is served; false answers 200 as soon as Edge listens (Traefik's behaviour).", (c, _, v) => { c.Ping.Enabled = true; c.Ping.WaitForConfiguration = Bool("ping.waitForConfiguration", v); }),
             O("log.level", OptionKind.String, "ERROR", "Log level: TRACE, DEBUG, INFO, WARN, ERROR, FATAL, PANIC.", (c, _, v) => c.Log.Level = LogLevelName(v)),
             O("log.format", OptionKind.String, "common", "Log format: common or json.", (c, _, v) => c.Log.Format = OneOf("log.format", v, "common", "json")),
             O("log.noColor", OptionKind.Bool, "false", "Accepted for compatibility (Edge never colours logs).", (_, _, v) => Bool("log.noColor", v)),
@@ -123,6 +126,7 @@ public static class OptionRegistry
             Prov("nativeLBByDefault", OptionKind.Bool, "false", "Use the Service ClusterIP (native Kubernetes load-balancing) by default.", (p, v) => p.NativeLBByDefault = Bool(P + "nativeLBByDefault", v)),
             Prov("strictPrefixMatching", OptionKind.Bool, "false", "Make prefix matching strictly comply with the Kubernetes Ingress specification (path-element-wise).", (p, v) => p.StrictPrefixMatching = Bool(P + "strictPrefixMatching", v)),
         };
+        l.AddRange(CrdProviderOptions.Specs());
         return l;
     }
 
@@ -139,6 +143,13 @@ public static class OptionRegistry
     {
         var n = Int(option, v);
         if (n < 0) throw new ConfigException(option, $"0 or more, got \"{v}\"");
+        return n;
+    }
+
+    private static int StatusCode(string option, string v)
+    {
+        var n = Int(option, v);
+        if (n is < 100 or > 599) throw new ConfigException(option, $"an HTTP status code (100-599), got \"{v}\"");
         return n;
     }
 

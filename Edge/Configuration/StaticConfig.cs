@@ -17,6 +17,9 @@ public sealed class StaticConfig
     /// <summary>Whether the Kubernetes Ingress provider runs (on unless --providers.kubernetesingress=false).</summary>
     public bool KubernetesIngressEnabled { get; set; } = true;
     public ProviderOptions KubernetesIngress { get; } = new();
+    /// <summary>Whether Traefik's Kubernetes CRD provider runs (--providers.kubernetescrd).</summary>
+    public bool KubernetesCrdEnabled { get; set; }
+    public CrdProviderOptions KubernetesCrd { get; } = new();
     public LeaderElectionOptions LeaderElection { get; } = new();
     /// <summary>providers.providersThrottleDuration: minimum time between two applied configurations.</summary>
     public TimeSpan ProvidersThrottleDuration { get; set; } = TimeSpan.FromSeconds(2);
@@ -53,6 +56,15 @@ public sealed class StaticConfig
             throw new ConfigException("providers.kubernetesIngress.reportNodeInternalIPs", "not both reportNodeInternalIPs and ingressEndpoint (mutually exclusive)");
         if (KubernetesIngress.ReportNodeInternalIPs && KubernetesIngress.DisableClusterScopeResources)
             throw new ConfigException("providers.kubernetesIngress.reportNodeInternalIPs", "not both reportNodeInternalIPs and disableClusterScopeResources (mutually exclusive)");
+        if (KubernetesCrdEnabled)
+        {
+            // One API-server connection serves both Kubernetes providers: the CRD provider's
+            // settings fill in what the Ingress provider's leave unset.
+            var k = KubernetesIngress;
+            if (k.Endpoint.Length == 0) k.Endpoint = KubernetesCrd.Endpoint;
+            if (k.Token.Length == 0) k.Token = KubernetesCrd.Token;
+            if (k.CertAuthFilePath.Length == 0) k.CertAuthFilePath = KubernetesCrd.CertAuthFilePath;
+        }
     }
 }
 
@@ -82,12 +94,18 @@ public sealed class ApiOptions
     public bool Enabled { get; set; }
     public bool Insecure { get; set; }
     public bool Dashboard { get; set; } = true;
+    /// <summary>api.debug: /debug/vars on the API (Traefik also serves pprof there; Edge has no equivalent).</summary>
+    public bool Debug { get; set; }
 }
 
 public sealed class PingOptions
 {
     public bool Enabled { get; set; }
     public string EntryPoint { get; set; } = "traefik";
+    /// <summary>ping.terminatingStatusCode: what /ping answers during shutdown (Traefik: 503).</summary>
+    public int TerminatingStatusCode { get; set; } = 503;
+    /// <summary>Edge's own ping.waitForConfiguration: 503 until every provider's first configuration is served.</summary>
+    public bool WaitForConfiguration { get; set; } = true;
 }
 
 public sealed class LogOptions

@@ -19,9 +19,11 @@ public sealed class ClusterCache
     private readonly List<ResourceInformer<V1Secret, V1SecretList>> _secrets = new();
     private readonly List<ResourceInformer<V1Node, V1NodeList>> _nodes = new();
     private readonly List<ResourceInformer<V1Namespace, V1NamespaceList>> _namespaces = new();
+    private readonly List<ResourceInformer<TraefikMiddleware, TraefikMiddlewareList>> _middlewares = new();
     private readonly List<IResourceInformer> _all = new();
 
-    public ClusterCache(KubeApi api, ProviderOptions options, Action onChange)
+    /// <param name="crd">The CRD provider's options when it is enabled: its Middlewares (and the Secrets they name) are watched too.</param>
+    public ClusterCache(KubeApi api, ProviderOptions options, Action onChange, CrdProviderOptions? crd = null)
     {
         IReadOnlyList<string?> scopes = options.Namespaces.Count == 0 ? [null] : options.Namespaces.Cast<string?>().ToList();
         foreach (var ns in scopes)
@@ -39,7 +41,20 @@ public sealed class ClusterCache
         // disableClusterScopeResources: a per-tenant instance then uses the flag defaults only).
         if (options.TenancyEnabled && !options.DisableClusterScopeResources)
             _namespaces.Add(new(api, ResourceKinds.Namespace, null, null, onChange));
+        if (crd is not null)
+        {
+            IReadOnlyList<string?> crdScopes = crd.Namespaces.Count == 0 ? [null] : crd.Namespaces.Cast<string?>().ToList();
+            foreach (var ns in crdScopes)
+            {
+                _middlewares.Add(new(api, ResourceKinds.Middleware, ns, crd.LabelSelector.Length > 0 ? crd.LabelSelector : null, onChange));
+                // basicAuth users live in Secrets of the Middleware's namespace; watch the ones the
+                // Ingress provider's scopes do not already cover.
+                if (!scopes.Contains(null) && (ns is null || !scopes.Contains(ns)))
+                    _secrets.Add(new(api, ResourceKinds.Secret, ns, null, onChange));
+            }
+        }
         _all.AddRange(_namespaces);
+        _all.AddRange(_middlewares);
         _all.AddRange(_ingresses); _all.AddRange(_services); _all.AddRange(_slices);
         _all.AddRange(_secrets); _all.AddRange(_classes); _all.AddRange(_nodes);
     }
@@ -59,6 +74,7 @@ public sealed class ClusterCache
     private (long, ImmutableDictionary<string, ImmutableArray<V1EndpointSlice>>) _slicePart = (-1, ImmutableDictionary<string, ImmutableArray<V1EndpointSlice>>.Empty);
     private (long, ImmutableDictionary<string, V1Secret>) _secretPart = (-1, ImmutableDictionary<string, V1Secret>.Empty);
     private (long, ImmutableArray<V1Node>) _nodePart = (-1, []);
+    private (long, ImmutableArray<TraefikMiddleware>) _middlewarePart = (-1, []);
     private (long, ImmutableDictionary<string, V1Namespace>) _namespacePart = (-1, ImmutableDictionary<string, V1Namespace>.Empty);
 
     /// <summary>Sum of the informers' versions; read before their items, so a racing change only makes the next snapshot rebuild.</summary>
@@ -103,10 +119,18 @@ public sealed class ClusterCache
             return byService.ToImmutableDictionary(kv => kv.Key, kv => kv.Value.OrderBy(s => s.Metadata?.Name, StringComparer.Ordinal).ToImmutableArray());
         });
         var secrets = Part(ref _secretPart, Version(_secrets), () =>
-            _secrets.SelectMany(i => i.Items).ToImmutableDictionary(s => ClusterSnapshot.Key(s.Metadata?.NamespaceProperty, s.Metadata?.Name)));
+        {
+            // Informers may overlap (an all-namespace one beside namespaced ones): the same Secret twice is one entry.
+            var b = ImmutableDictionary.CreateBuilder<string, V1Secret>();
+            foreach (var s in _secrets.SelectMany(i => i.Items)) b[ClusterSnapshot.Key(s.Metadata?.NamespaceProperty, s.Metadata?.Name)] = s;
+            return b.ToImmutable();
+        });
+        var middlewares = Part(ref _middlewarePart, Version(_middlewares), () =>
+            _middlewares.SelectMany(i => i.Items).OrderBy(m => m.Metadata?.NamespaceProperty, StringComparer.Ordinal)
+                .ThenBy(m => m.Metadata?.Name, StringComparer.Ordinal).ToImmutableArray());
         var nodes = Part(ref _nodePart, Version(_nodes), () => _nodes.SelectMany(i => i.Items).ToImmutableArray());
         var namespaces = Part(ref _namespacePart, Version(_namespaces), () =>
             _namespaces.SelectMany(i => i.Items).Where(n => n.Metadata?.Name is not null).ToImmutableDictionary(n => n.Metadata!.Name, StringComparer.Ordinal));
-        return new ClusterSnapshot(ingresses, classes, services, slices, secrets, nodes) { Namespaces = namespaces };
+        return new ClusterSnapshot(ingresses, classes, services, slices, secrets, nodes) { Namespaces = namespaces, Middlewares = middlewares };
     }
 }

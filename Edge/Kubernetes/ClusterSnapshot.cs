@@ -26,6 +26,9 @@ public sealed record ClusterSnapshot(
     /// </summary>
     public ImmutableDictionary<string, V1Namespace> Namespaces { get; init; } = ImmutableDictionary<string, V1Namespace>.Empty;
 
+    /// <summary>Traefik Middleware objects (providers.kubernetesCRD), sorted by namespace and name. Empty without that provider.</summary>
+    public ImmutableArray<TraefikMiddleware> Middlewares { get; init; } = [];
+
     public static string Key(string? ns, string? name) => $"{ns}/{name}";
 
     public V1Service? GetService(string ns, string name) => Services.GetValueOrDefault(Key(ns, name));
@@ -45,6 +48,7 @@ public sealed record ClusterSnapshot(
         var secrets = ImmutableDictionary.CreateBuilder<string, V1Secret>();
         var nodes = ImmutableArray.CreateBuilder<V1Node>();
         var namespaces = ImmutableDictionary.CreateBuilder<string, V1Namespace>();
+        var middlewares = ImmutableArray.CreateBuilder<TraefikMiddleware>();
         foreach (var o in objects)
         {
             switch (o)
@@ -54,6 +58,7 @@ public sealed record ClusterSnapshot(
                 case V1Service s: services[Key(s.Metadata?.NamespaceProperty, s.Metadata?.Name)] = s; break;
                 case V1Secret s: secrets[Key(s.Metadata?.NamespaceProperty, s.Metadata?.Name)] = s; break;
                 case V1Node n: nodes.Add(n); break;
+                case TraefikMiddleware m: middlewares.Add(m); break;
                 case V1Namespace n when n.Metadata?.Name is { } nsName: namespaces[nsName] = n; break;
                 case V1EndpointSlice e:
                     string? svc = null;
@@ -67,6 +72,10 @@ public sealed record ClusterSnapshot(
         }
         return new ClusterSnapshot(ingresses.ToImmutable(), classes.ToImmutable(), services.ToImmutable(),
             slices.ToImmutableDictionary(kv => kv.Key, kv => kv.Value.ToImmutableArray()),
-            secrets.ToImmutable(), nodes.ToImmutable()) { Namespaces = namespaces.ToImmutable() };
+            secrets.ToImmutable(), nodes.ToImmutable())
+        {
+            Namespaces = namespaces.ToImmutable(),
+            Middlewares = middlewares.OrderBy(m => m.Metadata?.NamespaceProperty, StringComparer.Ordinal).ThenBy(m => m.Metadata?.Name, StringComparer.Ordinal).ToImmutableArray(),
+        };
     }
 }

@@ -19,13 +19,28 @@ public sealed class IngressStatusWriter(KubeApi api)
     /// <summary>Forgets what was written (a new leader re-checks every Ingress against the API server's view).</summary>
     public void Forget() => _written.Clear();
 
+    /// <summary>Ingresses whose written status is remembered (for /debug/vars).</summary>
+    public int Count => _written.Count;
+
+    /// <summary>
+    /// Forgets the Ingresses not in this translation (deleted, or no longer ours): without it the
+    /// map keeps one entry per Ingress uid ever seen, which grows without bound under churn.
+    /// </summary>
+    public void Retain(IEnumerable<V1Ingress> current)
+    {
+        var keep = new HashSet<string>(current.Select(Key), StringComparer.Ordinal);
+        foreach (var uid in _written.Keys.Where(k => !keep.Contains(k)).ToList()) _written.Remove(uid);
+    }
+
+    private static string Key(V1Ingress i) => i.Metadata?.Uid ?? (i.Metadata?.NamespaceProperty ?? "default") + "/" + i.Metadata?.Name;
+
     public async Task WriteAsync(V1Ingress ingress, IList<V1IngressLoadBalancerIngress> desired, CancellationToken ct)
     {
         var ns = ingress.Metadata?.NamespaceProperty ?? "default";
         var name = ingress.Metadata?.Name ?? "";
         var desiredJson = Canonical(desired);
         var currentJson = Canonical(ingress.Status?.LoadBalancer?.Ingress ?? []);
-        var uid = ingress.Metadata?.Uid ?? ns + "/" + name;
+        var uid = Key(ingress);
         if (desiredJson == currentJson) { _written[uid] = desiredJson; return; }
         if (_written.TryGetValue(uid, out var last) && last == desiredJson) return;
 

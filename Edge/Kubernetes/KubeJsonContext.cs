@@ -34,6 +34,8 @@ namespace Edge.Kubernetes;
 [JsonSerializable(typeof(V1NamespaceList))]
 [JsonSerializable(typeof(V1Lease))]
 [JsonSerializable(typeof(Corev1Event))]
+[JsonSerializable(typeof(TraefikMiddleware))]
+[JsonSerializable(typeof(TraefikMiddlewareList))]
 public sealed partial class KubeJsonContext : JsonSerializerContext
 {
 }

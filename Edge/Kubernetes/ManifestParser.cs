@@ -27,6 +27,7 @@ public static partial class ManifestParser
         ["Node"] = ("v1", j => JsonSerializer.Deserialize(j, KubeJsonContext.Default.V1Node)!),
         ["Namespace"] = ("v1", j => JsonSerializer.Deserialize(j, KubeJsonContext.Default.V1Namespace)!),
         ["Lease"] = ("coordination.k8s.io/v1", j => JsonSerializer.Deserialize(j, KubeJsonContext.Default.V1Lease)!),
+        ["Middleware"] = ("traefik.io/v1alpha1", j => JsonSerializer.Deserialize(j, KubeJsonContext.Default.TraefikMiddleware)!),
     };
 
     public static IEnumerable<ManifestDocument> Parse(string multiDocYaml, string source)

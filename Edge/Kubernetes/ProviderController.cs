@@ -27,7 +27,8 @@ public sealed class ProviderController(
     IngressStatusWriter? statusWriter,
     TimeSpan throttle,
     EventRecorder? events = null,
-    Func<bool>? isLeader = null)
+    Func<bool>? isLeader = null,
+    Action? applied = null)
 {
     private readonly Channel<bool> _signal = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
     private HashSet<string> _loggedIssues = new();
@@ -74,6 +75,7 @@ public sealed class ProviderController(
 
         var translated = System.Diagnostics.Stopwatch.GetElapsedTime(started);
         store.Publish(output.Config, output.Issues);
+        applied?.Invoke();   // readiness: the data plane serves this configuration now
         // Where a change's time goes (issue: performance): snapshot, translation, then the data
         // plane's compilation and the other consumers of the new configuration.
         Log.Debug("Configuration applied", ("routers", output.Config.Http.Routers.Count), ("services", output.Config.Http.Services.Count),
@@ -87,7 +89,10 @@ public sealed class ProviderController(
         if (events is not null) await events.RecordAsync(output.Warnings, ct).ConfigureAwait(false);
 
         if (statusWriter is not null)
+        {
             foreach (var (ingress, status) in output.StatusUpdates)
                 await statusWriter.WriteAsync(ingress, status, ct).ConfigureAwait(false);
+            statusWriter.Retain(output.StatusUpdates.Select(u => u.Ingress));
+        }
     }
 }

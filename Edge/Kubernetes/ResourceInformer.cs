@@ -16,6 +16,9 @@ public interface IResourceInformer
 
     /// <summary>Bumped on every change to <c>Items</c>: lets a snapshot reuse what did not change.</summary>
     long Version { get; }
+
+    /// <summary>Objects held now (for /debug/vars).</summary>
+    int Count { get; }
 }
 
 /// <summary>
@@ -50,6 +53,7 @@ public sealed class ResourceInformer<T, TList> : IResourceInformer
     public string Description => _namespace is null ? _kind.Plural + " (all namespaces)" : $"{_kind.Plural} in namespace {_namespace}";
     public bool Synced { get; private set; }
     public ICollection<T> Items => _items.Values;
+    public int Count => _items.Count;
 
     public static TimeSpan InitialBackoff { get; set; } = TimeSpan.FromMilliseconds(200);
     // 10 s: a recovered API server is noticed quickly; a few watches per replica every 10 s cost it nothing.
@@ -86,11 +90,14 @@ public sealed class ResourceInformer<T, TList> : IResourceInformer
                 Log.Info("Watch expired (410 Gone), relisting", ("resource", Description));
                 mustList = true;
             }
-            catch (KubeApiException e) when (e.Status is HttpStatusCode.Forbidden && !Synced)
+            catch (KubeApiException e) when (e.Status is HttpStatusCode.Forbidden or HttpStatusCode.NotFound && !Synced)
             {
-                // Missing RBAC for one kind must not hold back every other route: serve without it
-                // (as an empty cache) and keep retrying in case the permission is granted later.
-                Log.Write(_failures++ == 0 ? LogLevel.Error : LogLevel.Debug, "Forbidden to list Kubernetes resources; check the RBAC of the service account, continuing without them",
+                // Missing RBAC for one kind, or a kind whose CustomResourceDefinition is not
+                // installed (404), must not hold back every other route: serve without it (as an
+                // empty cache) and keep retrying in case the permission or the CRD arrives later.
+                Log.Write(_failures++ == 0 ? LogLevel.Error : LogLevel.Debug, e.Status == HttpStatusCode.NotFound
+                        ? "Kubernetes resource kind not served by the API server (CustomResourceDefinition not installed?), continuing without it"
+                        : "Forbidden to list Kubernetes resources; check the RBAC of the service account, continuing without them",
                     [("resource", Description), ("error", e.Message)]);
                 Synced = true;
                 Interlocked.Increment(ref _version);

@@ -76,4 +76,12 @@ public static class ResourceKinds
         Name = "Namespace", GroupVersionPath = "/api/v1", Plural = "namespaces", Namespaced = false,
         Items = l => l.Items, ListMeta = l => l.Metadata,
     };
+
+    /// <summary>Traefik's CRD provider (providers.kubernetesCRD); its CustomResourceDefinitions may not be installed.</summary>
+    public static readonly ResourceKind<TraefikMiddleware, TraefikMiddlewareList> Middleware = new()
+    {
+        ItemJson = KubeJsonContext.Default.TraefikMiddleware, ListJson = KubeJsonContext.Default.TraefikMiddlewareList,
+        Name = "Middleware", GroupVersionPath = "/apis/traefik.io/v1alpha1", Plural = "middlewares", Namespaced = true,
+        Items = l => l.Items, ListMeta = l => l.Metadata,
+    };
 }

@@ -16,6 +16,12 @@ public sealed class DynamicConfig
     /// annotations, resolved by the translator). Not part of Traefik's configuration, so never serialised.
     /// </summary>
     [JsonIgnore] public Dictionary<string, NamespaceLimits> NamespaceLimits { get; set; } = new(StringComparer.Ordinal);
+
+    /// <summary>
+    /// Tenancy mode: the owner of every claimed host, enforced per request by the route table and
+    /// per handshake by the certificate store. Null outside tenancy mode.
+    /// </summary>
+    [JsonIgnore] public Edge.Routing.HostOwnership? HostOwnership { get; set; }
 }
 
 /// <summary>One namespace's request limits; 0 = unlimited.</summary>
@@ -48,6 +54,12 @@ public sealed class Router
     /// as disabled with this reason. Edge's own field, so never part of the serialised configuration.
     /// </summary>
     [JsonIgnore] public string? DisabledReason { get; set; }
+
+    /// <summary>
+    /// Set when tenancy serves this router but not for every host its rule matches (a wildcard
+    /// with names under it owned by other namespaces); /api/rawdata shows status "warning" with it.
+    /// </summary>
+    [JsonIgnore] public string? Warning { get; set; }
 
     /// <summary>The Ingress rule host this router came from ("" for a rule without a host, null for other routers).</summary>
     [JsonIgnore] public string? SourceHost { get; set; }
@@ -86,11 +98,6 @@ public sealed class IngressMetadata
     [JsonPropertyName("ingressName")] public string? IngressName { get; set; }
     [JsonPropertyName("serviceName")] public string? ServiceName { get; set; }
     [JsonPropertyName("servicePort")] public string? ServicePort { get; set; }
-}
-
-/// <summary>Middlewares are only ever referenced by the Ingress provider; kept for shape.</summary>
-public sealed class Middleware
-{
 }
 
 public sealed class ServersTransport

@@ -24,6 +24,9 @@ public static class Http1FramingGuard
 
     private static readonly ConcurrentDictionary<string, Entry> Connections = new(StringComparer.Ordinal);
 
+    /// <summary>HTTP/1 connections being scanned now (for /debug/vars).</summary>
+    public static int ConnectionCount => Connections.Count;
+
     public static async Task OnConnectionAsync(ConnectionContext ctx, ConnectionDelegate next)
     {
         var alpn = ctx.Features.Get<ITlsApplicationProtocolFeature>()?.ApplicationProtocol;

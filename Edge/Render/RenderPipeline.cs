@@ -71,7 +71,13 @@ public static class RenderPipeline
         objects.AddRange(ingresses.OrderBy(kv => kv.Key, StringComparer.Ordinal).Select(kv => kv.Value));
         var snapshot = ClusterSnapshot.FromObjects(objects);
         var result = IngressTranslator.Translate(snapshot, options);
-        foreach (var issue in result.Issues)
+        var issues = result.Issues.ToList();
+        // Middleware objects among the manifests are read as the CRD provider would (it is on in
+        // Traefik's Helm chart), so that references to them resolve as they will in the cluster.
+        if (config.KubernetesCrdEnabled || snapshot.Middlewares.Length > 0)
+            Aggregation.ProviderMerge.AddMiddlewares(result.Config, Providers.KubernetesCrd.MiddlewareTranslator.Provider,
+                Providers.KubernetesCrd.MiddlewareTranslator.Translate(snapshot, config.KubernetesCrd, issues));
+        foreach (var issue in issues)
         {
             var what = Describe(issue.Kind, issue.Namespace, issue.Name);
             skipped.Add(new(locations.GetValueOrDefault(what), what, issue.Message));
@@ -85,7 +91,9 @@ public static class RenderPipeline
 
         var defaults = config.EntryPoints.Keys.Where(n => !n.Equals("traefik", StringComparison.OrdinalIgnoreCase))
             .OrderBy(n => n, StringComparer.Ordinal).ToList();
-        var routeErrors = new Dictionary<string, string>();
+        // The data plane's fail-closed checks: references that do not resolve, chains that cannot be built.
+        var routeErrors = Aggregation.ReferenceCheck.Find(result.Config, RawDataBuilder.Provider);
+        Middlewares.ChainCompiler.CompileAll(result.Config, RawDataBuilder.Provider, options.TenancyEnabled, routeErrors, _ => Task.CompletedTask);
         var syntax = options.DefaultRuleSyntax == "v2" ? RuleSyntax.V2 : RuleSyntax.V3;
         foreach (var ep in config.EntryPoints.Values)
             EntryPointRoutes.Compile(ep, result.Config.Http.Routers, defaults, syntax, routeErrors);

@@ -17,7 +17,8 @@ public sealed class EntryPointRoutes
     private EntryPointRoutes(RouteTable plain, RouteTable tls) { _plain = plain; _tls = tls; }
 
     public static EntryPointRoutes Compile(EntryPointOptions ep, IReadOnlyDictionary<string, Router> routers,
-        IReadOnlyList<string> defaultEntryPoints, RuleSyntax defaultSyntax, Dictionary<string, string> errors)
+        IReadOnlyList<string> defaultEntryPoints, RuleSyntax defaultSyntax, Dictionary<string, string> errors,
+        HostOwnership? ownership = null)
     {
         var bound = new List<(string, Router)>();
         foreach (var (name, r) in routers)
@@ -36,8 +37,8 @@ public sealed class EntryPointRoutes
             }
             bound.Add((name, router));
         }
-        var plain = RouteTable.Compile(bound, ep.Name, tls: false, defaultSyntax);
-        var tls = RouteTable.Compile(bound, ep.Name, tls: true, defaultSyntax);
+        var plain = RouteTable.Compile(bound, ep.Name, tls: false, defaultSyntax, ownership: ownership);
+        var tls = RouteTable.Compile(bound, ep.Name, tls: true, defaultSyntax, ownership: ownership);
         foreach (var e in plain.Errors.Concat(tls.Errors)) errors[e.RouterName] = e.ToString();
         return new EntryPointRoutes(plain.Table, tls.Table);
     }

@@ -27,6 +27,53 @@ public sealed class RequestPath
     private RequestPath(string escaped, string routing, bool unchanged) { Escaped = escaped; Routing = routing; Unchanged = unchanged; }
 
     /// <summary>
+    /// A path a middleware rewrote (stripPrefix, addPrefix, replacePath…): already escaped, forwarded
+    /// as it is. Its routing form is derived the same way as a request's.
+    /// </summary>
+    public static RequestPath Rewritten(string escaped)
+    {
+        if (escaped.Length == 0) escaped = "/";
+        escaped = EscapeForTarget(escaped);
+        return new RequestPath(escaped, RoutingPath.FromEscaped(escaped) ?? escaped, false);
+    }
+
+    /// <summary>
+    /// Makes a rewritten path a valid request target, as Go's URL.EscapedPath does: valid %XX
+    /// escapes are kept, any other byte that may not appear in a path (space, controls, '?', '#',
+    /// non-ASCII, a stray '%') is percent-encoded. A replacement can never split the request line.
+    /// </summary>
+    private static string EscapeForTarget(string path)
+    {
+        bool clean = true;
+        for (int i = 0; i < path.Length && clean; i++)
+            clean = IsPathChar(path[i]) || (path[i] == '%' && i + 2 < path.Length && GoString.HexValue(path[i + 1]) >= 0 && GoString.HexValue(path[i + 2]) >= 0);
+        if (clean) return path;
+        var sb = new StringBuilder(path.Length + 16);
+        Span<byte> utf8 = stackalloc byte[4];
+        for (int i = 0; i < path.Length; i++)
+        {
+            char c = path[i];
+            if (IsPathChar(c) || (c == '%' && i + 2 < path.Length && GoString.HexValue(path[i + 1]) >= 0 && GoString.HexValue(path[i + 2]) >= 0))
+            {
+                sb.Append(c);
+                continue;
+            }
+            int len = char.IsHighSurrogate(c) && i + 1 < path.Length ? 2 : 1;
+            int n = Encoding.UTF8.GetBytes(path.AsSpan(i, len), utf8);
+            i += len - 1;
+            for (int k = 0; k < n; k++) sb.Append('%').Append(Hex(utf8[k] >> 4)).Append(Hex(utf8[k] & 15));
+        }
+        return sb.ToString();
+    }
+
+    /// <summary>RFC 3986 pchar plus '/', without '%': what Go leaves unescaped in a path.</summary>
+    private static bool IsPathChar(char c) =>
+        char.IsAsciiLetterOrDigit(c) || c is '-' or '.' or '_' or '~' or '/' or '!' or '$' or '&' or '\'' or '(' or ')' or '*' or '+' or ',' or ';' or '=' or ':' or '@';
+
+    /// <summary>Go's <c>URL.JoinPath()</c> cleaning of an escaped path (see <see cref="Clean"/>).</summary>
+    public static string Sanitize(string escaped) => Clean(escaped);
+
+    /// <summary>
     /// Normalises the path part of a raw request target (origin form, without query). Returns null
     /// with a reason when the request must be answered 400.
     /// </summary>

@@ -19,10 +19,12 @@ public sealed class RouteTable
     private readonly FrozenDictionary<string, RouteEntry[]> _suffix;
     private readonly FrozenDictionary<string, RouteEntry[]>.AlternateLookup<ReadOnlySpan<char>> _exactLookup;
     private readonly FrozenDictionary<string, RouteEntry[]>.AlternateLookup<ReadOnlySpan<char>> _suffixLookup;
+    private readonly HostOwnership? _ownership;
 
     private RouteTable(string entryPoint, bool tls, RouteEntry[] routes, RouteEntry[] fallback,
-        FrozenDictionary<string, RouteEntry[]> exact, FrozenDictionary<string, RouteEntry[]> suffix)
+        FrozenDictionary<string, RouteEntry[]> exact, FrozenDictionary<string, RouteEntry[]> suffix, HostOwnership? ownership)
     {
+        _ownership = ownership;
         EntryPoint = entryPoint;
         Tls = tls;
         _routes = routes;
@@ -49,14 +51,17 @@ public sealed class RouteTable
     /// means all) whose TLS-ness equals <paramref name="tls"/>. Routers whose rule does not parse
     /// are left out and reported; the rest are served. <paramref name="providersPrecedence"/>
     /// (Traefik's core option, highest first) breaks priority ties between providers, read from
-    /// the "@provider" suffix of router names; remaining ties go by name.
+    /// the "@provider" suffix of router names; remaining ties go by name. With
+    /// <paramref name="ownership"/> (tenancy mode) a request whose host a namespace owns is only
+    /// matched against that namespace's routers (and routers from no namespace, the operator's).
     /// </summary>
     public static RouteTableCompilation Compile(
         IEnumerable<(string Name, Router Router)> routers,
         string entryPoint,
         bool tls,
         RuleSyntax defaultSyntax = RuleSyntax.V3,
-        IReadOnlyList<string>? providersPrecedence = null)
+        IReadOnlyList<string>? providersPrecedence = null,
+        HostOwnership? ownership = null)
     {
         var entries = new List<RouteEntry>();
         var errors = new List<RuleError>();
@@ -118,7 +123,7 @@ public sealed class RouteTable
             AddToBuckets(suffix, keys.Suffixes, e);
         }
 
-        var table = new RouteTable(entryPoint, tls, [.. entries], [.. fallback], Freeze(exact), Freeze(suffix));
+        var table = new RouteTable(entryPoint, tls, [.. entries], [.. fallback], Freeze(exact), Freeze(suffix), ownership);
         return new RouteTableCompilation(table, errors);
     }
 
@@ -128,8 +133,9 @@ public sealed class RouteTable
         string entryPoint,
         bool tls,
         RuleSyntax defaultSyntax = RuleSyntax.V3,
-        IReadOnlyList<string>? providersPrecedence = null) =>
-        Compile(routers.Select(static kv => (kv.Key, kv.Value)), entryPoint, tls, defaultSyntax, providersPrecedence);
+        IReadOnlyList<string>? providersPrecedence = null,
+        HostOwnership? ownership = null) =>
+        Compile(routers.Select(static kv => (kv.Key, kv.Value)), entryPoint, tls, defaultSyntax, providersPrecedence, ownership);
 
     /// <summary>The highest-priority router matching the request, or null (Traefik answers 404).</summary>
     public RouteEntry? Match(in RouteRequest request)
@@ -142,10 +148,12 @@ public sealed class RouteTable
         RouteEntry? best = null;
         int bestRank = int.MaxValue;
         ReadOnlySpan<char> host = RequestHost.IndexKey(request.CanonicalHost);
+        // Tenancy: the owner of this host, decided once; other namespaces' routers are skipped.
+        string? owner = _ownership?.OwnerOf(host);
 
         if (_exact.Count > 0 && _exactLookup.TryGetValue(host, out RouteEntry[]? bucket))
         {
-            Scan(bucket, request, ref best, ref bestRank);
+            Scan(bucket, request, owner, ref best, ref bestRank);
         }
 
         if (_suffix.Count > 0)
@@ -157,12 +165,12 @@ public sealed class RouteTable
                 rest = rest[(dot + 1)..];
                 if (_suffixLookup.TryGetValue(rest, out bucket))
                 {
-                    Scan(bucket, request, ref best, ref bestRank);
+                    Scan(bucket, request, owner, ref best, ref bestRank);
                 }
             }
         }
 
-        Scan(_fallback, request, ref best, ref bestRank);
+        Scan(_fallback, request, owner, ref best, ref bestRank);
         return best;
     }
 
@@ -174,9 +182,10 @@ public sealed class RouteTable
             return null;
         }
 
+        string? owner = _ownership?.OwnerOf(RequestHost.IndexKey(request.CanonicalHost));
         foreach (RouteEntry e in _routes)
         {
-            if (e.Rule.Matches(request))
+            if (HostOwnership.MayServe(e.Namespace, owner) && e.Rule.Matches(request))
             {
                 return e;
             }
@@ -185,7 +194,7 @@ public sealed class RouteTable
         return null;
     }
 
-    private static void Scan(RouteEntry[] bucket, in RouteRequest request, ref RouteEntry? best, ref int bestRank)
+    private static void Scan(RouteEntry[] bucket, in RouteRequest request, string? owner, ref RouteEntry? best, ref int bestRank)
     {
         foreach (RouteEntry e in bucket)
         {
@@ -193,6 +202,11 @@ public sealed class RouteTable
             if (e.Rank >= bestRank)
             {
                 return;
+            }
+
+            if (owner is not null && !HostOwnership.MayServe(e.Namespace, owner))
+            {
+                continue;
             }
 
             if (e.Rule.Matches(request))

@@ -4,6 +4,7 @@ using System.Security.Cryptography.X509Certificates;
 using System.Text;
 using Edge.Model;
 using Edge.Observability;
+using Edge.Routing;
 
 namespace Edge.Tls;
 
@@ -15,28 +16,41 @@ namespace Edge.Tls;
 /// </summary>
 public sealed class CertificateStore
 {
-    private static readonly Dictionary<string, ParsedCertificate?> ParseCache = new();
+    // Keyed by a hash of the PEMs, stamped with the sweep in which it was last used (see Sweep).
+    private static readonly Dictionary<string, (ParsedCertificate? Parsed, long Stamp)> ParseCache = new();
+    private static long _sweep;
     private readonly Dictionary<string, ParsedCertificate> _exact = new(StringComparer.OrdinalIgnoreCase);
     private readonly Dictionary<string, ParsedCertificate> _wildcard = new(StringComparer.OrdinalIgnoreCase);
+    // Tenancy: the namespace of the certificate indexed under each wildcard suffix, checked per handshake.
+    private readonly Dictionary<string, string> _wildcardNamespace = new(StringComparer.OrdinalIgnoreCase);
+    private readonly HostOwnership? _ownership;
     private readonly List<ParsedCertificate> _all = new();
 
     private readonly Lazy<SslStreamCertificateContext> _default;
 
     /// <summary>The default certificate (created on first use: see <see cref="CreateDefaultLazy"/>).</summary>
     public SslStreamCertificateContext Default => _default.Value;
+
+    /// <summary>Parsed certificates kept across configurations (for /debug/vars).</summary>
+    public static int ParseCacheCount { get { lock (ParseCache) return ParseCache.Count; } }
     public IReadOnlyList<(string Name, DateTime NotAfter)> Certificates { get; }
 
     /// <summary>Each configured leaf certificate once (for traefik_tls_certs_not_after).</summary>
     public IReadOnlyList<X509Certificate2> Leaves { get; }
 
-    public CertificateStore(TlsConfig? tls, SslStreamCertificateContext defaultCertificate)
-        : this(tls, new Lazy<SslStreamCertificateContext>(defaultCertificate))
+    public CertificateStore(TlsConfig? tls, SslStreamCertificateContext defaultCertificate, HostOwnership? ownership = null)
+        : this(tls, new Lazy<SslStreamCertificateContext>(defaultCertificate), ownership)
     {
     }
 
-    public CertificateStore(TlsConfig? tls, Lazy<SslStreamCertificateContext> defaultCertificate)
+    /// <param name="ownership">
+    /// Tenancy mode: a certificate indexed by wildcard is offered for a name only if its Secret's
+    /// namespace owns that name (a name owned exactly by another namespace gets the default one).
+    /// </param>
+    public CertificateStore(TlsConfig? tls, Lazy<SslStreamCertificateContext> defaultCertificate, HostOwnership? ownership = null)
     {
         _default = defaultCertificate;
+        _ownership = ownership;
         var list = new List<(string, DateTime)>();
         var leaves = new List<X509Certificate2>();
         foreach (var c in tls?.Certificates ?? [])
@@ -49,12 +63,13 @@ public sealed class CertificateStore
             foreach (var name in names) list.Add((name, cert.NotAfter.ToUniversalTime()));
             if (c.AllowedNames is { } allowed)
             {
+                var ns = c.SourceSecret?.Split('/')[0] ?? "";
                 // Tenancy: index the certificate only under the hosts its namespace declares and it covers.
                 foreach (var host in allowed)
                 {
                     if (!Covers(names, host)) continue;
-                    if (host.StartsWith("*.", StringComparison.Ordinal)) _wildcard.TryAdd(host[2..], ctx);
-                    else _exact.TryAdd(host, ctx);
+                    if (!host.StartsWith("*.", StringComparison.Ordinal)) _exact.TryAdd(host, ctx);
+                    else if (_wildcard.TryAdd(host[2..], ctx)) _wildcardNamespace[host[2..]] = ns;
                 }
                 continue;
             }
@@ -74,9 +89,13 @@ public sealed class CertificateStore
         var name = serverName.TrimEnd('.');
         if (_exact.TryGetValue(name, out var exact)) return exact.Context;
         var dot = name.IndexOf('.');
-        if (dot > 0 && _wildcard.TryGetValue(name[(dot + 1)..], out var wild)) return wild.Context;
+        if (dot > 0 && _wildcard.TryGetValue(name[(dot + 1)..], out var wild) && OwnsName(name[(dot + 1)..], name)) return wild.Context;
         return Default;
     }
+
+    /// <summary>Tenancy: whether the wildcard certificate's namespace owns this very name (no one else owns it exactly).</summary>
+    private bool OwnsName(string suffix, string name) =>
+        _ownership is null || !_wildcardNamespace.TryGetValue(suffix, out var ns) || string.Equals(_ownership.OwnerOf(name), ns, StringComparison.Ordinal);
 
     /// <summary>
     /// Builds the contexts nobody has asked for yet (the default one and every configured one), so
@@ -114,7 +133,7 @@ public sealed class CertificateStore
         if (string.IsNullOrEmpty(serverName)) return false;
         var name = serverName.TrimEnd('.');
         var dot = name.IndexOf('.');
-        return _exact.ContainsKey(name) || (dot > 0 && _wildcard.ContainsKey(name[(dot + 1)..]));
+        return _exact.ContainsKey(name) || (dot > 0 && _wildcard.ContainsKey(name[(dot + 1)..]) && OwnsName(name[(dot + 1)..], name));
     }
 
     private static ParsedCertificate? Parse(CertAndStores c)
@@ -122,7 +141,11 @@ public sealed class CertificateStore
         var key = Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(c.CertFile + "\n" + c.KeyFile)));
         lock (ParseCache)
         {
-            if (ParseCache.TryGetValue(key, out var cached)) return cached;
+            if (ParseCache.TryGetValue(key, out var cached))
+            {
+                ParseCache[key] = (cached.Parsed, _sweep);
+                return cached.Parsed;
+            }
             ParsedCertificate? ctx = null;
             try
             {
@@ -140,8 +163,23 @@ public sealed class CertificateStore
                 Log.Error("Unable to parse TLS certificate, skipping it", ("secret", c.SourceSecret ?? "?"), ("error", e.Message));
             }
             if (ParseCache.Count > 10_000) ParseCache.Clear();
-            ParseCache[key] = ctx;
+            ParseCache[key] = (ctx, _sweep);
             return ctx;
+        }
+    }
+
+    /// <summary>
+    /// Ends a generation (called by the data plane after compiling a configuration): forgets the
+    /// certificates it did not name. Without it every rotated or deleted Secret's certificate and
+    /// key stayed parsed until 10,000 had accumulated. Not disposed: a handshake in flight or a
+    /// state not yet collected may still use one.
+    /// </summary>
+    public static void Sweep()
+    {
+        lock (ParseCache)
+        {
+            foreach (var key in ParseCache.Where(kv => kv.Value.Stamp < _sweep).Select(kv => kv.Key).ToList()) ParseCache.Remove(key);
+            _sweep++;
         }
     }
 

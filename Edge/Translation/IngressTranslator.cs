@@ -1,6 +1,7 @@
 using Edge.Configuration;
 using Edge.Kubernetes;
 using Edge.Model;
+using Edge.Routing;
 using Edge.Translation.Tenancy;
 using k8s.Models;
 
@@ -23,6 +24,7 @@ public static class IngressTranslator
     private const string IngressClassAnnotation = "kubernetes.io/ingress.class";
     private const string DefaultClass = "traefik";
     private const string Controller = "traefik.io/ingress-controller";
+    private const string NotAName = "not a valid host name (an RFC 1123 subdomain, optionally prefixed by \"*.\"), as the API server would have refused it";
 
     public static TranslationResult Translate(ClusterSnapshot snapshot, ProviderOptions options, TranslationMemo? memo = null)
     {
@@ -96,9 +98,22 @@ public static class IngressTranslator
         issues = f.IssuesAfter;
         var services = new HashSet<string>(StringComparer.Ordinal);
         var routers = new Dictionary<string, List<Router>>(StringComparer.Ordinal);
+        foreach (var t in spec.Tls ?? [])
+            foreach (var h in t.Hosts ?? [])
+                if (!string.IsNullOrEmpty(h) && HostName.Normalize(h) is null) Issue($"Ignoring tls.hosts entry \"{h}\": {NotAName}");
         foreach (var rule in spec.Rules ?? [])
         {
+            // The API server refuses such a host; where nothing validated it, it is skipped, never guessed at.
+            string? host = null;
+            if (!string.IsNullOrEmpty(rule.Host) && (host = HostName.Normalize(rule.Host)) is null)
+            {
+                Issue($"Skipping rule for host \"{rule.Host}\": {NotAName}");
+                continue;
+            }
             if (rule.Http is null) continue;
+            // Traefik's rule text keeps the host as written (its matcher ignores case and a trailing
+            // dot, as the normal form does); a non-ASCII name is written in its punycode form.
+            var ruleHost = host is null || System.Text.Ascii.IsValid(rule.Host) ? rule.Host : host;
             foreach (var pa in rule.Http.Paths ?? [])
             {
                 if (pa.Backend?.Resource is not null) { Issue("Resource backends are not supported"); continue; }
@@ -113,10 +128,10 @@ public static class IngressTranslator
                 }
 
                 Router rt;
-                try { rt = LoadRouter(ingress, ns, name, rule, pa, backend, rtConfig, serviceName, options); }
+                try { rt = LoadRouter(ingress, ns, name, ruleHost, pa, backend, rtConfig, serviceName, options); }
                 catch (TranslationException e) { Issue($"Skipping path {pa.Path}: {e.Message}"); continue; }
 
-                rt.SourceHost = rule.Host ?? "";
+                rt.SourceHost = host ?? "";
                 var key = Naming.Normalize(ns + "-" + name + "-" + rule.Host + pa.Path).TrimStart('-');
                 if (!routers.TryGetValue(key, out var list)) { routers[key] = list = new(); f.Routers.Add((key, list)); }
                 list.Add(rt);
@@ -212,7 +227,7 @@ public static class IngressTranslator
         conf.Http.Services["default-backend"] = service;
     }
 
-    private static Router LoadRouter(V1Ingress ingress, string ns, string name, V1IngressRule rule, V1HTTPIngressPath pa,
+    private static Router LoadRouter(V1Ingress ingress, string ns, string name, string? host, V1HTTPIngressPath pa,
         V1IngressServiceBackend backend, RouterAnnotations? rtConfig, string serviceName, ProviderOptions options)
     {
         var rt = new Router
@@ -230,10 +245,10 @@ public static class IngressTranslator
             CopyObservability(rtConfig, rt);
         }
         var rules = new List<string>();
-        if (!string.IsNullOrEmpty(rule.Host))
+        if (!string.IsNullOrEmpty(host))
         {
             bool v2 = rt.RuleSyntax == "v2" || (rt.RuleSyntax is null && options.DefaultRuleSyntax == "v2");
-            rules.Add(RuleBuilder.Host(rule.Host, v2));
+            rules.Add(RuleBuilder.Host(host, v2));
         }
         if (!string.IsNullOrEmpty(pa.Path))
         {

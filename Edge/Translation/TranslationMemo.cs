@@ -19,6 +19,8 @@ public sealed class TranslationMemo
     private Dictionary<V1Ingress, (object[] Dependencies, IngressFragment Fragment)> _next = new(ReferenceEqualityComparer.Instance);
     private object[] _globals = [];
 
+    /// <summary>Ingresses remembered (those of the last translation).</summary>
+    public int Count => _entries.Count;
     public int Reused { get; private set; }
     public int Translated { get; private set; }
 

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Security.Cryptography.X509Certificates;
 using Edge.Configuration;
+using Edge.Model;
 
 namespace Edge.Observability.Metrics;
 
@@ -11,12 +12,17 @@ namespace Edge.Observability.Metrics;
 /// configuration reloads, TLS certificate expiry. The hot path is <see cref="Record"/>: up to
 /// three struct-keyed lookups and Interlocked adds, no locks and no allocation once a label set
 /// has been seen.
+/// Series of routers and services the configuration no longer names are removed the way
+/// Traefik's prometheusState does (SetDynamicConfig, Collect): written by one more scrape, so the
+/// last increments are not lost, then deleted. Without a scrape they go once they have been gone
+/// for <see cref="UnscrapedRetention"/>: nothing else bounds them under router churn.
 /// </summary>
 public sealed class EdgeMetrics
 {
     private readonly ConcurrentDictionary<CellKey, RequestCell> _cells = new();
     private readonly ConcurrentDictionary<string, StrongBox<long>> _openConnections = new(StringComparer.Ordinal);
     private readonly Func<CellKey, RequestCell> _create;
+    private DynamicConfig _config = new();
     private long _reloads;
     private long _lastReloadSuccess;
 
@@ -37,11 +43,48 @@ public sealed class EdgeMetrics
     /// <summary>The certificates served now (from the data plane's current CertificateStore).</summary>
     public Func<IReadOnlyList<X509Certificate2>> Certificates { get; set; } = () => [];
 
-    public void ConfigurationReloaded(DateTimeOffset at)
+    /// <summary>How long series of a removed router or service wait for a scrape before they are dropped anyway.</summary>
+    public static TimeSpan UnscrapedRetention { get; set; } = TimeSpan.FromMinutes(5);
+
+    public void ConfigurationReloaded(DateTimeOffset at, DynamicConfig? config = null)
     {
         Interlocked.Increment(ref _reloads);
         Volatile.Write(ref _lastReloadSuccess, at.ToUnixTimeSeconds());
+        if (config is null) return;
+        Volatile.Write(ref _config, config);
+        long now = Environment.TickCount64;
+        foreach (var (key, cell) in _cells)
+        {
+            if (Configured(config, key)) { cell.RemovedAt = 0; continue; }
+            if (cell.RemovedAt == 0) cell.RemovedAt = now;
+            else if (now - cell.RemovedAt > (long)UnscrapedRetention.TotalMilliseconds) _cells.TryRemove(key, out _);
+        }
     }
+
+    /// <summary>
+    /// After a scrape wrote them: deletes the series of routers and services the current
+    /// configuration does not name (checked against it, not a list kept at reload time, so a
+    /// request that finished on the old configuration after the reload is removed too).
+    /// </summary>
+    public void Scraped()
+    {
+        var config = Volatile.Read(ref _config);
+        foreach (var key in _cells.Keys)
+            if (!Configured(config, key)) _cells.TryRemove(key, out _);
+    }
+
+    private static bool Configured(DynamicConfig config, in CellKey key) => key.Scope switch
+    {
+        CellScope.Router => Names(config.Http.Routers, key.Name) && Names(config.Http.Services, key.Service),
+        CellScope.Service => Names(config.Http.Services, key.Name),
+        _ => true,   // entry points are static configuration
+    };
+
+    // Cells carry qualified names (Traefik's router@provider); the configuration's own routers are unqualified.
+    private static bool Names<T>(SortedDictionary<string, T> map, string qualified) =>
+        map.ContainsKey(qualified) || (qualified.EndsWith(Provider, StringComparison.Ordinal) && map.ContainsKey(qualified[..^Provider.Length]));
+
+    private const string Provider = "@kubernetes";
 
     public StrongBox<long> ConnectionGauge(string entryPoint) => _openConnections.GetOrAdd(entryPoint, _ => new StrongBox<long>());
 

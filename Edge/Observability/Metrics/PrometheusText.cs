@@ -37,6 +37,7 @@ public static class PrometheusText
         Scope(sb, m, cells, CellScope.Router, "router");
         Scope(sb, m, cells, CellScope.Service, "service");
         ProcessMetrics.Write(sb);
+        m.Scraped();
         return sb.ToString();
     }
 

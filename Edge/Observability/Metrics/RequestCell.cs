@@ -10,6 +10,8 @@ namespace Edge.Observability.Metrics;
 public sealed class RequestCell(CellKey key, int buckets)
 {
     public CellKey Key { get; } = key;
+    /// <summary>When (Environment.TickCount64) the configuration stopped naming this cell's router or service; 0 while it names it.</summary>
+    internal long RemovedAt;
     private long _count;
     private long _requestBytes;
     private long _responseBytes;

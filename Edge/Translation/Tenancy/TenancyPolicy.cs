@@ -1,6 +1,7 @@
 using Edge.Configuration;
 using Edge.Kubernetes;
 using Edge.Model;
+using Edge.Routing;
 using k8s.Models;
 
 namespace Edge.Translation.Tenancy;
@@ -10,9 +11,14 @@ namespace Edge.Translation.Tenancy;
 /// <list type="bullet">
 /// <item>a host belongs to the namespace whose claiming Ingress (rule host or tls.hosts) is oldest
 /// (creationTimestamp, then namespace/name); other namespaces' routers for it are disabled;</item>
+/// <item>a wildcard claim (<c>*.a.example.com</c>, one label, oldest of identical claims) owns only
+/// the names under it that nobody claims exactly; its routers stay served for the rest, with a
+/// warning naming the names they lose; the data plane enforces ownership per request host
+/// (<see cref="HostOwnership"/>), so no other namespace's wildcard or host-less router can match an owned host;</item>
 /// <item>a namespace whose Namespace object carries <c>edge.io/allowed-hosts</c> may only claim those hosts;</item>
 /// <item>a rule without a host matches every host, so only <c>tenancy.defaultBackendNamespaces</c> may declare one;</item>
 /// <item>a certificate is offered only for hosts its Secret's namespace owns;</item>
+/// <item>hosts are compared in their normal form (<see cref="HostName"/>);</item>
 /// <item>each namespace's request limits are resolved for the data plane.</item>
 /// </list>
 /// Disabled routers stay in the configuration with <see cref="Router.DisabledReason"/> so that
@@ -34,6 +40,7 @@ public static class TenancyPolicy
             patterns.TryGetValue(ns, out var p) ? p : patterns[ns] = NamespacePolicy.AllowedHosts(snapshot, ns);
 
         var owners = Owners(processed, Patterns);
+        var underWildcard = ExactClaimsByParent(owners);
         var byName = new Dictionary<string, V1Ingress>(StringComparer.Ordinal);
         foreach (var i in processed) byName[Key(i)] = i;
         var reported = new HashSet<(string Ingress, string Host)>();
@@ -64,7 +71,19 @@ public static class TenancyPolicy
                 reason = $"host \"{host}\" belongs to namespace \"{owner.Namespace}\" (Ingress {owner.Namespace}/{owner.Name} claimed it first)";
                 eventReason = HostConflictReason;
             }
-            if (reason is null) continue;
+            if (reason is null)
+            {
+                if (HostName.IsWildcard(host) && WildcardLosses(host, ns, underWildcard) is { } lost)
+                {
+                    // Served, but not for names other namespaces claim exactly (the route table enforces it).
+                    router.Warning = lost;
+                    if (!reported.Add((ingressKey, host))) continue;
+                    var note = $"rules for host \"{host}\" are served except for names other namespaces own: {lost}";
+                    issues.Add(new TranslationIssue("Ingress", ns, meta?.IngressName ?? "", note));
+                    if (byName.TryGetValue(ingressKey, out var wildIngress)) warnings.Add(new IngressWarning(wildIngress, HostConflictReason, note));
+                }
+                continue;
+            }
             router.DisabledReason = reason;
             if (!reported.Add((ingressKey, host))) continue;
             var message = $"rules for {(host.Length == 0 ? "all hosts" : "host \"" + host + "\"")} are not served: {reason}";
@@ -73,6 +92,7 @@ public static class TenancyPolicy
         }
 
         RestrictCertificates(certificates, processed, owners, Patterns);
+        conf.HostOwnership = Ownership(owners);
 
         foreach (var ns in processed.Select(i => i.Metadata?.NamespaceProperty ?? "default").Distinct(StringComparer.Ordinal))
         {
@@ -85,7 +105,7 @@ public static class TenancyPolicy
     /// <summary>The owner of every claimed host: the oldest claiming Ingress among namespaces allowed to claim it.</summary>
     private static Dictionary<string, Claim> Owners(IReadOnlyList<V1Ingress> processed, Func<string, HostPatterns?> patterns)
     {
-        var owners = new Dictionary<string, Claim>(StringComparer.OrdinalIgnoreCase);
+        var owners = new Dictionary<string, Claim>(StringComparer.Ordinal);   // keys are normal forms
         foreach (var ingress in processed)
         {
             var ns = ingress.Metadata?.NamespaceProperty ?? "default";
@@ -97,6 +117,44 @@ public static class TenancyPolicy
             }
         }
         return owners;
+    }
+
+    /// <summary>The runtime table: exact owners, and wildcard owners keyed by the suffix their one label hangs from.</summary>
+    private static HostOwnership Ownership(Dictionary<string, Claim> owners)
+    {
+        var exact = new Dictionary<string, string>(StringComparer.Ordinal);
+        var wildcards = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var (host, claim) in owners)
+        {
+            if (HostName.IsWildcard(host)) wildcards[host[2..]] = claim.Namespace;
+            else exact[host] = claim.Namespace;
+        }
+        return new HostOwnership(exact, wildcards);
+    }
+
+    /// <summary>Exact claims grouped by the suffix a one-label wildcard covering them would have.</summary>
+    private static Dictionary<string, List<(string Host, Claim Owner)>> ExactClaimsByParent(Dictionary<string, Claim> owners)
+    {
+        var byParent = new Dictionary<string, List<(string, Claim)>>(StringComparer.Ordinal);
+        foreach (var (host, claim) in owners)
+        {
+            if (HostName.IsWildcard(host)) continue;
+            var parent = HostName.WildcardParent(host).ToString();
+            if (parent.Length == 0) continue;
+            if (!byParent.TryGetValue(parent, out var list)) byParent[parent] = list = [];
+            list.Add((host, claim));
+        }
+        return byParent;
+    }
+
+    /// <summary>The names under <paramref name="wildcard"/> that other namespaces own exactly, as a sentence; null when none.</summary>
+    private static string? WildcardLosses(string wildcard, string ns, Dictionary<string, List<(string Host, Claim Owner)>> underWildcard)
+    {
+        if (!underWildcard.TryGetValue(wildcard[2..], out var claims)) return null;
+        var lost = claims.Where(c => c.Owner.Namespace != ns).OrderBy(c => c.Host, StringComparer.Ordinal)
+            .Select(c => $"host \"{c.Host}\" belongs to namespace \"{c.Owner.Namespace}\" (Ingress {c.Owner.Namespace}/{c.Owner.Name} claims it exactly)")
+            .ToList();
+        return lost.Count == 0 ? null : string.Join("; ", lost);
     }
 
     private static bool Older(Claim a, Claim b)
@@ -126,14 +184,17 @@ public static class TenancyPolicy
         }
     }
 
-    /// <summary>The hosts an Ingress claims: its rule hosts and its tls.hosts.</summary>
+    /// <summary>
+    /// The hosts an Ingress claims, in normal form: its rule hosts and its tls.hosts. Names that are
+    /// not valid claim nothing (the translator has reported them).
+    /// </summary>
     public static IEnumerable<string> DeclaredHosts(V1Ingress ingress)
     {
         foreach (var r in ingress.Spec?.Rules ?? [])
-            if (!string.IsNullOrEmpty(r.Host)) yield return r.Host;
+            if (!string.IsNullOrEmpty(r.Host) && HostName.Normalize(r.Host) is { } host) yield return host;
         foreach (var t in ingress.Spec?.Tls ?? [])
             foreach (var h in t.Hosts ?? [])
-                if (!string.IsNullOrEmpty(h)) yield return h;
+                if (!string.IsNullOrEmpty(h) && HostName.Normalize(h) is { } host) yield return host;
     }
 
     private static string Key(V1Ingress i) => (i.Metadata?.NamespaceProperty ?? "default") + "/" + i.Metadata?.Name;

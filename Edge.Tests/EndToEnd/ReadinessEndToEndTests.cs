@@ -1,0 +1,105 @@
+using System.Net;
+using Edge.Tests.FakeApi;
+using Edge.Tests.Support;
+
+namespace Edge.Tests.EndToEnd;
+
+/// <summary>
+/// Readiness (issue 16): /ping answers 503 until the provider's first configuration is served,
+/// then 200, so a rolling update never sends traffic to a pod without routes (traefik#10458);
+/// ping.waitForConfiguration=false restores Traefik's behaviour; ping.terminatingStatusCode is
+/// what /ping answers during shutdown.
+/// </summary>
+[NotInParallel("edge-e2e")]
+public class ReadinessEndToEndTests
+{
+    private static async Task<(FakeApiServer Api, EchoBackend Backend)> ApiWithRoute()
+    {
+        var api = await FakeApiServer.StartAsync();
+        var backend = await EchoBackend.StartAsync("ready", "127.0.0.2", FreePort.Get());
+        api.Upsert(K8s.Service("default", "whoami", 80, "http"));
+        api.Upsert(K8s.Slice("default", "whoami", backend.Port, "http", "127.0.0.2"));
+        api.Upsert(K8s.Ingress("default", "app", "ready.example.com", "/", "whoami", 80));
+        return (api, backend);
+    }
+
+    private static Task<EdgeProcess> StartEdge(FakeApiServer api, params string[] extra) =>
+        EdgeProcess.StartAsync([$"--providers.kubernetesingress.endpoint={api.Url}", "--providers.providersThrottleDuration=0s", .. extra], waitForPing: false);
+
+    private static async Task<HttpStatusCode> Routed(EdgeProcess edge)
+    {
+        using var req = new HttpRequestMessage(HttpMethod.Get, edge.WebUrl + "/") { Headers = { Host = "ready.example.com" } };
+        using var r = await edge.Http.SendAsync(req);
+        return r.StatusCode;
+    }
+
+    [Test]
+    public async Task Ping_is_503_until_the_first_configuration_is_served_and_a_routed_host_never_404s_once_ping_is_200()
+    {
+        var (api, backend) = await ApiWithRoute();
+        await using var _ = api; await using var __ = backend;
+        api.HoldLists();
+        await using var edge = await StartEdge(api);
+
+        await Assert.That(await edge.WaitForPingAnswerAsync()).IsEqualTo(503);
+        // Edge is connected and listing, but has no objects: still not ready, and the host is not routed yet.
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (api.HeldLists == 0 && DateTime.UtcNow < deadline) await Task.Delay(10);
+        await Assert.That(api.HeldLists).IsGreaterThan(0);
+        await Assert.That(await edge.PingStatusAsync()).IsEqualTo(503);
+        await Assert.That(await Routed(edge)).IsEqualTo(HttpStatusCode.NotFound);
+
+        api.ReleaseLists();
+        // Every time /ping says 200, a request sent after it must reach the backend.
+        int readyAnswers = 0, notReadyAnswers = 0;
+        deadline = DateTime.UtcNow.AddSeconds(15);
+        while (readyAnswers < 50 && DateTime.UtcNow < deadline)
+        {
+            var ping = await edge.PingStatusAsync();
+            if (ping != 200) { notReadyAnswers++; continue; }
+            readyAnswers++;
+            await Assert.That(await Routed(edge)).IsEqualTo(HttpStatusCode.OK).Because("/ping said 200 before this request");
+        }
+        await Assert.That(readyAnswers).IsEqualTo(50).Because(edge.Output);
+        await Assert.That(backend.Requests).IsGreaterThanOrEqualTo(50);
+    }
+
+    [Test]
+    public async Task Ping_is_503_while_the_api_server_is_unreachable()
+    {
+        var port = FreePort.Get();
+        await using var edge = await EdgeProcess.StartAsync([$"--providers.kubernetesingress.endpoint=http://127.0.0.1:{port}"], waitForPing: false);
+        await Assert.That(await edge.WaitForPingAnswerAsync()).IsEqualTo(503);
+        await Task.Delay(500);
+        await Assert.That(await edge.PingStatusAsync()).IsEqualTo(503);
+    }
+
+    [Test]
+    public async Task Wait_for_configuration_false_answers_200_before_any_configuration_like_Traefik()
+    {
+        var (api, backend) = await ApiWithRoute();
+        await using var _ = api; await using var __ = backend;
+        api.HoldLists();
+        await using var edge = await StartEdge(api, "--ping.waitForConfiguration=false");
+        await Assert.That(await edge.WaitForPingAnswerAsync()).IsEqualTo(200);
+        await Assert.That(await Routed(edge)).IsEqualTo(HttpStatusCode.NotFound);
+        api.ReleaseLists();
+    }
+
+    [Test]
+    public async Task Ping_answers_the_terminating_status_code_during_shutdown()
+    {
+        var (api, backend) = await ApiWithRoute();
+        await using var _ = api; await using var __ = backend;
+        await using var edge = await StartEdge(api, "--ping.terminatingStatusCode=418",
+            "--entrypoints.traefik.transport.lifecycle.requestAcceptGraceTimeout=3s");
+        await edge.WaitForPingAsync();
+        Signals.Terminate(edge.Pid);
+        int? status = 200;
+        var deadline = DateTime.UtcNow.AddSeconds(3);
+        while (status == 200 && DateTime.UtcNow < deadline) status = await edge.PingStatusAsync();
+        await Assert.That(status).IsEqualTo(418);
+        // Routed traffic is still served during the accept grace period.
+        await Assert.That(await Routed(edge)).IsEqualTo(HttpStatusCode.OK);
+    }
+}

@@ -1,0 +1,118 @@
+using System.Text.Json.Serialization;
+
+namespace Edge.Model;
+
+/// <summary>
+/// One of Traefik's HTTP middlewares (dynamic.Middleware): exactly one property is set. Field
+/// names and shapes are Traefik's JSON tags, so /api/rawdata and the file provider read the same.
+/// The types Edge serves are typed here; a configuration naming any other type is kept with
+/// <see cref="Error"/> set, which puts every router using it in error (fail closed).
+/// </summary>
+public sealed class Middleware
+{
+    [JsonPropertyName("addPrefix")] public AddPrefixConfig? AddPrefix { get; set; }
+    [JsonPropertyName("stripPrefix")] public StripPrefixConfig? StripPrefix { get; set; }
+    [JsonPropertyName("stripPrefixRegex")] public StripPrefixRegexConfig? StripPrefixRegex { get; set; }
+    [JsonPropertyName("replacePath")] public ReplacePathConfig? ReplacePath { get; set; }
+    [JsonPropertyName("replacePathRegex")] public ReplacePathRegexConfig? ReplacePathRegex { get; set; }
+    [JsonPropertyName("redirectScheme")] public RedirectSchemeConfig? RedirectScheme { get; set; }
+    [JsonPropertyName("redirectRegex")] public RedirectRegexConfig? RedirectRegex { get; set; }
+    [JsonPropertyName("headers")] public HeadersConfig? Headers { get; set; }
+    [JsonPropertyName("basicAuth")] public BasicAuthConfig? BasicAuth { get; set; }
+    [JsonPropertyName("ipAllowList")] public IpAllowListConfig? IpAllowList { get; set; }
+    [JsonPropertyName("chain")] public ChainConfig? Chain { get; set; }
+    [JsonPropertyName("inFlightReq")] public InFlightReqConfig? InFlightReq { get; set; }
+
+    /// <summary>Why this middleware cannot be served (unsupported type, missing Secret, bad option); null when it can.</summary>
+    [JsonIgnore] public string? Error { get; set; }
+
+    /// <summary>The namespace of the Middleware object it came from (CRD provider); null for other providers.</summary>
+    [JsonIgnore] public string? Namespace { get; set; }
+
+    /// <summary>Traefik's type name (the JSON property that is set), as /api/http/middlewares shows it.</summary>
+    [JsonIgnore] public string? TypeName { get; set; }
+}
+
+public sealed class AddPrefixConfig { [JsonPropertyName("prefix")] public string? Prefix { get; set; } }
+
+public sealed class StripPrefixConfig
+{
+    [JsonPropertyName("prefixes")] public List<string>? Prefixes { get; set; }
+    [JsonPropertyName("forceSlash")] public bool? ForceSlash { get; set; }
+}
+
+public sealed class StripPrefixRegexConfig { [JsonPropertyName("regex")] public List<string>? Regex { get; set; } }
+
+public sealed class ReplacePathConfig { [JsonPropertyName("path")] public string? Path { get; set; } }
+
+public sealed class ReplacePathRegexConfig
+{
+    [JsonPropertyName("regex")] public string? Regex { get; set; }
+    [JsonPropertyName("replacement")] public string? Replacement { get; set; }
+}
+
+public sealed class RedirectSchemeConfig
+{
+    [JsonPropertyName("scheme")] public string? Scheme { get; set; }
+    [JsonPropertyName("port")] public string? Port { get; set; }
+    [JsonPropertyName("permanent")] public bool? Permanent { get; set; }
+}
+
+public sealed class RedirectRegexConfig
+{
+    [JsonPropertyName("regex")] public string? Regex { get; set; }
+    [JsonPropertyName("replacement")] public string? Replacement { get; set; }
+    [JsonPropertyName("permanent")] public bool? Permanent { get; set; }
+}
+
+public sealed class HeadersConfig
+{
+    [JsonPropertyName("customRequestHeaders")] public SortedDictionary<string, string>? CustomRequestHeaders { get; set; }
+    [JsonPropertyName("customResponseHeaders")] public SortedDictionary<string, string>? CustomResponseHeaders { get; set; }
+    [JsonPropertyName("accessControlAllowCredentials")] public bool? AccessControlAllowCredentials { get; set; }
+    [JsonPropertyName("accessControlAllowHeaders")] public List<string>? AccessControlAllowHeaders { get; set; }
+    [JsonPropertyName("accessControlAllowMethods")] public List<string>? AccessControlAllowMethods { get; set; }
+    [JsonPropertyName("accessControlAllowOriginList")] public List<string>? AccessControlAllowOriginList { get; set; }
+    [JsonPropertyName("accessControlExposeHeaders")] public List<string>? AccessControlExposeHeaders { get; set; }
+    [JsonPropertyName("accessControlMaxAge")] public long? AccessControlMaxAge { get; set; }
+    [JsonPropertyName("addVaryHeader")] public bool? AddVaryHeader { get; set; }
+    [JsonPropertyName("stsSeconds")] public long? StsSeconds { get; set; }
+    [JsonPropertyName("stsIncludeSubdomains")] public bool? StsIncludeSubdomains { get; set; }
+    [JsonPropertyName("stsPreload")] public bool? StsPreload { get; set; }
+    [JsonPropertyName("forceSTSHeader")] public bool? ForceStsHeader { get; set; }
+    [JsonPropertyName("frameDeny")] public bool? FrameDeny { get; set; }
+    [JsonPropertyName("customFrameOptionsValue")] public string? CustomFrameOptionsValue { get; set; }
+    [JsonPropertyName("contentTypeNosniff")] public bool? ContentTypeNosniff { get; set; }
+    [JsonPropertyName("browserXssFilter")] public bool? BrowserXssFilter { get; set; }
+    [JsonPropertyName("customBrowserXSSValue")] public string? CustomBrowserXssValue { get; set; }
+    [JsonPropertyName("contentSecurityPolicy")] public string? ContentSecurityPolicy { get; set; }
+    [JsonPropertyName("contentSecurityPolicyReportOnly")] public string? ContentSecurityPolicyReportOnly { get; set; }
+    [JsonPropertyName("referrerPolicy")] public string? ReferrerPolicy { get; set; }
+    [JsonPropertyName("permissionsPolicy")] public string? PermissionsPolicy { get; set; }
+}
+
+public sealed class BasicAuthConfig
+{
+    /// <summary>htpasswd lines (user:hash). From the CRD provider: the Secret's lines.</summary>
+    [JsonPropertyName("users")] public List<string>? Users { get; set; }
+    [JsonPropertyName("realm")] public string? Realm { get; set; }
+    [JsonPropertyName("removeHeader")] public bool? RemoveHeader { get; set; }
+    [JsonPropertyName("headerField")] public string? HeaderField { get; set; }
+}
+
+public sealed class IpAllowListConfig
+{
+    [JsonPropertyName("sourceRange")] public List<string>? SourceRange { get; set; }
+    [JsonPropertyName("ipStrategy")] public IpStrategyConfig? IpStrategy { get; set; }
+    [JsonPropertyName("rejectStatusCode")] public int? RejectStatusCode { get; set; }
+}
+
+public sealed class IpStrategyConfig
+{
+    [JsonPropertyName("depth")] public int? Depth { get; set; }
+    [JsonPropertyName("excludedIPs")] public List<string>? ExcludedIps { get; set; }
+}
+
+public sealed class ChainConfig { [JsonPropertyName("middlewares")] public List<string>? Middlewares { get; set; } }
+
+public sealed class InFlightReqConfig { [JsonPropertyName("amount")] public long? Amount { get; set; } }

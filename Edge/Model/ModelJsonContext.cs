@@ -1,0 +1,10 @@
+using System.Text.Json.Serialization;
+
+namespace Edge.Model;
+
+/// <summary>JSON metadata for reading Traefik's dynamic-configuration types (CRD specs, file provider).</summary>
+[JsonSourceGenerationOptions(DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull, ReadCommentHandling = System.Text.Json.JsonCommentHandling.Skip)]
+[JsonSerializable(typeof(Middleware))]
+public sealed partial class ModelJsonContext : JsonSerializerContext
+{
+}
