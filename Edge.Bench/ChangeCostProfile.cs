@@ -1,8 +1,9 @@
-using System.Collections.Immutable;
 using System.Diagnostics;
+using Edge.Aggregation;
 using Edge.Configuration;
-using Edge.Kubernetes;
-using Edge.Translation;
+using Edge.DataPlane;
+using Edge.Providers.Kubernetes.Client;
+using Edge.Providers.Kubernetes.Ingress;
 using k8s.Models;
 
 namespace Edge.Bench;
@@ -21,7 +22,7 @@ public static class ChangeCostProfile
         var options = new ProviderOptions();
         var config = new StaticConfig();
         config.EntryPoints["web"] = new EntryPointOptions { Name = "web", Address = ":80" };
-        var dataPlane = new DataPlane(config, new ConfigurationStore());
+        var dataPlane = new EdgeDataPlane(config, new ConfigurationStore());
         var memo = new TranslationMemo();
         IngressTranslator.Translate(snapshot, options, memo);
         var full = new List<double>(); var incremental = new List<double>(); var compile = new List<double>(); var compileAgain = new List<double>();

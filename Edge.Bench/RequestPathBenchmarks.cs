@@ -1,8 +1,8 @@
 using System.Net;
 using BenchmarkDotNet.Attributes;
 using Edge.Configuration;
+using Edge.DataPlane.Forwarding;
 using Edge.Model;
-using Edge.Proxy;
 using Microsoft.AspNetCore.Http;
 
 namespace Edge.Bench;

@@ -1,6 +1,7 @@
 using BenchmarkDotNet.Attributes;
+using Edge.DataPlane.Routing.Requests;
+using Edge.DataPlane.Routing.Table;
 using Edge.Model;
-using Edge.Routing;
 
 namespace Edge.Bench;
 

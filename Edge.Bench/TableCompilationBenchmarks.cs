@@ -1,8 +1,9 @@
 using BenchmarkDotNet.Attributes;
 using Edge.Configuration;
+using Edge.DataPlane.Routing.Rules;
+using Edge.DataPlane.Routing.Table;
 using Edge.Model;
-using Edge.Routing;
-using Edge.Translation;
+using Edge.Providers.Kubernetes.Ingress;
 
 namespace Edge.Bench;
 

@@ -1,7 +1,7 @@
 using BenchmarkDotNet.Attributes;
 using Edge.Configuration;
-using Edge.Kubernetes;
-using Edge.Translation;
+using Edge.Providers.Kubernetes.Client;
+using Edge.Providers.Kubernetes.Ingress;
 using k8s.Models;
 
 namespace Edge.Bench;

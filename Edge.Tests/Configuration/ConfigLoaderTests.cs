@@ -178,7 +178,7 @@ public class ConfigLoaderTests
     [Test]
     public async Task Help_lists_every_option_with_default()
     {
-        var help = Edge.HelpText.Build();
+        var help = Edge.Hosting.HelpText.Build();
         foreach (var o in OptionRegistry.All)
             await Assert.That(help).Contains("--" + o.Name);
         await Assert.That(help).Contains("(Default: \"2s\")");

@@ -1,5 +1,5 @@
 using Edge.Configuration;
-using Edge.Kubernetes;
+using Edge.Providers.Kubernetes.Client;
 using k8s;
 
 namespace Edge.Tests.Configuration;

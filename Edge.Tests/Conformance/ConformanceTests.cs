@@ -2,8 +2,8 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Edge.Api;
 using Edge.Configuration;
+using Edge.Providers.Kubernetes.Ingress;
 using Edge.Tests.Support;
-using Edge.Translation;
 
 namespace Edge.Tests.Conformance;
 
@@ -39,7 +39,7 @@ public class ConformanceTests
             var computed = IngressStatusComputer.Compute(snapshot, options, out _);
             var foo = snapshot.Ingresses.First(i => i.Metadata?.Name == "foo");
             var status = computed ?? foo.Status?.LoadBalancer?.Ingress ?? [];
-            var actualItems = status.Select(i => Edge.Kubernetes.IngressStatusWriter.Canonical([i])).Order().ToList();
+            var actualItems = status.Select(i => Edge.Providers.Kubernetes.Client.IngressStatusWriter.Canonical([i])).Order().ToList();
             var expectedItems = expectedStatus.Select(i => Canon(Prune(i))).ToList();
             var statusCanon = actualItems.Select(a => Canon(Prune(JsonNode.Parse(a)!.AsArray()[0]))).Order().ToList();
             await Assert.That(statusCanon).IsEquivalentTo(expectedItems.Order().ToList()).Because((string)c["desc"]!);

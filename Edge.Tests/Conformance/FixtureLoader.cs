@@ -1,5 +1,4 @@
-using Edge.Kubernetes;
-using Edge.Tests.FakeApi;
+using Edge.Providers.Kubernetes.Client;
 
 namespace Edge.Tests.Conformance;
 

@@ -1,6 +1,6 @@
 using System.Text.Json.Nodes;
+using Edge.Providers.Kubernetes.Ingress;
 using Edge.Tests.Support;
-using Edge.Translation;
 
 namespace Edge.Tests.Conformance;
 
@@ -10,7 +10,7 @@ namespace Edge.Tests.Conformance;
 /// </summary>
 public class PartialConformanceTests
 {
-    private static TranslationResult Run(string caseFile, out Edge.Configuration.ProviderOptions options, out Edge.Kubernetes.ClusterSnapshot snapshot)
+    private static TranslationResult Run(string caseFile, out Edge.Configuration.ProviderOptions options, out Edge.Providers.Kubernetes.Client.ClusterSnapshot snapshot)
     {
         var c = JsonNode.Parse(File.ReadAllText(Path.Combine(ConformanceTests.CasesDir, caseFile)))!.AsObject();
         options = ConformanceTests.Options(c["options"] as JsonObject);

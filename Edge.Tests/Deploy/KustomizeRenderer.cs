@@ -1,7 +1,6 @@
-using Edge.Kubernetes;
 using System.Diagnostics;
 using System.Text.Json.Nodes;
-using Edge.Tests.FakeApi;
+using Edge.Configuration;
 
 namespace Edge.Tests.Deploy;
 

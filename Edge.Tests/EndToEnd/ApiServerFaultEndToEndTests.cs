@@ -1,5 +1,4 @@
 using System.Net;
-using k8s.Models;
 
 namespace Edge.Tests.EndToEnd;
 

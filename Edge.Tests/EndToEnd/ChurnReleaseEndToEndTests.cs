@@ -1,7 +1,6 @@
 using System.Net;
 using System.Text.Json;
 using System.Text.RegularExpressions;
-using Edge.Tests.Support;
 
 namespace Edge.Tests.EndToEnd;
 

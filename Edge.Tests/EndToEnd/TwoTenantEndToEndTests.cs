@@ -1,8 +1,8 @@
 using System.Diagnostics;
 using System.Net;
 using System.Text.Json.Nodes;
+using Edge.Providers.Kubernetes.Ingress.Tenancy;
 using Edge.Tests.Support;
-using Edge.Translation.Tenancy;
 using k8s.Models;
 
 namespace Edge.Tests.EndToEnd;

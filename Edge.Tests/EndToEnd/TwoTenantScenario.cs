@@ -1,7 +1,7 @@
+using Edge.Providers.Kubernetes.Ingress.Tenancy;
 using Edge.Tests.FakeApi;
 using Edge.Tests.Support;
 using Edge.Tests.Tenancy;
-using Edge.Translation.Tenancy;
 using k8s.Models;
 
 namespace Edge.Tests.EndToEnd;

@@ -1,6 +1,6 @@
 using System.Net;
 using System.Text.Json.Nodes;
-using Edge.Translation.Tenancy;
+using Edge.Providers.Kubernetes.Ingress.Tenancy;
 using k8s.Models;
 
 namespace Edge.Tests.EndToEnd;

@@ -1,6 +1,6 @@
 using Edge.Configuration;
-using Edge.Routing;
-using Edge.Translation;
+using Edge.DataPlane.Routing.Rules;
+using Edge.Providers.Kubernetes.Ingress;
 
 namespace Edge.Tests.Fuzz;
 

@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Text;
 using Edge.Configuration;
-using Edge.Routing;
+using Edge.DataPlane.Routing.Rules;
 
 namespace Edge.Tests.Fuzz;
 

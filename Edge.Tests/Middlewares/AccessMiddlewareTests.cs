@@ -1,5 +1,5 @@
 using System.Text;
-using Edge.Middlewares;
+using Edge.DataPlane.Middlewares;
 using Edge.Model;
 
 namespace Edge.Tests.Middlewares;

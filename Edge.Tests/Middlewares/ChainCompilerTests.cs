@@ -1,4 +1,4 @@
-using Edge.Middlewares;
+using Edge.DataPlane.Middlewares;
 using Edge.Model;
 
 namespace Edge.Tests.Middlewares;

@@ -1,9 +1,9 @@
 using System.Net;
 using Edge.Configuration;
-using Edge.Middlewares;
+using Edge.DataPlane.Forwarding;
+using Edge.DataPlane.Middlewares;
+using Edge.DataPlane.Routing.Requests;
 using Edge.Model;
-using Edge.Proxy;
-using Edge.Routing;
 using Microsoft.AspNetCore.Http;
 
 namespace Edge.Tests.Middlewares;

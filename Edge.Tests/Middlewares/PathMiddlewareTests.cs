@@ -94,7 +94,7 @@ public class PathMiddlewareTests
             "stripPrefixRegex" => new Middleware { StripPrefixRegex = new() { Regex = ["(?=x)"] } },
             _ => new Middleware { RedirectScheme = new() { Scheme = "" } },
         };
-        var built = Edge.Middlewares.MiddlewareBuilder.Create(m, out var error);
+        var built = Edge.DataPlane.Middlewares.MiddlewareBuilder.Create(m, out var error);
         await Assert.That(built).IsNull();
         await Assert.That(error).IsNotNull().And.IsNotEmpty();
     }

@@ -1,6 +1,6 @@
 using System.Buffers;
 using System.Text;
-using Edge.Proxy;
+using Edge.DataPlane.Forwarding;
 
 namespace Edge.Tests.Proxy;
 

@@ -1,4 +1,6 @@
-using Edge.Routing;
+using Edge.DataPlane.Routing.Requests;
+using Edge.DataPlane.Routing.Rules;
+using Edge.DataPlane.Routing.Table;
 
 namespace Edge.Tests.Routing;
 

@@ -1,5 +1,6 @@
 using System.Net;
-using Edge.Routing;
+using Edge.DataPlane.Routing.Requests;
+using Edge.DataPlane.Routing.Rules;
 using Microsoft.AspNetCore.Http;
 
 namespace Edge.Tests.Routing;

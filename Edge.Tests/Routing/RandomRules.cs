@@ -1,4 +1,4 @@
-using Edge.Routing;
+using Edge.DataPlane.Routing.Requests;
 
 namespace Edge.Tests.Routing;
 

@@ -1,5 +1,5 @@
 using Edge.Configuration;
-using Edge.Routing;
+using Edge.DataPlane.Routing.Requests;
 
 namespace Edge.Tests.Routing;
 

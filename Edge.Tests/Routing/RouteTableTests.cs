@@ -1,6 +1,8 @@
 using System.Net;
+using Edge.DataPlane.Routing.Requests;
+using Edge.DataPlane.Routing.Rules;
+using Edge.DataPlane.Routing.Table;
 using Edge.Model;
-using Edge.Routing;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 

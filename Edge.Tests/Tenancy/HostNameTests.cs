@@ -1,5 +1,5 @@
-using Edge.Routing;
-using Edge.Translation.Tenancy;
+using Edge.Providers.Kubernetes.Ingress.Tenancy;
+using Edge.Tenancy;
 
 namespace Edge.Tests.Tenancy;
 

@@ -1,5 +1,5 @@
+using Edge.DataPlane.Forwarding;
 using Edge.Model;
-using Edge.Proxy;
 
 namespace Edge.Tests.Tenancy;
 

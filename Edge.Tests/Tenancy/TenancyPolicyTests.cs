@@ -1,9 +1,9 @@
 using Edge.Configuration;
-using Edge.Kubernetes;
 using Edge.Model;
+using Edge.Providers.Kubernetes.Client;
+using Edge.Providers.Kubernetes.Ingress;
+using Edge.Providers.Kubernetes.Ingress.Tenancy;
 using Edge.Tests.EndToEnd;
-using Edge.Translation;
-using Edge.Translation.Tenancy;
 using k8s.Models;
 
 namespace Edge.Tests.Tenancy;

@@ -1,8 +1,8 @@
 using Edge.Configuration;
-using Edge.Kubernetes;
+using Edge.DataPlane.Tls;
+using Edge.Providers.Kubernetes.Client;
+using Edge.Providers.Kubernetes.Ingress;
 using Edge.Tests.EndToEnd;
-using Edge.Tls;
-using Edge.Translation;
 
 namespace Edge.Tests.Tenancy;
 

@@ -1,10 +1,11 @@
 using Edge.Configuration;
-using Edge.Kubernetes;
+using Edge.DataPlane.Routing.Requests;
+using Edge.DataPlane.Routing.Table;
 using Edge.Model;
-using Edge.Routing;
+using Edge.Providers.Kubernetes.Client;
+using Edge.Providers.Kubernetes.Ingress;
+using Edge.Providers.Kubernetes.Ingress.Tenancy;
 using Edge.Tests.EndToEnd;
-using Edge.Translation;
-using Edge.Translation.Tenancy;
 using k8s.Models;
 
 namespace Edge.Tests.Tenancy;

@@ -1,7 +1,7 @@
 using Edge.Configuration;
-using Edge.Kubernetes;
-using Edge.Providers.KubernetesCrd;
-using Edge.Translation;
+using Edge.Providers;
+using Edge.Providers.Kubernetes.Client;
+using Edge.Providers.Kubernetes.Crd;
 
 namespace Edge.Tests.Translation;
 

@@ -1,11 +1,11 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Edge.Api;
-using Edge.Kubernetes;
+using Edge.Providers.Kubernetes.Client;
+using Edge.Providers.Kubernetes.Ingress;
 using Edge.Tests.Conformance;
 using Edge.Tests.EndToEnd;
 using Edge.Tests.Support;
-using Edge.Translation;
 using k8s.Models;
 
 namespace Edge.Tests.Translation;

@@ -1,7 +1,8 @@
 using Edge.Configuration;
-using Edge.Kubernetes;
+using Edge.Providers;
+using Edge.Providers.Kubernetes.Client;
+using Edge.Providers.Kubernetes.Ingress;
 using Edge.Tests.EndToEnd;
-using Edge.Translation;
 using k8s.Models;
 
 namespace Edge.Tests.Translation;

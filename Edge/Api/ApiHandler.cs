@@ -1,7 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
+using Edge.Aggregation;
 using Edge.Configuration;
-using Edge.Kubernetes;
 using Microsoft.AspNetCore.Http;
 
 namespace Edge.Api;

@@ -35,6 +35,6 @@ public sealed class Readiness
             if (_pending.Count > 0) return;
             _configured = true;
         }
-        Observability.Log.Info("Every provider's first configuration is applied: /ping answers 200");
+        Edge.Observability.Logging.Log.Info("Every provider's first configuration is applied: /ping answers 200");
     }
 }

@@ -35,7 +35,7 @@ public sealed class CrdProviderOptions
         yield return S("namespaces", OptionKind.List, "", "Kubernetes namespaces (default: all).", (p, v) => p.Namespaces = List(v));
         yield return S("labelSelector", OptionKind.String, "", "Kubernetes label selector to use.", (p, v) =>
         {
-            if (!Kubernetes.LabelSelector.TryParse(v, out _, out var error))
+            if (!Edge.Configuration.LabelSelector.TryParse(v, out _, out var error))
                 throw new ConfigException(P + "labelSelector", $"a Kubernetes label selector ({error}), got \"{v}\"");
             p.LabelSelector = v;
         });

@@ -184,7 +184,7 @@ public static class OptionRegistry
 
     private static string LabelSelector(string v)
     {
-        if (!Kubernetes.LabelSelector.TryParse(v, out _, out var error))
+        if (!Edge.Configuration.LabelSelector.TryParse(v, out _, out var error))
             throw new ConfigException(P + "labelSelector", $"a Kubernetes label selector ({error}), got \"{v}\"");
         return v;
     }

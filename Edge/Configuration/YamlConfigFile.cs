@@ -15,7 +15,7 @@ public static class YamlConfigFile
     public static List<KeyValuePair<string, string>> Parse(string text, string path = "<yaml>")
     {
         JsonNode? root;
-        try { root = Kubernetes.YamlToJson.Convert(text); }
+        try { root = YamlToJson.Convert(text); }
         catch (YamlException e)
         {
             throw new ConfigException("configFile", $"valid YAML in {path} (line {e.Start.Line}, column {e.Start.Column}: {Inner(e).TrimEnd('.')})");

@@ -21,7 +21,7 @@ public sealed class DynamicConfig
     /// Tenancy mode: the owner of every claimed host, enforced per request by the route table and
     /// per handshake by the certificate store. Null outside tenancy mode.
     /// </summary>
-    [JsonIgnore] public Edge.Routing.HostOwnership? HostOwnership { get; set; }
+    [JsonIgnore] public Edge.Tenancy.HostOwnership? HostOwnership { get; set; }
 }
 
 /// <summary>One namespace's request limits; 0 = unlimited.</summary>

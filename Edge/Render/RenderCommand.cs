@@ -1,7 +1,7 @@
 using System.Text.Json;
 using Edge.Api;
 using Edge.Configuration;
-using Edge.Kubernetes;
+using Edge.Providers.Kubernetes.Client;
 
 namespace Edge.Render;
 

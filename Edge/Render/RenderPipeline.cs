@@ -2,10 +2,11 @@ using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using Edge.Api;
 using Edge.Configuration;
-using Edge.Kubernetes;
-using Edge.Routing;
-using Edge.Tls;
-using Edge.Translation;
+using Edge.DataPlane.Routing.Rules;
+using Edge.DataPlane.Routing.Table;
+using Edge.DataPlane.Tls;
+using Edge.Providers.Kubernetes.Client;
+using Edge.Providers.Kubernetes.Ingress;
 using k8s;
 using k8s.Models;
 
@@ -75,8 +76,8 @@ public static class RenderPipeline
         // Middleware objects among the manifests are read as the CRD provider would (it is on in
         // Traefik's Helm chart), so that references to them resolve as they will in the cluster.
         if (config.KubernetesCrdEnabled || snapshot.Middlewares.Length > 0)
-            Aggregation.ProviderMerge.AddMiddlewares(result.Config, Providers.KubernetesCrd.MiddlewareTranslator.Provider,
-                Providers.KubernetesCrd.MiddlewareTranslator.Translate(snapshot, config.KubernetesCrd, issues));
+            Aggregation.ProviderMerge.AddMiddlewares(result.Config, Edge.Providers.Kubernetes.Crd.MiddlewareTranslator.Provider,
+                Edge.Providers.Kubernetes.Crd.MiddlewareTranslator.Translate(snapshot, config.KubernetesCrd, issues));
         foreach (var issue in issues)
         {
             var what = Describe(issue.Kind, issue.Namespace, issue.Name);
@@ -93,7 +94,7 @@ public static class RenderPipeline
             .OrderBy(n => n, StringComparer.Ordinal).ToList();
         // The data plane's fail-closed checks: references that do not resolve, chains that cannot be built.
         var routeErrors = Aggregation.ReferenceCheck.Find(result.Config, RawDataBuilder.Provider);
-        Middlewares.ChainCompiler.CompileAll(result.Config, RawDataBuilder.Provider, options.TenancyEnabled, routeErrors, _ => Task.CompletedTask);
+        Edge.DataPlane.Middlewares.ChainCompiler.CompileAll(result.Config, RawDataBuilder.Provider, options.TenancyEnabled, routeErrors, _ => Task.CompletedTask);
         var syntax = options.DefaultRuleSyntax == "v2" ? RuleSyntax.V2 : RuleSyntax.V3;
         foreach (var ep in config.EntryPoints.Values)
             EntryPointRoutes.Compile(ep, result.Config.Http.Routers, defaults, syntax, routeErrors);

@@ -1,6 +1,7 @@
 using System.Runtime.InteropServices;
 using System.Threading.Channels;
 using Edge.Configuration;
+using Edge.Observability.Logging;
 
 namespace Edge.Observability.AccessLog;
 

@@ -27,7 +27,7 @@ public static class PrometheusText
         foreach (var c in m.Certificates())
         {
             var cn = c.GetNameInfo(System.Security.Cryptography.X509Certificates.X509NameType.SimpleName, false);
-            var sans = string.Join(",", Tls.CertificateStore.Names(c));
+            var sans = string.Join(",", Edge.DataPlane.Tls.CertificateStore.Names(c));
             sb.Append("traefik_tls_certs_not_after{cn=\"").Append(Esc(cn)).Append("\",serial=\"").Append(Esc(SerialDecimal(c.SerialNumberBytes.Span)))
               .Append("\",sans=\"").Append(Esc(sans)).Append("\"} ").Append(new DateTimeOffset(c.NotAfter.ToUniversalTime()).ToUnixTimeSeconds()).Append('\n');
         }

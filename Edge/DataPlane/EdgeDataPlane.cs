@@ -1,0 +1,271 @@
+using Edge.Aggregation;
+using Edge.Api;
+using Edge.Configuration;
+using Edge.DataPlane.Forwarding;
+using Edge.DataPlane.Middlewares;
+using Edge.DataPlane.Routing;
+using Edge.DataPlane.Routing.Requests;
+using Edge.DataPlane.Routing.Rules;
+using Edge.DataPlane.Routing.Table;
+using Edge.DataPlane.Tls;
+using Edge.Model;
+using Edge.Observability;
+using Edge.Observability.Logging;
+using Microsoft.AspNetCore.Http;
+
+namespace Edge.DataPlane;
+
+/// <summary>
+/// Everything a request needs, compiled from one configuration: a route table per entry point,
+/// the services, and the certificates. Immutable; replaced whole on every configuration change.
+/// </summary>
+public sealed record DataPlaneState(
+    IReadOnlyDictionary<string, EntryPointRoutes> Routes,
+    IReadOnlyDictionary<string, BackendService> Services,
+    CertificateStore Certificates,
+    IReadOnlyDictionary<string, string> RouterErrors,
+    IReadOnlyDictionary<string, NamespaceGate> Gates,
+    IReadOnlyDictionary<string, ProxyHandler>? Chains = null)
+{
+    /// <summary>Router name to its compiled middleware chain (ending in the forwarder); routers without middlewares are absent.</summary>
+    public IReadOnlyDictionary<string, ProxyHandler> Chains { get; } = Chains ?? new Dictionary<string, ProxyHandler>();
+}
+
+/// <summary>
+/// The data plane: matches a request against the current <see cref="DataPlaneState"/> and forwards
+/// it. A new state is compiled off the request path when the configuration changes and swapped in
+/// with one reference write; requests in flight finish on the state they started with.
+/// </summary>
+public sealed class EdgeDataPlane : IDisposable
+{
+    private readonly StaticConfig _config;
+    private readonly BackendTransports _transports;
+    private readonly HttpForwarder _forwarder;
+    private readonly Lazy<System.Net.Security.SslStreamCertificateContext> _defaultCert = CertificateStore.CreateDefaultLazy();
+    private readonly Dictionary<string, ForwardedHeaders> _forwarded = new(StringComparer.OrdinalIgnoreCase);
+    private readonly NamespaceGates _gates = new();
+    private readonly bool _tenancy;
+    private DataPlaneState _state;
+    private Dictionary<string, (Service Model, BackendService Backend)> _compiledServices = new(StringComparer.Ordinal);
+    private readonly ProxyHandler _forwardTerminal;
+
+    public EdgeDataPlane(StaticConfig config, ConfigurationStore store, ServersTransportOptions? transport = null)
+    {
+        _config = config;
+        _transports = new BackendTransports(transport ?? new ServersTransportOptions());
+        _forwarder = new HttpForwarder(_transports);
+        // The request's namespace feeds the tenancy metrics label and the per-namespace access log.
+        _tenancy = config.KubernetesIngress.TenancyEnabled || config.AccessLog.PerNamespaceDir.Length > 0;
+        foreach (var ep in config.EntryPoints.Values) _forwarded[ep.Name] = new ForwardedHeaders(ep);
+        // The last step of every middleware chain: forward what the middlewares left.
+        _forwardTerminal = r => ForwardAsync(r.Context, r.EntryPoint!, r.Service!, r.Observed, r.Path);
+        Swap(Compile(store.Current.Config));
+        store.Changed += applied => Swap(Compile(applied.Config));
+    }
+
+    public DataPlaneState State => Volatile.Read(ref _state);
+
+    /// <summary>Compiled services kept for reuse by the next configuration (for /debug/vars).</summary>
+    public int CompiledServiceCount => _compiledServices.Count;
+    public IReadOnlyDictionary<string, string> RouterErrors => State.RouterErrors;
+    public CertificateStore Certificates => State.Certificates;
+
+    [System.Diagnostics.CodeAnalysis.MemberNotNull(nameof(_state))]
+    private void Swap(DataPlaneState next)
+    {
+        Volatile.Write(ref _state, next);
+        // TLS contexts are built on first use; build them a second after a change, off the
+        // request path, so that neither the start nor a handshake waits for them. A state
+        // replaced within that second is skipped: only the one being served is warmed.
+        _ = Task.Delay(TimeSpan.FromSeconds(1)).ContinueWith(_ =>
+        {
+            if (ReferenceEquals(State, next)) next.Certificates.Warm();
+        }, CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default);
+    }
+
+    public DataPlaneState Compile(DynamicConfig config)
+    {
+        // Fail closed: a router whose middleware, TLS options or servers transport does not
+        // resolve is kept out of the data plane and shown in error (see ReferenceCheck).
+        var errors = ReferenceCheck.Find(config, RawDataBuilder.Provider);
+        var chains = CompileChains(config, errors);
+        var routes = new Dictionary<string, EntryPointRoutes>(StringComparer.OrdinalIgnoreCase);
+        var defaults = _config.EntryPoints.Keys.Where(n => !n.Equals("traefik", StringComparison.OrdinalIgnoreCase)).ToList();
+        // Routers that tenancy disabled are shown by the API (with their reason) but never served.
+        var routers = config.Http.Routers;
+        if (errors.Count > 0 || routers.Values.Any(r => r.DisabledReason is not null))
+        {
+            routers = new SortedDictionary<string, Router>(StringComparer.Ordinal);
+            foreach (var (name, r) in config.Http.Routers)
+                if (r.DisabledReason is null && !errors.ContainsKey(name)) routers[name] = r;
+        }
+        foreach (var ep in _config.EntryPoints.Values)
+            routes[ep.Name] = EntryPointRoutes.Compile(ep, routers, defaults,
+                _config.KubernetesIngress.DefaultRuleSyntax == "v2" ? RuleSyntax.V2 : RuleSyntax.V3, errors, config.HostOwnership);
+        foreach (var (name, error) in errors)
+        {
+            var ingress = config.Http.Routers.TryGetValue(name, out var r) ? r.Observability?.Metadata?.Ingress : null;
+            Log.Error("Router in error, it is not served", ("router", name + "@" + RawDataBuilder.Provider),
+                ("ingress", ingress is null ? null : ingress.Namespace + "/" + ingress.IngressName), ("error", error));
+        }
+        // An unchanged service (the same object: the translation memo reuses them) keeps its
+        // compiled form, balancer position included; building them all costs ~30 ms at 10,000.
+        var services = new Dictionary<string, BackendService>(StringComparer.Ordinal);
+        var compiled = new Dictionary<string, (Service, BackendService)>(StringComparer.Ordinal);
+        foreach (var (name, service) in config.Http.Services)
+        {
+            var backend = _compiledServices.TryGetValue(name, out var previous) && ReferenceEquals(previous.Model, service)
+                ? previous.Backend : new BackendService(name, service);
+            services[name] = backend;
+            compiled[name] = (service, backend);
+        }
+        _compiledServices = compiled;
+        var state = new DataPlaneState(routes, services, new CertificateStore(config.Tls, _defaultCert, config.HostOwnership), errors,
+            _gates.Update(config.NamespaceLimits), chains);
+        // Caches shared across generations let go of what this configuration no longer names.
+        RuleCache.Sweep();
+        CertificateStore.Sweep();
+        return state;
+    }
+
+    /// <summary>Each router's middlewares, compiled once for this configuration (see <see cref="ChainCompiler.CompileAll"/>).</summary>
+    private Dictionary<string, ProxyHandler> CompileChains(DynamicConfig config, Dictionary<string, string> errors) =>
+        ChainCompiler.CompileAll(config, RawDataBuilder.Provider, _config.KubernetesIngress.TenancyEnabled, errors, _forwardTerminal);
+
+    public async Task HandleAsync(HttpContext ctx, string entryPoint)
+    {
+        var state = State;
+        if (!_config.EntryPoints.TryGetValue(entryPoint, out var ep) || !state.Routes.TryGetValue(entryPoint, out var routes))
+        {
+            await NotFound(ctx);
+            return;
+        }
+        // Content-Length with Transfer-Encoding never gets here: Http1FramingGuard answers it 400
+        // on the raw bytes (Kestrel would drop the Content-Length), and HTTP/2 forbids the header.
+        if (ep.RedirectTo.Length > 0 && !ctx.Request.IsHttps)
+        {
+            Redirect(ctx, ep);
+            return;
+        }
+        if (!HostSyntax.IsValid(ctx.Request.Host.Value))
+        {
+            Log.Debug("Request host rejected", ("entryPoint", entryPoint), ("host", ctx.Request.Host.Value));
+            ctx.Response.StatusCode = StatusCodes.Status400BadRequest;
+            return;
+        }
+        // One path for the router and the forwarder (see RequestPath): computed once, here.
+        var path = HttpContextRouteRequest.PathOf(ctx, ep.DeniedEncodings, ep.SanitizePath, out var pathError);
+        if (path is null)
+        {
+            Log.Debug("Request path rejected", ("entryPoint", entryPoint), ("reason", pathError));
+            ctx.Response.StatusCode = StatusCodes.Status400BadRequest;
+            return;
+        }
+        var route = routes.Match(ctx, path);
+        if (route is null)
+        {
+            await NotFound(ctx);
+            return;
+        }
+        var observed = ObservedRequest.Of(ctx);
+        if (observed is not null)
+        {
+            observed.Router = route.QualifiedName;
+            observed.Service = route.QualifiedService;
+            if (_tenancy) observed.Namespace = route.Namespace;
+        }
+        if (!state.Services.TryGetValue(route.Router.Service, out var service))
+        {
+            await NotFound(ctx);
+            return;
+        }
+        NamespaceGate? gate = null;
+        if (state.Gates.Count > 0 && route.Namespace is { } ns && state.Gates.TryGetValue(ns, out gate))
+        {
+            var verdict = gate.TryEnter();
+            if (verdict != NamespaceGate.Verdict.Admitted)
+            {
+                await Refuse(ctx, verdict);
+                return;
+            }
+        }
+        ProxyHandler? chain = null;
+        if (state.Chains.Count > 0) state.Chains.TryGetValue(route.Name, out chain);
+        if (gate is null)
+        {
+            await (chain is null ? ForwardAsync(ctx, ep, service, observed, path) : RunChain(chain, ctx, ep, service, observed, path));
+            return;
+        }
+        try
+        {
+            await (chain is null ? ForwardAsync(ctx, ep, service, observed, path) : RunChain(chain, ctx, ep, service, observed, path));
+        }
+        finally
+        {
+            gate.Exit();
+        }
+    }
+
+    private Task RunChain(ProxyHandler chain, HttpContext ctx, EntryPointOptions ep, BackendService service, ObservedRequest? observed, RequestPath path) =>
+        chain(new ProxyRequest(ctx, path) { EntryPoint = ep, Service = service, Observed = observed, Forwarded = _forwarded[ep.Name] });
+
+    private async Task ForwardAsync(HttpContext ctx, EntryPointOptions ep, BackendService service, ObservedRequest? observed, RequestPath path)
+    {
+        var server = service.Pick(ctx, out var setCookie);
+        if (server is null)
+        {
+            // allowEmptyServices: the service exists without servers.
+            ctx.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
+            await ctx.Response.WriteAsync("no available server");
+            return;
+        }
+        if (setCookie) ctx.Items[HttpForwarder.StickyKey] = true;
+        if (observed is null)
+        {
+            await _forwarder.ForwardAsync(ctx, service, server, _forwarded[ep.Name], path);
+            return;
+        }
+        observed.ServerUrl = server.Url;
+        long start = System.Diagnostics.Stopwatch.GetTimestamp();
+        await _forwarder.ForwardAsync(ctx, service, server, _forwarded[ep.Name], path);
+        observed.OriginTicks = System.Diagnostics.Stopwatch.GetTimestamp() - start;
+        observed.OriginStatus = ctx.Response.StatusCode;
+    }
+
+    /// <summary>A namespace over its limit: refused at once, with a hint for well-behaved clients.</summary>
+    private static Task Refuse(HttpContext ctx, NamespaceGate.Verdict verdict)
+    {
+        bool rate = verdict == NamespaceGate.Verdict.RateLimited;
+        ctx.Response.StatusCode = rate ? StatusCodes.Status429TooManyRequests : StatusCodes.Status503ServiceUnavailable;
+        ctx.Response.Headers.RetryAfter = "1";
+        ctx.Response.ContentType = "text/plain; charset=utf-8";
+        return ctx.Response.WriteAsync(rate ? "Too Many Requests\n" : "Service Unavailable: too many requests in flight\n");
+    }
+
+    private void Redirect(HttpContext ctx, EntryPointOptions ep)
+    {
+        var port = "";
+        if (_config.EntryPoints.TryGetValue(ep.RedirectTo, out var target))
+        {
+            var p = EntryPointAddress.Parse(target.Name, target.Address).Port;
+            var defaultPort = ep.RedirectScheme == "https" ? 443 : 80;
+            if (p != defaultPort) port = ":" + p;
+        }
+        var host = ctx.Request.Host.Host;
+        if (host.Contains(':')) host = "[" + host + "]";
+        var location = $"{ep.RedirectScheme}://{host}{port}{ctx.Request.PathBase}{ctx.Request.Path}{ctx.Request.QueryString}";
+        bool safe = HttpMethods.IsGet(ctx.Request.Method) || HttpMethods.IsHead(ctx.Request.Method);
+        // Traefik: permanent => 301 (308 for non-GET), else 302 (307 for non-GET).
+        ctx.Response.StatusCode = ep.RedirectPermanent ? (safe ? 301 : 308) : (safe ? 302 : 307);
+        ctx.Response.Headers.Location = location;
+    }
+
+    private static Task NotFound(HttpContext ctx)
+    {
+        ctx.Response.StatusCode = StatusCodes.Status404NotFound;
+        ctx.Response.ContentType = "text/plain; charset=utf-8";
+        return ctx.Response.WriteAsync("404 page not found\n");
+    }
+
+    public void Dispose() => _transports.Dispose();
+}

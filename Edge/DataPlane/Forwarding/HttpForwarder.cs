@@ -1,0 +1,255 @@
+using System.Buffers;
+using System.Net;
+using System.Net.Sockets;
+using Edge.DataPlane.Routing.Requests;
+using Edge.Observability.Logging;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
+
+namespace Edge.DataPlane.Forwarding;
+
+/// <summary>Why a forward failed; mapped to the status Traefik answers with.</summary>
+public enum ForwarderError { None, Refused, Timeout, BackendReset, ClientAborted, NoServer, UpgradeRefused }
+
+/// <summary>
+/// Forwards one request to one server and streams the response back. Owns the header rules
+/// (hop-by-hop removed, forwarded headers set, Host passed or rewritten) and the error mapping
+/// (502 refused/reset, 504 timeout). Upgrades (WebSocket) go through <see cref="UpgradeForwarder"/>.
+/// </summary>
+public sealed class HttpForwarder(BackendTransports transports)
+{
+    private const int BufferSize = 64 * 1024;
+
+    public async Task<ForwarderError> ForwardAsync(HttpContext ctx, BackendService service, BackendServer server, ForwardedHeaders forwarded, RequestPath path)
+    {
+        var upgrade = ctx.Features.Get<IHttpUpgradeFeature>();
+        // Only a WebSocket handshake is relayed as an upgrade. Any other Upgrade (h2c above all)
+        // is forwarded as a plain request with the header removed, and the connection is closed
+        // after the answer, so no byte the client sends after it (HTTP/2 frames) reaches a backend.
+        bool upgradable = upgrade is { IsUpgradableRequest: true };
+        // HTTP/2 WebSockets (RFC 8441 extended CONNECT) go to the backend as an RFC 6455 handshake.
+        var connect = ctx.Features.Get<IHttpExtendedConnectFeature>();
+        bool h2WebSocket = connect is { IsExtendedConnect: true };
+        if (h2WebSocket && !string.Equals(connect!.Protocol, "websocket", StringComparison.OrdinalIgnoreCase))
+        {
+            WriteStatus(ctx, StatusCodes.Status501NotImplemented, "Not Implemented");
+            return ForwarderError.UpgradeRefused;
+        }
+        bool isUpgrade = (upgradable && UpgradeRequest.IsWebSocket(ctx.Request)) || h2WebSocket;
+        if (upgradable && !isUpgrade) ctx.Response.Headers.Connection = "close";
+        if (!upgradable && !h2WebSocket && !await FirstBodyBytesAreValidAsync(ctx).ConfigureAwait(false))
+            return ForwarderError.ClientAborted;
+        var webSocketKey = h2WebSocket ? UpgradeRequest.NewKey() : null;
+        var request = BuildRequest(ctx, service, server, forwarded, path, isUpgrade, upgradable || h2WebSocket, webSocketKey);
+        var invoker = transports.For(service);
+
+        HttpResponseMessage response;
+        using var timeout = transports.ResponseHeaderTimeout > TimeSpan.Zero
+            ? CancellationTokenSource.CreateLinkedTokenSource(ctx.RequestAborted) : null;
+        timeout?.CancelAfter(transports.ResponseHeaderTimeout);
+        try
+        {
+            response = await invoker.SendAsync(request, timeout?.Token ?? ctx.RequestAborted).ConfigureAwait(false);
+        }
+        catch (Exception e)
+        {
+            request.Dispose();
+            var error = Classify(e, ctx);
+            WriteError(ctx, error, service, server, e);
+            return error;
+        }
+
+        using (response)
+        {
+            if (response.StatusCode == HttpStatusCode.SwitchingProtocols)
+            {
+                if (isUpgrade && UpgradeRequest.IsWebSocketAnswer(response, webSocketKey))
+                {
+                    return h2WebSocket
+                        ? await UpgradeForwarder.TunnelAsync(ctx, () => connect!.AcceptAsync().AsTask(), response, http2: true).ConfigureAwait(false)
+                        : await UpgradeForwarder.TunnelAsync(ctx, upgrade!.UpgradeAsync, response, http2: false).ConfigureAwait(false);
+                }
+                // A 101 nobody asked for (or to another protocol): the backend connection is now a
+                // raw stream; disposing the response closes it, and the client gets a 502.
+                Log.Debug("Backend switched protocols without a WebSocket upgrade: refused", ("service", service.Name), ("server", server.Url));
+                WriteStatus(ctx, StatusCodes.Status502BadGateway, "Bad Gateway");
+                ctx.Response.Headers.Connection = "close";
+                return ForwarderError.UpgradeRefused;
+            }
+
+            ctx.Response.StatusCode = (int)response.StatusCode;
+            CopyResponseHeaders(response, ctx.Response);
+            if (service.Sticky is not null && ctx.Items.ContainsKey(StickyKey)) service.AppendStickyCookie(ctx, server);
+            try
+            {
+                await CopyBodyAsync(response, ctx).ConfigureAwait(false);
+                if (response.TrailingHeaders.Any() && ctx.Features.Get<IHttpResponseTrailersFeature>() is { } trailers)
+                    foreach (var (k, v) in response.TrailingHeaders) trailers.Trailers.Append(k, v.ToArray());
+            }
+            catch (Exception e) when (e is IOException or HttpRequestException or OperationCanceledException)
+            {
+                // Headers are gone already: the only honest signal left is to abort the client connection.
+                if (!ctx.RequestAborted.IsCancellationRequested)
+                    Log.Debug("Backend failed mid-response", ("service", service.Name), ("server", server.Url), ("error", e.Message));
+                ctx.Abort();
+                return ctx.RequestAborted.IsCancellationRequested ? ForwarderError.ClientAborted : ForwarderError.BackendReset;
+            }
+        }
+        return ForwarderError.None;
+    }
+
+    public const string StickyKey = "edge.sticky";
+
+    private static readonly UriCreationOptions NoCanonicalization = new() { DangerousDisablePathAndQueryCanonicalization = true };
+
+    /// <summary>
+    /// Reads (without consuming) the first bytes of a request body before anything is sent to a
+    /// backend, so that a malformed chunked body is answered 400 here and no request line or header
+    /// of it reaches a backend. A later malformed chunk aborts the forward mid-stream.
+    /// </summary>
+    private static async ValueTask<bool> FirstBodyBytesAreValidAsync(HttpContext ctx)
+    {
+        var detection = ctx.Features.Get<IHttpRequestBodyDetectionFeature>();
+        if (detection is { CanHaveBody: false }) return true;
+        if (ctx.Request.ContentLength is not null) return true;   // length-delimited: nothing to parse
+        try
+        {
+            var result = await ctx.Request.BodyReader.ReadAsync(ctx.RequestAborted).ConfigureAwait(false);
+            ctx.Request.BodyReader.AdvanceTo(result.Buffer.Start);
+            return true;
+        }
+        catch (Exception e) when (e is BadHttpRequestException
+            // Kestrel reports a chunk size that overflows as a plain IOException (not a reset):
+            // without this the forwarder answered an empty 200 (found by a teammate's raw-socket test).
+            || (e is IOException and not Microsoft.AspNetCore.Connections.ConnectionResetException && !ctx.RequestAborted.IsCancellationRequested))
+        {
+            if (!ctx.Response.HasStarted)
+            {
+                ctx.Response.StatusCode = StatusCodes.Status400BadRequest;
+                ctx.Response.Headers.Connection = "close";
+            }
+            Log.Debug("Malformed request body rejected", ("error", e.Message));
+            return false;
+        }
+        catch (Exception e) when (e is IOException or OperationCanceledException)
+        {
+            return false;
+        }
+    }
+
+    private static HttpRequestMessage BuildRequest(HttpContext ctx, BackendService service, BackendServer server, ForwardedHeaders forwarded,
+        RequestPath path, bool isUpgrade, bool upgradable, string? webSocketKey)
+    {
+        var req = ctx.Request;
+        // The backend receives the path that was routed: the raw target when normalisation left
+        // it as it was (no copy), otherwise the normalised path with the raw query.
+        var rawTarget = ctx.Features.Get<IHttpRequestFeature>()?.RawTarget;
+        if (!path.Unchanged || string.IsNullOrEmpty(rawTarget) || rawTarget[0] != '/')
+            rawTarget = path.Escaped + req.QueryString.Value;
+        // No canonicalisation by System.Uri: it would remove dot segments (sanitizePath=false) or
+        // unescape characters, and the backend must receive the exact path that was routed.
+        var uri = new Uri(server.Prefix + rawTarget, NoCanonicalization);
+        var message = new HttpRequestMessage(webSocketKey is not null ? HttpMethod.Get : HttpMethod.Parse(req.Method), uri);   // Parse caches known methods
+        if (isUpgrade) { message.Version = HttpVersion.Version11; message.VersionPolicy = HttpVersionPolicy.RequestVersionExact; }
+        else if (service.H2c) { message.Version = HttpVersion.Version20; message.VersionPolicy = HttpVersionPolicy.RequestVersionExact; }
+        else { message.Version = HttpVersion.Version11; message.VersionPolicy = HttpVersionPolicy.RequestVersionOrLower; }
+
+        var canHaveBody = ctx.Features.Get<IHttpRequestBodyDetectionFeature>()?.CanHaveBody ?? (req.ContentLength > 0);
+        // An upgradable request's "body" is the raw connection after it: never forwarded as a body.
+        if (canHaveBody && !upgradable)
+            message.Content = new StreamContent(req.Body, BufferSize);
+
+        var connection = req.Headers.Connection;
+        foreach (var (name, values) in req.Headers)
+        {
+            if (name.Length > 0 && name[0] == ':') continue;   // HTTP/2 pseudo-headers
+            if (HopByHopHeaders.IsHopByHop(name) || HopByHopHeaders.IsNamedByConnection(connection, name)) continue;
+            if (ForwardedHeaders.IsForwardedHeader(name)) continue;
+            if (name.Equals("Host", StringComparison.OrdinalIgnoreCase)) continue;
+            // The single-value overload avoids an array per header on the hot path.
+            bool added = values.Count == 1
+                ? message.Headers.TryAddWithoutValidation(name, values.ToString())
+                : message.Headers.TryAddWithoutValidation(name, values.ToArray());
+            if (!added && message.Content is not null)
+            {
+                if (values.Count == 1) message.Content.Headers.TryAddWithoutValidation(name, values.ToString());
+                else message.Content.Headers.TryAddWithoutValidation(name, values.ToArray());
+            }
+        }
+        // gRPC needs "TE: trailers" end to end; it is the one TE value allowed through.
+        if (req.Headers.TE.ToString().Contains("trailers", StringComparison.OrdinalIgnoreCase))
+            message.Headers.TryAddWithoutValidation("TE", "trailers");
+        if (isUpgrade)
+        {
+            message.Headers.TryAddWithoutValidation("Connection", "Upgrade");
+            message.Headers.TryAddWithoutValidation("Upgrade", webSocketKey is null ? req.Headers.Upgrade.ToArray() : ["websocket"]);
+            if (webSocketKey is not null) message.Headers.TryAddWithoutValidation("Sec-WebSocket-Key", webSocketKey);
+        }
+        // Validated before routing (HostSyntax); set raw so that .NET's parser never throws here.
+        var host = service.PassHostHeader ? req.Host.Value : server.BaseUri.Authority;
+        if (!string.IsNullOrEmpty(host)) message.Headers.TryAddWithoutValidation("Host", host);
+        forwarded.Apply(ctx, message, isUpgrade);
+        return message;
+    }
+
+    private static void CopyResponseHeaders(HttpResponseMessage response, HttpResponse target)
+    {
+        // NonValidated enumerates the raw values without parsing or allocating header objects.
+        var connection = response.Headers.NonValidated.TryGetValues("Connection", out var c) ? c.ToString() : null;
+        foreach (var (name, values) in response.Headers.NonValidated)
+        {
+            if (HopByHopHeaders.IsHopByHop(name)) continue;
+            if (connection is not null && HopByHopHeaders.IsNamedByConnection(connection, name)) continue;
+            target.Headers[name] = values.Count == 1 ? values.ToString() : values.ToArray();
+        }
+        foreach (var (name, values) in response.Content.Headers.NonValidated)
+            target.Headers[name] = values.Count == 1 ? values.ToString() : values.ToArray();
+    }
+
+    private static async Task CopyBodyAsync(HttpResponseMessage response, HttpContext ctx)
+    {
+        await using var body = await response.Content.ReadAsStreamAsync(ctx.RequestAborted).ConfigureAwait(false);
+        var buffer = ArrayPool<byte>.Shared.Rent(BufferSize);
+        try
+        {
+            // Kestrel sends each write at once, which covers both Traefik's 100ms flush interval and
+            // the immediate flushing event streams need, without a timer per response.
+            int n;
+            while ((n = await body.ReadAsync(buffer, ctx.RequestAborted).ConfigureAwait(false)) > 0)
+                await ctx.Response.Body.WriteAsync(buffer.AsMemory(0, n), ctx.RequestAborted).ConfigureAwait(false);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    private static ForwarderError Classify(Exception e, HttpContext ctx)
+    {
+        if (ctx.RequestAborted.IsCancellationRequested) return ForwarderError.ClientAborted;
+        if (e is OperationCanceledException) return ForwarderError.Timeout;
+        for (var inner = e; inner is not null; inner = inner.InnerException)
+        {
+            if (inner is TimeoutException) return ForwarderError.Timeout;
+            if (inner is SocketException { SocketErrorCode: SocketError.TimedOut }) return ForwarderError.Timeout;
+            if (inner is SocketException { SocketErrorCode: SocketError.ConnectionRefused }) return ForwarderError.Refused;
+        }
+        return ForwarderError.BackendReset;
+    }
+
+    private static void WriteError(HttpContext ctx, ForwarderError error, BackendService service, BackendServer server, Exception e)
+    {
+        if (error == ForwarderError.ClientAborted) return;
+        Log.Debug("Error forwarding request", ("service", service.Name), ("server", server.Url), ("error", e.Message));
+        if (ctx.Response.HasStarted) { ctx.Abort(); return; }
+        if (error == ForwarderError.Timeout) WriteStatus(ctx, StatusCodes.Status504GatewayTimeout, "Gateway Timeout");
+        else WriteStatus(ctx, StatusCodes.Status502BadGateway, "Bad Gateway");
+    }
+
+    private static void WriteStatus(HttpContext ctx, int status, string text)
+    {
+        ctx.Response.StatusCode = status;
+        ctx.Response.ContentType = "text/plain; charset=utf-8";
+        _ = ctx.Response.WriteAsync(text);
+    }
+}

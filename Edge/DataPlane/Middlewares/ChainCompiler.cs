@@ -1,0 +1,99 @@
+using Edge.Model;
+
+namespace Edge.DataPlane.Middlewares;
+
+/// <summary>
+/// Compiles the middleware chain of each router once per configuration: the router's middlewares
+/// then its service's (Traefik's order), chains expanded in place, each middleware built once and
+/// shared by every router that names it. A router whose chain cannot be built (a middleware in
+/// error, a chain that loops, in tenancy mode another namespace's middleware) gets the reason and
+/// is not served.
+/// </summary>
+public sealed class ChainCompiler(DynamicConfig config, string provider, bool tenancy)
+{
+    private readonly Dictionary<string, (HttpMiddleware? Built, string? Error)> _built = new(StringComparer.Ordinal);
+
+    /// <summary>The compiled steps for <paramref name="router"/> (empty when it has none), or null with the reason.</summary>
+    public IReadOnlyList<HttpMiddleware>? Compile(Router router, out string? error)
+    {
+        error = null;
+        var steps = new List<HttpMiddleware>();
+        var routerNamespace = router.Observability?.Metadata?.Ingress?.Namespace;
+        var names = new List<string>();
+        if (router.Middlewares is { } own) names.AddRange(own);
+        if (config.Http.Services.TryGetValue(router.Service, out var service) && service.Middlewares is { } svc) names.AddRange(svc);
+        foreach (var name in names)
+            if (!Add(name, provider, routerNamespace, steps, new HashSet<string>(StringComparer.Ordinal), out error)) return null;
+        return steps;
+    }
+
+    private bool Add(string name, string context, string? routerNamespace, List<HttpMiddleware> steps, HashSet<string> path, out string? error)
+    {
+        error = null;
+        var qualified = name.Contains('@') ? name : name + "@" + context;
+        if (!path.Add(qualified)) { error = $"recursion detected in chain: {string.Join(" -> ", path)} -> {qualified}"; return false; }
+        var middleware = Lookup(qualified);
+        if (middleware is null) { error = $"middleware \"{qualified}\" does not exist"; return false; }
+        // Tenancy: a namespace's routers use only that namespace's Middleware objects.
+        if (tenancy && middleware.Namespace is { } owner && routerNamespace is not null && owner != routerNamespace)
+        {
+            error = $"middleware \"{qualified}\" belongs to namespace \"{owner}\", not \"{routerNamespace}\"";
+            return false;
+        }
+        if (middleware.Chain is { } chain && middleware.Error is null)
+        {
+            var provider = qualified[(qualified.LastIndexOf('@') + 1)..];
+            foreach (var inner in chain.Middlewares ?? [])
+                if (!Add(inner, provider, routerNamespace, steps, path, out error)) return false;
+            path.Remove(qualified);
+            return true;
+        }
+        if (!_built.TryGetValue(qualified, out var built))
+        {
+            var m = MiddlewareBuilder.Create(middleware, out var why);
+            _built[qualified] = built = (m, why);
+        }
+        if (built.Built is null) { error = $"middleware \"{qualified}\": {built.Error}"; return false; }
+        steps.Add(built.Built);
+        path.Remove(qualified);
+        return true;
+    }
+
+    /// <summary>Middlewares of other providers are stored qualified; the router's own provider's unqualified.</summary>
+    private Middleware? Lookup(string qualified)
+    {
+        if (config.Http.Middlewares.TryGetValue(qualified, out var m)) return m;
+        int at = qualified.LastIndexOf('@');
+        return qualified.AsSpan(at + 1).SequenceEqual(provider) && config.Http.Middlewares.TryGetValue(qualified[..at], out m) ? m : null;
+    }
+
+    /// <summary>
+    /// Every router's chain for one configuration. A router whose chain cannot be built joins
+    /// <paramref name="errors"/> (router name to reason): it is shown in error and not served.
+    /// Routers already in error, disabled, or without middlewares are skipped.
+    /// </summary>
+    public static Dictionary<string, ProxyHandler> CompileAll(DynamicConfig config, string provider, bool tenancy,
+        Dictionary<string, string> errors, ProxyHandler terminal)
+    {
+        var chains = new Dictionary<string, ProxyHandler>(StringComparer.Ordinal);
+        var compiler = new ChainCompiler(config, provider, tenancy);
+        foreach (var (name, router) in config.Http.Routers)
+        {
+            if (errors.ContainsKey(name) || router.DisabledReason is not null) continue;
+            bool serviceHas = config.Http.Services.TryGetValue(router.Service, out var svc) && svc.Middlewares is { Count: > 0 };
+            if (router.Middlewares is not { Count: > 0 } && !serviceHas) continue;
+            var steps = compiler.Compile(router, out var error);
+            if (steps is null) errors[name] = error!;
+            else if (steps.Count > 0) chains[name] = Build(steps, terminal);
+        }
+        return chains;
+    }
+
+    /// <summary>The handler that runs <paramref name="steps"/> in order, then <paramref name="terminal"/>.</summary>
+    public static ProxyHandler Build(IReadOnlyList<HttpMiddleware> steps, ProxyHandler terminal)
+    {
+        var handler = terminal;
+        for (int i = steps.Count - 1; i >= 0; i--) handler = steps[i].Wrap(handler);
+        return handler;
+    }
+}

@@ -1,0 +1,88 @@
+using System.Text.RegularExpressions;
+using Edge.DataPlane.Routing;
+using Edge.GoCompat;
+using Edge.Model;
+
+namespace Edge.DataPlane.Middlewares;
+
+/// <summary>
+/// Builds the runtime form of one configured middleware, checking its options as Traefik's
+/// constructors do; a configuration that cannot be built gives the reason instead (the routers
+/// using it are then in error). Chains are expanded by <see cref="ChainCompiler"/>, not here.
+/// </summary>
+public static class MiddlewareBuilder
+{
+    public static HttpMiddleware? Create(Middleware m, out string? error)
+    {
+        error = m.Error;
+        if (error is not null) return null;
+        if (m.AddPrefix is { } add)
+        {
+            if (string.IsNullOrEmpty(add.Prefix)) return Fail("prefix cannot be empty", out error);
+            return new AddPrefixMiddleware(add.Prefix);
+        }
+        if (m.StripPrefix is { } strip) return new StripPrefixMiddleware(strip.Prefixes ?? [], strip.ForceSlash == true);
+        if (m.StripPrefixRegex is { } stripRegex)
+        {
+            var list = new List<Regex>();
+            foreach (var pattern in stripRegex.Regex ?? [])
+            {
+                if (!GoRegex.TryCreate(pattern, false, out var re, out var why)) return Fail($"invalid regex {pattern}: {why}", out error);
+                list.Add(re!);
+            }
+            return new StripPrefixRegexMiddleware(list);
+        }
+        if (m.ReplacePath is { } replace) return new ReplacePathMiddleware(replace.Path ?? "");
+        if (m.ReplacePathRegex is { } replaceRegex)
+        {
+            if (!GoRegex.TryCreate(replaceRegex.Regex ?? "", false, out var re, out var why)) return Fail($"error compiling regular expression {replaceRegex.Regex}: {why}", out error);
+            return new ReplacePathRegexMiddleware(re!, replaceRegex.Replacement ?? "");
+        }
+        if (m.RedirectScheme is { } scheme)
+        {
+            if (string.IsNullOrEmpty(scheme.Scheme)) return Fail("you must provide a target scheme", out error);
+            return RedirectMiddleware.ForScheme(scheme.Scheme, scheme.Port, scheme.Permanent == true);
+        }
+        if (m.RedirectRegex is { } redirect)
+        {
+            if (!GoRegex.TryCreate(redirect.Regex ?? "", false, out var re, out var why)) return Fail($"invalid regex {redirect.Regex}: {why}", out error);
+            return new RedirectMiddleware(re!, redirect.Replacement ?? "", redirect.Permanent == true, schemeMode: false);
+        }
+        if (m.Headers is { } headers) return new HeadersMiddleware(headers);
+        if (m.BasicAuth is { } basic)
+        {
+            var users = BasicAuthMiddleware.ParseUsers(basic.Users ?? [], out var why);
+            if (users is null) return Fail(why!, out error);
+            return new BasicAuthMiddleware(users, string.IsNullOrEmpty(basic.Realm) ? "traefik" : basic.Realm, basic.RemoveHeader == true, basic.HeaderField);
+        }
+        if (m.IpAllowList is { } allow) return IpAllowList(allow, out error);
+        return Fail("invalid middleware type or middleware does not exist", out error);
+    }
+
+    private static HttpMiddleware? IpAllowList(IpAllowListConfig c, out string? error)
+    {
+        error = null;
+        if (c.SourceRange is not { Count: > 0 }) return Fail("sourceRange is empty, IPAllowLister not created", out error);
+        var ranges = new List<IpPrefix>();
+        foreach (var s in c.SourceRange)
+        {
+            if (!IpPrefix.TryParse(s.Trim(), out var p, out var why)) return Fail($"cannot parse CIDRs {s}: {why}", out error);
+            ranges.Add(p);
+        }
+        var excluded = new List<IpPrefix>();
+        foreach (var s in c.IpStrategy?.ExcludedIps ?? [])
+        {
+            if (!IpPrefix.TryParse(s.Trim(), out var p, out var why)) return Fail($"cannot parse excludedIPs {s}: {why}", out error);
+            excluded.Add(p);
+        }
+        int status = c.RejectStatusCode is { } code and > 0 ? code : 403;
+        if (status is < 100 or > 599) return Fail($"invalid rejectStatusCode {status}", out error);
+        return new IpAllowListMiddleware(ranges, c.IpStrategy?.Depth ?? 0, excluded, status);
+    }
+
+    private static HttpMiddleware? Fail(string why, out string? error)
+    {
+        error = why;
+        return null;
+    }
+}

@@ -1,0 +1,9 @@
+namespace Edge.DataPlane.Routing.Rules;
+
+public enum RuleNodeKind
+{
+    Matcher,
+    And,
+    Or,
+    Not,
+}

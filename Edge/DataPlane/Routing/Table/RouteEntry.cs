@@ -1,0 +1,42 @@
+using Edge.DataPlane.Routing.Rules;
+using Edge.Model;
+
+namespace Edge.DataPlane.Routing.Table;
+
+/// <summary>A router admitted into a <see cref="RouteTable"/>, with its effective priority.</summary>
+public sealed class RouteEntry
+{
+    internal RouteEntry(string name, Router router, CompiledRule rule, long priority)
+    {
+        Name = name;
+        Router = router;
+        Rule = rule;
+        Priority = priority;
+        // Computed once per configuration so that metrics and access logs never concatenate per request.
+        QualifiedName = name.Contains('@') ? name : name + "@kubernetes";
+        QualifiedService = router.Service.Contains('@') ? router.Service : router.Service + "@kubernetes";
+        Namespace = router.Observability?.Metadata?.Ingress?.Namespace;
+    }
+
+    /// <summary>The namespace of the Ingress this router came from (tenancy limits, metrics and logs).</summary>
+    public string? Namespace { get; }
+
+    /// <summary>Traefik's name@provider, the router label of metrics and the RouterName of access logs.</summary>
+    public string QualifiedName { get; }
+
+    public string QualifiedService { get; }
+
+    public string Name { get; }
+
+    public Router Router { get; }
+
+    public CompiledRule Rule { get; }
+
+    /// <summary>Router.Priority when non-zero, else the rule length (Traefik).</summary>
+    public long Priority { get; }
+
+    /// <summary>Position in the table's total order (0 = tried first); lets index buckets merge cheaply.</summary>
+    public int Rank { get; internal set; }
+
+    public override string ToString() => $"{Name} (priority {Priority}): {Rule.Text}";
+}

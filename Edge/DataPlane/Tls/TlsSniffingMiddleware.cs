@@ -1,0 +1,102 @@
+using System.IO.Pipelines;
+using System.Net.Security;
+using System.Security.Authentication;
+using System.Security.Cryptography.X509Certificates;
+using Edge.Observability.Logging;
+using Microsoft.AspNetCore.Connections;
+using Microsoft.AspNetCore.Connections.Features;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.Server.Kestrel.Core.Features;
+
+namespace Edge.DataPlane.Tls;
+
+/// <summary>
+/// Like Traefik, every entry point accepts both TLS and plain HTTP on the same port: the first byte
+/// of a connection (0x16, a TLS handshake record) decides. TLS connections are terminated here with
+/// the certificate chosen by SNI from the current <see cref="CertificateStore"/>, and ALPN offers h2
+/// and http/1.1; Kestrel then sees the TLS features and serves HTTP/2 or HTTP/1.1 over it.
+/// </summary>
+public sealed class TlsSniffingMiddleware(Func<CertificateStore> currentStore, TimeSpan handshakeTimeout)
+{
+    private static readonly List<SslApplicationProtocol> Alpn = [SslApplicationProtocol.Http2, SslApplicationProtocol.Http11];
+
+    public async Task OnConnectionAsync(ConnectionContext ctx, ConnectionDelegate next)
+    {
+        var input = ctx.Transport.Input;
+        ReadResult first;
+        using (var cts = new CancellationTokenSource(handshakeTimeout))
+        {
+            try { first = await input.ReadAsync(cts.Token); }
+            catch (OperationCanceledException) { return; }   // an idle connection that never spoke
+        }
+        bool isTls = !first.Buffer.IsEmpty && first.Buffer.FirstSpan[0] == 0x16;
+        input.AdvanceTo(first.Buffer.Start, first.Buffer.Start);   // peeked, not consumed
+        if (!isTls || first.IsCompleted && first.Buffer.IsEmpty)
+        {
+            await next(ctx);
+            return;
+        }
+
+        var original = ctx.Transport;
+        await using var ssl = new SslStream(new DuplexStream(original), leaveInnerStreamOpen: false);
+        var store = currentStore();
+        try
+        {
+            using var cts = new CancellationTokenSource(handshakeTimeout);
+            // The options are chosen per ClientHello so that the SNI picks the certificate context
+            // (leaf + intermediates) from the store current at handshake time.
+            await ssl.AuthenticateAsServerAsync((_, hello, _, _) => ValueTask.FromResult(new SslServerAuthenticationOptions
+            {
+                ServerCertificateContext = store.Select(hello.ServerName),
+                ApplicationProtocols = Alpn,
+                EnabledSslProtocols = SslProtocols.Tls12 | SslProtocols.Tls13,
+                CipherSuitesPolicy = TlsDefaults.CipherSuites,
+                ClientCertificateRequired = false,
+                CertificateRevocationCheckMode = X509RevocationMode.NoCheck,
+            }), null, cts.Token);
+        }
+        catch (Exception e) when (e is AuthenticationException or IOException or OperationCanceledException)
+        {
+            Log.Debug("TLS handshake failed", ("remote", ctx.RemoteEndPoint), ("error", e.Message));
+            return;
+        }
+
+        var tls = new TlsFeatures(ssl);
+        ctx.Features.Set<ITlsConnectionFeature>(tls);
+        ctx.Features.Set<ITlsApplicationProtocolFeature>(tls);
+        ctx.Features.Set<ITlsHandshakeFeature>(tls);
+        ctx.Transport = new DuplexPipe(PipeReader.Create(ssl, new StreamPipeReaderOptions(leaveOpen: true)),
+            PipeWriter.Create(ssl, new StreamPipeWriterOptions(leaveOpen: true)));
+        try
+        {
+            await next(ctx);
+        }
+        finally
+        {
+            ctx.Transport = original;
+        }
+    }
+
+    private sealed class DuplexPipe(PipeReader input, PipeWriter output) : IDuplexPipe
+    {
+        public PipeReader Input { get; } = input;
+        public PipeWriter Output { get; } = output;
+    }
+
+    private sealed class TlsFeatures(SslStream ssl) : ITlsConnectionFeature, ITlsApplicationProtocolFeature, ITlsHandshakeFeature
+    {
+        public X509Certificate2? ClientCertificate { get; set; }
+        public Task<X509Certificate2?> GetClientCertificateAsync(CancellationToken cancellationToken) => Task.FromResult(ClientCertificate);
+        public ReadOnlyMemory<byte> ApplicationProtocol => ssl.NegotiatedApplicationProtocol.Protocol;
+        public SslProtocols Protocol => ssl.SslProtocol;
+        public string HostName => ssl.TargetHostName;
+#pragma warning disable SYSLIB0058 // Kestrel's feature interface still carries the legacy members.
+        public CipherAlgorithmType CipherAlgorithm => ssl.CipherAlgorithm;
+        public int CipherStrength => ssl.CipherStrength;
+        public HashAlgorithmType HashAlgorithm => ssl.HashAlgorithm;
+        public int HashStrength => ssl.HashStrength;
+        public ExchangeAlgorithmType KeyExchangeAlgorithm => ssl.KeyExchangeAlgorithm;
+        public int KeyExchangeStrength => ssl.KeyExchangeStrength;
+#pragma warning restore SYSLIB0058
+    }
+}

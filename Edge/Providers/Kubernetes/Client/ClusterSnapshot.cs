@@ -1,0 +1,81 @@
+using System.Collections.Immutable;
+using k8s.Models;
+
+namespace Edge.Providers.Kubernetes.Client;
+
+/// <summary>
+/// An immutable view of the informer caches at one instant. Translation reads only this, which is
+/// what makes it a pure function that tests can feed from YAML fixtures.
+/// </summary>
+public sealed record ClusterSnapshot(
+    ImmutableArray<V1Ingress> Ingresses,
+    ImmutableArray<V1IngressClass> IngressClasses,
+    ImmutableDictionary<string, V1Service> Services,             // key: namespace/name
+    ImmutableDictionary<string, ImmutableArray<V1EndpointSlice>> EndpointSlices, // key: namespace/serviceName
+    ImmutableDictionary<string, V1Secret> Secrets,               // key: namespace/name
+    ImmutableArray<V1Node> Nodes)
+{
+    public static ClusterSnapshot Empty { get; } = new(
+        [], [], ImmutableDictionary<string, V1Service>.Empty,
+        ImmutableDictionary<string, ImmutableArray<V1EndpointSlice>>.Empty,
+        ImmutableDictionary<string, V1Secret>.Empty, []);
+
+    /// <summary>
+    /// Namespace objects by name, watched only in tenancy mode (administrators' per-namespace
+    /// annotations: allowed hosts, request limits). Empty otherwise.
+    /// </summary>
+    public ImmutableDictionary<string, V1Namespace> Namespaces { get; init; } = ImmutableDictionary<string, V1Namespace>.Empty;
+
+    /// <summary>Traefik Middleware objects (providers.kubernetesCRD), sorted by namespace and name. Empty without that provider.</summary>
+    public ImmutableArray<TraefikMiddleware> Middlewares { get; init; } = [];
+
+    public static string Key(string? ns, string? name) => $"{ns}/{name}";
+
+    public V1Service? GetService(string ns, string name) => Services.GetValueOrDefault(Key(ns, name));
+
+    public V1Secret? GetSecret(string ns, string name) => Secrets.GetValueOrDefault(Key(ns, name));
+
+    public ImmutableArray<V1EndpointSlice> GetEndpointSlicesForService(string ns, string serviceName) =>
+        EndpointSlices.TryGetValue(Key(ns, serviceName), out var slices) ? slices : [];
+
+    /// <summary>Builds a snapshot from loose objects (fixtures, the offline renderer).</summary>
+    public static ClusterSnapshot FromObjects(IEnumerable<object> objects)
+    {
+        var ingresses = ImmutableArray.CreateBuilder<V1Ingress>();
+        var classes = ImmutableArray.CreateBuilder<V1IngressClass>();
+        var services = ImmutableDictionary.CreateBuilder<string, V1Service>();
+        var slices = new Dictionary<string, List<V1EndpointSlice>>();
+        var secrets = ImmutableDictionary.CreateBuilder<string, V1Secret>();
+        var nodes = ImmutableArray.CreateBuilder<V1Node>();
+        var namespaces = ImmutableDictionary.CreateBuilder<string, V1Namespace>();
+        var middlewares = ImmutableArray.CreateBuilder<TraefikMiddleware>();
+        foreach (var o in objects)
+        {
+            switch (o)
+            {
+                case V1Ingress i: ingresses.Add(i); break;
+                case V1IngressClass c: classes.Add(c); break;
+                case V1Service s: services[Key(s.Metadata?.NamespaceProperty, s.Metadata?.Name)] = s; break;
+                case V1Secret s: secrets[Key(s.Metadata?.NamespaceProperty, s.Metadata?.Name)] = s; break;
+                case V1Node n: nodes.Add(n); break;
+                case TraefikMiddleware m: middlewares.Add(m); break;
+                case V1Namespace n when n.Metadata?.Name is { } nsName: namespaces[nsName] = n; break;
+                case V1EndpointSlice e:
+                    string? svc = null;
+                    e.Metadata?.Labels?.TryGetValue("kubernetes.io/service-name", out svc);
+                    if (svc is null) break;
+                    var key = Key(e.Metadata?.NamespaceProperty, svc);
+                    if (!slices.TryGetValue(key, out var list)) slices[key] = list = new();
+                    list.Add(e);
+                    break;
+            }
+        }
+        return new ClusterSnapshot(ingresses.ToImmutable(), classes.ToImmutable(), services.ToImmutable(),
+            slices.ToImmutableDictionary(kv => kv.Key, kv => kv.Value.ToImmutableArray()),
+            secrets.ToImmutable(), nodes.ToImmutable())
+        {
+            Namespaces = namespaces.ToImmutable(),
+            Middlewares = middlewares.OrderBy(m => m.Metadata?.NamespaceProperty, StringComparer.Ordinal).ThenBy(m => m.Metadata?.Name, StringComparer.Ordinal).ToImmutableArray(),
+        };
+    }
+}

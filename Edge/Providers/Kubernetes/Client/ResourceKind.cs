@@ -1,0 +1,87 @@
+using k8s.Models;
+
+namespace Edge.Providers.Kubernetes.Client;
+
+/// <summary>
+/// How to reach one kind on the API server: its group/version path, plural, scope, and how to
+/// read it. Generic so each kind deserialises through Edge's AOT JSON context (<see cref="KubeJsonContext"/>).
+/// </summary>
+public sealed class ResourceKind<T, TList>
+    where T : class, k8s.IKubernetesObject<V1ObjectMeta>
+    where TList : class
+{
+    public required string Name { get; init; }
+    public required string GroupVersionPath { get; init; }   // "/api/v1" or "/apis/networking.k8s.io/v1"
+    public required string Plural { get; init; }
+    public required bool Namespaced { get; init; }
+    public required Func<TList, IList<T>?> Items { get; init; }
+    public required Func<TList, V1ListMeta?> ListMeta { get; init; }
+    public required System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> ItemJson { get; init; }
+    public required System.Text.Json.Serialization.Metadata.JsonTypeInfo<TList> ListJson { get; init; }
+
+    /// <summary>The collection path, namespaced when <paramref name="ns"/> is set.</summary>
+    public string CollectionPath(string? ns) =>
+        Namespaced && !string.IsNullOrEmpty(ns)
+            ? $"{GroupVersionPath}/namespaces/{Uri.EscapeDataString(ns)}/{Plural}"
+            : $"{GroupVersionPath}/{Plural}";
+}
+
+public static class ResourceKinds
+{
+    public static readonly ResourceKind<V1Ingress, V1IngressList> Ingress = new()
+    {
+        ItemJson = KubeJsonContext.Default.V1Ingress, ListJson = KubeJsonContext.Default.V1IngressList,
+        Name = "Ingress", GroupVersionPath = "/apis/networking.k8s.io/v1", Plural = "ingresses", Namespaced = true,
+        Items = l => l.Items, ListMeta = l => l.Metadata,
+    };
+
+    public static readonly ResourceKind<V1IngressClass, V1IngressClassList> IngressClass = new()
+    {
+        ItemJson = KubeJsonContext.Default.V1IngressClass, ListJson = KubeJsonContext.Default.V1IngressClassList,
+        Name = "IngressClass", GroupVersionPath = "/apis/networking.k8s.io/v1", Plural = "ingressclasses", Namespaced = false,
+        Items = l => l.Items, ListMeta = l => l.Metadata,
+    };
+
+    public static readonly ResourceKind<V1Service, V1ServiceList> Service = new()
+    {
+        ItemJson = KubeJsonContext.Default.V1Service, ListJson = KubeJsonContext.Default.V1ServiceList,
+        Name = "Service", GroupVersionPath = "/api/v1", Plural = "services", Namespaced = true,
+        Items = l => l.Items, ListMeta = l => l.Metadata,
+    };
+
+    public static readonly ResourceKind<V1EndpointSlice, V1EndpointSliceList> EndpointSlice = new()
+    {
+        ItemJson = KubeJsonContext.Default.V1EndpointSlice, ListJson = KubeJsonContext.Default.V1EndpointSliceList,
+        Name = "EndpointSlice", GroupVersionPath = "/apis/discovery.k8s.io/v1", Plural = "endpointslices", Namespaced = true,
+        Items = l => l.Items, ListMeta = l => l.Metadata,
+    };
+
+    public static readonly ResourceKind<V1Secret, V1SecretList> Secret = new()
+    {
+        ItemJson = KubeJsonContext.Default.V1Secret, ListJson = KubeJsonContext.Default.V1SecretList,
+        Name = "Secret", GroupVersionPath = "/api/v1", Plural = "secrets", Namespaced = true,
+        Items = l => l.Items, ListMeta = l => l.Metadata,
+    };
+
+    public static readonly ResourceKind<V1Node, V1NodeList> Node = new()
+    {
+        ItemJson = KubeJsonContext.Default.V1Node, ListJson = KubeJsonContext.Default.V1NodeList,
+        Name = "Node", GroupVersionPath = "/api/v1", Plural = "nodes", Namespaced = false,
+        Items = l => l.Items, ListMeta = l => l.Metadata,
+    };
+
+    public static readonly ResourceKind<V1Namespace, V1NamespaceList> Namespace = new()
+    {
+        ItemJson = KubeJsonContext.Default.V1Namespace, ListJson = KubeJsonContext.Default.V1NamespaceList,
+        Name = "Namespace", GroupVersionPath = "/api/v1", Plural = "namespaces", Namespaced = false,
+        Items = l => l.Items, ListMeta = l => l.Metadata,
+    };
+
+    /// <summary>Traefik's CRD provider (providers.kubernetesCRD); its CustomResourceDefinitions may not be installed.</summary>
+    public static readonly ResourceKind<TraefikMiddleware, TraefikMiddlewareList> Middleware = new()
+    {
+        ItemJson = KubeJsonContext.Default.TraefikMiddleware, ListJson = KubeJsonContext.Default.TraefikMiddlewareList,
+        Name = "Middleware", GroupVersionPath = "/apis/traefik.io/v1alpha1", Plural = "middlewares", Namespaced = true,
+        Items = l => l.Items, ListMeta = l => l.Metadata,
+    };
+}

@@ -1,0 +1,180 @@
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using Edge.Configuration;
+using Edge.Model;
+using Edge.Providers.Kubernetes.Client;
+using k8s.Models;
+
+namespace Edge.Providers.Kubernetes.Crd;
+
+/// <summary>
+/// Traefik's CRD provider for the Middleware kind, as a pure function: Middleware objects (and the
+/// Secrets they name) to dynamic middlewares named <c>namespace-name</c>, qualified with
+/// <see cref="Provider"/> by the aggregation. A middleware Edge cannot serve is kept with its
+/// <see cref="Middleware.Error"/> set, so that the routers using it are shown in error and never
+/// served without it.
+/// </summary>
+public static class MiddlewareTranslator
+{
+    public const string Provider = "kubernetescrd";
+
+    /// <summary>Traefik v3.7 middleware types Edge does not serve yet: a router using one is in error.</summary>
+    private static readonly HashSet<string> NotYetServed = new(StringComparer.Ordinal)
+    {
+        "buffering", "circuitBreaker", "compress", "contentType", "digestAuth", "encodedCharacters", "errors",
+        "forwardAuth", "grpcWeb", "inFlightReq", "passTLSClientCert", "plugin", "rateLimit", "retry",
+    };
+
+    public static SortedDictionary<string, Middleware> Translate(ClusterSnapshot snapshot, CrdProviderOptions options, List<TranslationIssue> issues)
+    {
+        var result = new SortedDictionary<string, Middleware>(StringComparer.Ordinal);
+        foreach (var m in snapshot.Middlewares)
+        {
+            var ns = m.Metadata?.NamespaceProperty ?? "default";
+            var name = m.Metadata?.Name ?? "";
+            var id = Normalize(ns + "-" + name);
+            var middleware = TranslateOne(snapshot, options, m, ns);
+            middleware.Namespace = ns;
+            if (middleware.Error is not null) issues.Add(new TranslationIssue("Middleware", ns, name, middleware.Error));
+            result[id] = middleware;
+        }
+        return result;
+    }
+
+    private static Middleware TranslateOne(ClusterSnapshot snapshot, CrdProviderOptions options, TraefikMiddleware m, string ns)
+    {
+        var mw = new Middleware();
+        if (m.Spec.ValueKind != JsonValueKind.Object) return Failed(mw, "spec is missing or not an object");
+        var types = new List<string>();
+        foreach (var p in m.Spec.EnumerateObject())
+            if (p.Value.ValueKind != JsonValueKind.Null) types.Add(p.Name);
+        if (types.Count == 0) return Failed(mw, "invalid middleware configuration: no middleware type is set");
+        // Traefik refuses these too: one middleware, one type.
+        if (types.Count > 1) return Failed(mw, "multi-types middleware not supported, consider declaring two different pieces of middleware instead");
+        var type = types[0];
+        mw.TypeName = type;
+        var spec = m.Spec.GetProperty(type);
+        try
+        {
+            switch (type)
+            {
+                case "addPrefix": mw.AddPrefix = spec.Deserialize(ModelJsonContext.Default.AddPrefixConfig); break;
+                case "stripPrefix": mw.StripPrefix = spec.Deserialize(ModelJsonContext.Default.StripPrefixConfig); break;
+                case "stripPrefixRegex": mw.StripPrefixRegex = spec.Deserialize(ModelJsonContext.Default.StripPrefixRegexConfig); break;
+                case "replacePath": mw.ReplacePath = spec.Deserialize(ModelJsonContext.Default.ReplacePathConfig); break;
+                case "replacePathRegex": mw.ReplacePathRegex = spec.Deserialize(ModelJsonContext.Default.ReplacePathRegexConfig); break;
+                case "redirectScheme": mw.RedirectScheme = spec.Deserialize(ModelJsonContext.Default.RedirectSchemeConfig); break;
+                case "redirectRegex": mw.RedirectRegex = spec.Deserialize(ModelJsonContext.Default.RedirectRegexConfig); break;
+                case "headers": mw.Headers = spec.Deserialize(ModelJsonContext.Default.HeadersConfig); break;
+                // ipWhiteList is Traefik's deprecated name of the same middleware.
+                case "ipAllowList" or "ipWhiteList": mw.IpAllowList = spec.Deserialize(ModelJsonContext.Default.IpAllowListConfig); mw.TypeName = "ipAllowList"; break;
+                case "basicAuth": return BasicAuth(snapshot, ns, spec, mw);
+                case "chain": return Chain(options, ns, spec, mw);
+                default:
+                    return Failed(mw, NotYetServed.Contains(type)
+                        ? $"middleware type \"{type}\" is not supported by Edge yet"
+                        : $"unknown middleware type \"{type}\"");
+            }
+        }
+        catch (JsonException e)
+        {
+            return Failed(mw, $"invalid {type} configuration: {e.Message}");
+        }
+        return mw;
+    }
+
+    private static Middleware BasicAuth(ClusterSnapshot snapshot, string ns, JsonElement spec, Middleware mw)
+    {
+        string? Str(string key) => spec.TryGetProperty(key, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
+        bool? Flag(string key) => spec.TryGetProperty(key, out var v) && v.ValueKind is JsonValueKind.True or JsonValueKind.False ? v.GetBoolean() : null;
+        var secretName = Str("secret");
+        if (string.IsNullOrEmpty(secretName)) return Failed(mw, "auth secret must be set");
+        var secret = snapshot.GetSecret(ns, secretName);
+        if (secret is null) return Failed(mw, $"secret '{ns}/{secretName}' not found");
+        var users = Credentials(secret, ns, secretName, out var error);
+        if (users is null) return Failed(mw, "failed to load basic auth credentials: " + error);
+        mw.BasicAuth = new BasicAuthConfig { Users = users, Realm = Str("realm"), RemoveHeader = Flag("removeHeader"), HeaderField = Str("headerField") };
+        return mw;
+    }
+
+    /// <summary>
+    /// Traefik's two Secret shapes: kubernetes.io/basic-auth (username + password, hashed with SHA1
+    /// here) or exactly one key holding htpasswd lines.
+    /// </summary>
+    private static List<string>? Credentials(V1Secret secret, string ns, string name, out string? error)
+    {
+        error = null;
+        var data = secret.Data ?? new Dictionary<string, byte[]>();
+        if (secret.Type == "kubernetes.io/basic-auth")
+        {
+            if (!data.TryGetValue("username", out var user) || !data.TryGetValue("password", out var password))
+            {
+                error = $"secret '{ns}/{name}' must contain both username and password keys";
+                return null;
+            }
+            return [$"{Encoding.UTF8.GetString(user)}:{{SHA}}{Convert.ToBase64String(SHA1.HashData(password))}"];
+        }
+        if (data.Count != 1)
+        {
+            error = $"found {data.Count} elements for secret '{ns}/{name}', must be single element exactly";
+            return null;
+        }
+        var lines = Encoding.UTF8.GetString(data.Values.First()).Split('\n')
+            .Select(l => l.TrimEnd('\r')).Where(l => l.Length > 0).ToList();
+        if (lines.Count == 0)
+        {
+            error = $"secret '{ns}/{name}' does not contain any credentials";
+            return null;
+        }
+        return lines;
+    }
+
+    private static Middleware Chain(CrdProviderOptions options, string ns, JsonElement spec, Middleware mw)
+    {
+        var names = new List<string>();
+        if (spec.TryGetProperty("middlewares", out var list) && list.ValueKind == JsonValueKind.Array)
+        {
+            foreach (var item in list.EnumerateArray())
+            {
+                var name = item.TryGetProperty("name", out var n) && n.ValueKind == JsonValueKind.String ? n.GetString() ?? "" : "";
+                var refNs = item.TryGetProperty("namespace", out var r) && r.ValueKind == JsonValueKind.String ? r.GetString() ?? "" : "";
+                if (Reference(options, ns, refNs, name, out var error) is { } qualified) names.Add(qualified);
+                else return Failed(mw, $"invalid reference to middleware {name}: {error}");
+            }
+        }
+        mw.Chain = new ChainConfig { Middlewares = names };
+        return mw;
+    }
+
+    /// <summary>Traefik's resolveReference: a qualified name passes (unless it points back here across namespaces), else namespace-name.</summary>
+    public static string? Reference(CrdProviderOptions options, string parentNs, string ns, string name, out string? error)
+    {
+        error = null;
+        if (name.Contains('@'))
+        {
+            if (!options.AllowCrossNamespace && name.EndsWith("@" + Provider, StringComparison.Ordinal))
+            {
+                error = "when allowCrossNamespace is disabled, @kubernetescrd references are disallowed";
+                return null;
+            }
+            return name;
+        }
+        if (ns.Length == 0) ns = parentNs;
+        if (!options.AllowCrossNamespace && ns != parentNs)
+        {
+            error = "allowCrossNamespace is disabled, cross-namespace are disallowed";
+            return null;
+        }
+        return Normalize(ns + "-" + name) + "@" + Provider;
+    }
+
+    /// <summary>Traefik's provider.Normalize (shared with the Ingress provider).</summary>
+    public static string Normalize(string name) => Naming.Normalize(name);
+
+    private static Middleware Failed(Middleware mw, string error)
+    {
+        mw.Error = error;
+        return mw;
+    }
+}

@@ -1,9 +1,0 @@
-namespace Edge.Routing.Matchers;
-
-/// <summary>PathPrefix(`/x`): character-wise prefix ("/api" also matches "/apix"), as in Traefik.</summary>
-public sealed class PathPrefixMatcher(string prefix) : RequestMatcher
-{
-    public string Prefix { get; } = prefix;
-
-    public override bool Matches(in RouteRequest request) => request.Path.StartsWith(Prefix, StringComparison.Ordinal);
-}

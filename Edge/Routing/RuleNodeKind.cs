@@ -1,9 +1,0 @@
-namespace Edge.Routing;
-
-public enum RuleNodeKind
-{
-    Matcher,
-    And,
-    Or,
-    Not,
-}

@@ -1,8 +1,0 @@
-namespace Edge.Routing;
-
-/// <summary>Traefik's two rule dialects; a router picks one with ruleSyntax ("v2" or "v3").</summary>
-public enum RuleSyntax
-{
-    V3 = 0,
-    V2 = 1,
-}

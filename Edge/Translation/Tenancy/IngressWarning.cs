@@ -1,9 +1,0 @@
-using k8s.Models;
-
-namespace Edge.Translation.Tenancy;
-
-/// <summary>
-/// Something a tenant should learn from its own namespace (a Kubernetes Event on the Ingress),
-/// not only from the proxy's log, which tenants usually cannot read.
-/// </summary>
-public sealed record IngressWarning(V1Ingress Ingress, string Reason, string Message);
