@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Net;
+using Edge.Tests.Support;
 
 namespace Edge.Tests.EndToEnd;
 
@@ -13,18 +14,23 @@ public class BackendFaultEndToEndTests
         await using var f = await DataPlaneFixture.StartAsync((api, _) =>
             api.Upsert(K8s.Ingress("default", "app", "app.example.com", "/", "whoami", 80)));
         await f.WaitForRouteAsync("app.example.com", "/");
-        var sw = Stopwatch.StartNew();
+        // The backend sends its headers and part of a 1000-byte body, then resets 100 ms later:
+        // "at once" means the client sees the abort within a second of the headers, not after a
+        // proxy timeout (the shortest default one is several seconds).
         using var req = f.Get("app.example.com", "/reset");
         var threw = false;
+        Stopwatch? sinceHeaders = null;
         try
         {
-            using var r = await f.Edge.Http.SendAsync(req);
+            using var r = await f.Edge.Http.SendAsync(req, HttpCompletionOption.ResponseHeadersRead);
+            sinceHeaders = Stopwatch.StartNew();
             await r.Content.ReadAsByteArrayAsync();
         }
         catch (HttpRequestException) { threw = true; }
         catch (IOException) { threw = true; }
         await Assert.That(threw).IsTrue();
-        await Assert.That(sw.Elapsed).IsLessThan(TimeSpan.FromSeconds(5));
+        await Assert.That(sinceHeaders).IsNotNull().Because("the backend's status line and headers were relayed before its reset");
+        await Assert.That(sinceHeaders!.Elapsed).IsLessThan(TimeSpan.FromSeconds(1));
         // The proxy itself is fine afterwards.
         using var ok = await f.SendAsync("app.example.com", "/");
         await Assert.That(ok.StatusCode).IsEqualTo(HttpStatusCode.OK);
@@ -36,14 +42,22 @@ public class BackendFaultEndToEndTests
         await using var f = await DataPlaneFixture.StartAsync((api, _) =>
             api.Upsert(K8s.Ingress("default", "app", "app.example.com", "/", "whoami", 80)));
         await f.WaitForRouteAsync("app.example.com", "/");
+        var before = (a: f.A.Requests, b: f.B.Requests);
         var inflight = Enumerable.Range(0, 6).Select(_ => f.SendAsync("app.example.com", "/slow?ms=1500")).ToList();
-        await Task.Delay(300);
+        // All six are being answered (round robin: three on each backend) before 127.0.0.3 leaves.
+        await Eventually.UntilAsync(() => f.A.Requests - before.a == 3 && f.B.Requests - before.b == 3,
+            TimeSpan.FromSeconds(5), "three slow requests in flight on each backend");
         f.Api.Upsert(K8s.Slice("default", "whoami", f.BackendPort, "http", "127.0.0.2"));   // 127.0.0.3 leaves
+        var answeredBy = new List<string>();
         foreach (var t in inflight)
         {
             using var r = await t;
             await Assert.That(r.StatusCode).IsEqualTo(HttpStatusCode.OK);
+            answeredBy.Add((string)System.Text.Json.Nodes.JsonNode.Parse(await r.Content.ReadAsStringAsync())!["backend"]!);
         }
+        // The requests that were on the leaving backend completed there, not retried elsewhere.
+        await Assert.That(answeredBy.Count(b => b == "b")).IsEqualTo(3);
+        await Assert.That(f.B.Requests - before.b).IsEqualTo(3);
         await f.Edge.WaitForRawDataAsync(raw => !raw.Contains("127.0.0.3"));
         for (int i = 0; i < 4; i++)
         {

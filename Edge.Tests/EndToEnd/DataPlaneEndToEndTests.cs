@@ -57,12 +57,16 @@ public class DataPlaneEndToEndTests
     [Test]
     public async Task Path_types_wildcards_and_default_backend_follow_traefik()
     {
-        await using var f = await DataPlaneFixture.StartAsync((api, _) =>
+        // The default backend is its own Service (backend "fallback" on 127.0.0.4), so a request that
+        // misses every route is told apart from one a route answered (backends "a"/"b" of whoami).
+        await using var f = await DataPlaneFixture.StartAsync((api, port) =>
         {
             api.Upsert(K8s.Ingress("default", "exact", "e.example.com", "/exact", "whoami", 80, pathType: "Exact"));
             api.Upsert(K8s.Ingress("default", "prefix", "p.example.com", "/v1", "whoami", 80));
             api.Upsert(K8s.Ingress("default", "impl", "i.example.com", "/impl", "whoami", 80, pathType: "ImplementationSpecific"));
             api.Upsert(K8s.Ingress("default", "wild", "*.wild.example.com", "/", "whoami", 80));
+            api.Upsert(K8s.Service("default", "fallback", 80, "http"));
+            api.Upsert(K8s.Slice("default", "fallback", port, "http", "127.0.0.4"));
             var def = new V1Ingress
             {
                 ApiVersion = "networking.k8s.io/v1", Kind = "Ingress",
@@ -71,24 +75,47 @@ public class DataPlaneEndToEndTests
                 {
                     DefaultBackend = new V1IngressBackend
                     {
-                        Service = new V1IngressServiceBackend { Name = "whoami", Port = new V1ServiceBackendPort { Number = 80 } },
+                        Service = new V1IngressServiceBackend { Name = "fallback", Port = new V1ServiceBackendPort { Number = 80 } },
                     },
                 },
             };
             api.Upsert(def);
         });
+        f.Extra.Add(await EchoBackend.StartAsync("fallback", "127.0.0.4", f.BackendPort));
         await f.WaitForRouteAsync("e.example.com", "/exact");
-        async Task<HttpStatusCode> Status(string host, string path) { using var r = await f.SendAsync(host, path); return r.StatusCode; }
-        async Task<string> Target(string host, string path) { using var r = await f.SendAsync(host, path); return (string)(await Json(r))["target"]!; }
+        async Task<string> Backend(string host, string path)
+        {
+            using var r = await f.SendAsync(host, path);
+            await Assert.That(r.StatusCode).IsEqualTo(HttpStatusCode.OK).Because($"{host}{path}");
+            var echo = await Json(r);
+            await Assert.That((string)echo["target"]!).IsEqualTo(path).Because($"{host}{path}");
+            return (string)echo["backend"]!;
+        }
+        async Task Routed(string host, string path)
+        {
+            var backend = await Backend(host, path);
+            await Assert.That(new[] { "a", "b" }).Contains(backend).Because($"{host}{path} is served by its route, not by {backend}");
+        }
+        async Task Fallback(string host, string path) =>
+            await Assert.That(await Backend(host, path)).IsEqualTo("fallback").Because($"{host}{path} matches no route");
 
-        // Exact: only the path itself; anything else falls to the default backend (still 200, check the target).
-        await Assert.That(await Target("e.example.com", "/exact")).IsEqualTo("/exact");
-        // Traefik's default Prefix matching is character-wise: /v1 matches /v12.
-        await Assert.That(await Status("p.example.com", "/v12")).IsEqualTo(HttpStatusCode.OK);
-        await Assert.That(await Status("a.wild.example.com", "/x")).IsEqualTo(HttpStatusCode.OK);
-        await Assert.That(await Status("i.example.com", "/impl/deeper")).IsEqualTo(HttpStatusCode.OK);
+        // Exact: only the path itself.
+        await Routed("e.example.com", "/exact");
+        await Fallback("e.example.com", "/exact/more");
+        await Fallback("e.example.com", "/exactly");
+        // Traefik's default Prefix matching is character-wise: /v1 matches /v12, not /v2.
+        await Routed("p.example.com", "/v12");
+        await Routed("p.example.com", "/v1/x");
+        await Fallback("p.example.com", "/v2");
+        // A wildcard host matches exactly one leftmost label (Traefik's DomainMatchHostExpression).
+        await Routed("a.wild.example.com", "/x");
+        await Fallback("wild.example.com", "/x");
+        await Fallback("a.b.wild.example.com", "/x");
+        // ImplementationSpecific is a prefix in Traefik.
+        await Routed("i.example.com", "/impl/deeper");
+        await Fallback("i.example.com", "/other");
         // The default backend catches what nothing else matches.
-        await Assert.That(await Status("unknown.example.com", "/anything")).IsEqualTo(HttpStatusCode.OK);
+        await Fallback("unknown.example.com", "/anything");
         var raw = await f.Edge.GetStringAsync("/api/rawdata");
         await Assert.That(raw).Contains("default-router@kubernetes");
     }
