@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Net;
 using System.Text.Json.Nodes;
-using Edge.Providers.Kubernetes.Ingress.Tenancy;
 using Edge.Tests.Support;
 using k8s.Models;
 
@@ -49,7 +48,7 @@ public class TwoTenantEndToEndTests
         await Assert.That(raw["routers"]!["team-a-shop-shop-example-com@kubernetes"]!["status"]!.GetValue<string>()).IsEqualTo("enabled");
 
         // The losing tenant learns it from its own namespace (an Event on its Ingress); the proxy log names it too.
-        var ev = await WaitForEventAsync(f, "team-b", "shop-copy", TenancyPolicy.HostConflictReason);
+        var ev = await WaitForEventAsync(f, "team-b", "shop-copy", "HostConflict");
         await Assert.That(ev.Type).IsEqualTo("Warning");
         await Assert.That(ev.InvolvedObject.Kind).IsEqualTo("Ingress");
         await Assert.That(ev.InvolvedObject.Uid).IsEqualTo("team-b-shop-copy");
@@ -98,7 +97,7 @@ public class TwoTenantEndToEndTests
         await Assert.That(r.StatusCode).IsEqualTo(HttpStatusCode.OK);
         await Assert.That(await Backend(r)).IsEqualTo("infra");
         await Assert.That(f.B.Requests).IsEqualTo(0);
-        var ev = await WaitForEventAsync(f, "team-b", "catch-all", TenancyPolicy.CatchAllNotAllowedReason);
+        var ev = await WaitForEventAsync(f, "team-b", "catch-all", "CatchAllNotAllowed");
         await Assert.That(ev.Message).Contains("tenancy.defaultBackendNamespaces");
     }
 

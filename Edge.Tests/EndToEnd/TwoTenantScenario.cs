@@ -1,4 +1,5 @@
-using Edge.Providers.Kubernetes.Ingress.Tenancy;
+// Annotation names and Event reasons are written as users write them (string literals, not
+// Edge's constants), so renaming one in Edge breaks this test as it would break users.
 using Edge.Tests.FakeApi;
 using Edge.Tests.Support;
 using Edge.Tests.Tenancy;
@@ -36,10 +37,10 @@ public static class TwoTenantScenario
     {
         api.Upsert(TenancyPolicyTests.Ns("team-a", new()
         {
-            [NamespacePolicy.AllowedHostsAnnotation] = "shop.example.com,*.a.example.com",
-            [NamespacePolicy.MaxConcurrentAnnotation] = "2",
+            ["edge.io/allowed-hosts"] = "shop.example.com,*.a.example.com",
+            ["edge.io/max-concurrent-requests"] = "2",
         }));
-        api.Upsert(TenancyPolicyTests.Ns("team-b", new() { [NamespacePolicy.RateLimitAnnotation] = TeamBRate.ToString() }));
+        api.Upsert(TenancyPolicyTests.Ns("team-b", new() { ["edge.io/rate-limit"] = TeamBRate.ToString() }));
         api.Upsert(TenancyPolicyTests.Ns("infra"));
 
         api.Upsert(K8s.Service("team-a", "web", 80, "http"));

@@ -1,6 +1,5 @@
 using System.Net;
 using System.Text.Json.Nodes;
-using Edge.Providers.Kubernetes.Ingress.Tenancy;
 using k8s.Models;
 
 namespace Edge.Tests.EndToEnd;
@@ -77,7 +76,7 @@ public class WildcardTenancyEndToEndTests
         }
 
         // The wildcard's tenant is told in its own namespace.
-        var ev = await WaitForEventAsync(f, "team-b", "wild", TenancyPolicy.HostConflictReason);
+        var ev = await WaitForEventAsync(f, "team-b", "wild", "HostConflict");
         await Assert.That(ev.Type).IsEqualTo("Warning");
         await Assert.That(ev.InvolvedObject.Uid).IsEqualTo("team-b-wild");
         await Assert.That(ev.Message).StartsWith("rules for host \"*.a.example.com\" are served except for names other namespaces own: host \"app.a.example.com\"");
@@ -94,7 +93,7 @@ public class WildcardTenancyEndToEndTests
         await Assert.That(dot["status"]!.GetValue<string>()).IsEqualTo("disabled");
         await Assert.That(dot["error"]![0]!.GetValue<string>())
             .IsEqualTo("host \"app.a.example.com\" belongs to namespace \"team-a\" (Ingress team-a/app claimed it first)");
-        await WaitForEventAsync(f, "team-b", "dot", TenancyPolicy.HostConflictReason);
+        await WaitForEventAsync(f, "team-b", "dot", "HostConflict");
 
         await Assert.That((await Routers(f, "team-b-bad-")).Count).IsEqualTo(0);
         await Assert.That(f.Edge.Output).Contains("Ingress team-b/bad: Skipping rule for host \"evil_host.a.example.com\": not a valid host name");
