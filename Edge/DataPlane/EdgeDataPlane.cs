@@ -215,8 +215,7 @@ public sealed class EdgeDataPlane : IDisposable
         if (server is null)
         {
             // allowEmptyServices: the service exists without servers.
-            ctx.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
-            await ctx.Response.WriteAsync("no available server");
+            ForwarderErrors.Report(ctx, ForwarderError.NoServer, false, null, service.Name, null);
             return;
         }
         if (setCookie) ctx.Items[HttpForwarder.StickyKey] = true;

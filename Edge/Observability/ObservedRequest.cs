@@ -18,6 +18,8 @@ public sealed class ObservedRequest(Stream inner) : Stream
     public string? Namespace { get; set; }
     public long OriginTicks { get; set; }
     public int OriginStatus { get; set; }
+    /// <summary>The stage a failed forward failed in (the data plane's ForwarderErrors names it), or null.</summary>
+    public string? ForwardError { get; set; }
 
     public override bool CanRead => false;
     public override bool CanSeek => false;

@@ -36,6 +36,7 @@ public sealed class RequestObserver(EdgeMetrics? metrics, AccessLogWriter? acces
             int code = ctx.Response.StatusCode;
             string method = Protocols.Method(req.Method);
             metrics?.Record(entryPoint, obs.Router, obs.Service, code, method, Protocols.Of(req), elapsed, req.ContentLength ?? 0, obs.BytesWritten, namespaceLabels ? obs.Namespace : null);
+            if (obs.ForwardError is not null && obs.Service is not null) metrics?.ForwardFailed(obs.Service, obs.ForwardError);
             if (accessLog is not null) accessLog.Enqueue(Entry(ctx, entryPoint, obs, startTime, elapsed, code));
         }
     }

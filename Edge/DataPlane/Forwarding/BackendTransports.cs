@@ -31,6 +31,13 @@ public sealed class BackendTransports : IDisposable
         _h2c = new HttpMessageInvoker(h2, disposeHandler: true);
     }
 
+    /// <summary>Both transports through one handler: for in-process tests of the forwarder (a handler that fails on cue).</summary>
+    internal BackendTransports(HttpMessageHandler handler, TimeSpan responseHeaderTimeout)
+    {
+        ResponseHeaderTimeout = responseHeaderTimeout;
+        _http = _h2c = new HttpMessageInvoker(handler, disposeHandler: false);
+    }
+
     private static SocketsHttpHandler Create(ServersTransportOptions o, X509Certificate2Collection? roots)
     {
         var handler = new SocketsHttpHandler

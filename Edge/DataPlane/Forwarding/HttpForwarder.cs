@@ -8,13 +8,10 @@ using Microsoft.AspNetCore.Http.Features;
 
 namespace Edge.DataPlane.Forwarding;
 
-/// <summary>Why a forward failed; mapped to the status Traefik answers with.</summary>
-public enum ForwarderError { None, Refused, Timeout, BackendReset, ClientAborted, NoServer, UpgradeRefused }
-
 /// <summary>
 /// Forwards one request to one server and streams the response back. Owns the header rules
-/// (hop-by-hop removed, forwarded headers set, Host passed or rewritten) and the error mapping
-/// (502 refused/reset, 504 timeout). Upgrades (WebSocket) go through <see cref="UpgradeForwarder"/>.
+/// (hop-by-hop removed, forwarded headers set, Host passed or rewritten); a failure is classified by
+/// stage and reported through <see cref="ForwarderErrors"/>. Upgrades (WebSocket) go through <see cref="UpgradeForwarder"/>.
 /// </summary>
 public sealed class HttpForwarder(BackendTransports transports)
 {
@@ -32,13 +29,16 @@ public sealed class HttpForwarder(BackendTransports transports)
         bool h2WebSocket = connect is { IsExtendedConnect: true };
         if (h2WebSocket && !string.Equals(connect!.Protocol, "websocket", StringComparison.OrdinalIgnoreCase))
         {
-            WriteStatus(ctx, StatusCodes.Status501NotImplemented, "Not Implemented");
-            return ForwarderError.UpgradeRefused;
+            ForwarderErrors.Report(ctx, ForwarderError.Upgrade, false, null, service.Name, server.Url, StatusCodes.Status501NotImplemented);
+            return ForwarderError.Upgrade;
         }
         bool isUpgrade = (upgradable && UpgradeRequest.IsWebSocket(ctx.Request)) || h2WebSocket;
         if (upgradable && !isUpgrade) ctx.Response.Headers.Connection = "close";
-        if (!upgradable && !h2WebSocket && !await FirstBodyBytesAreValidAsync(ctx).ConfigureAwait(false))
-            return ForwarderError.ClientAborted;
+        if (!upgradable && !h2WebSocket && await FirstBodyBytesErrorAsync(ctx).ConfigureAwait(false) is { } bodyError)
+        {
+            ForwarderErrors.Report(ctx, bodyError.Error, false, bodyError.Exception, service.Name, server.Url);
+            return bodyError.Error;
+        }
         var webSocketKey = h2WebSocket ? UpgradeRequest.NewKey() : null;
         var request = BuildRequest(ctx, service, server, forwarded, path, isUpgrade, upgradable || h2WebSocket, webSocketKey);
         var invoker = transports.For(service);
@@ -53,9 +53,10 @@ public sealed class HttpForwarder(BackendTransports transports)
         }
         catch (Exception e)
         {
+            var (error, timedOut) = ForwarderErrors.Classify(e, ctx.RequestAborted.IsCancellationRequested,
+                timeout?.IsCancellationRequested == true, (request.Content as RequestBodyContent)?.Failed == true);
             request.Dispose();
-            var error = Classify(e, ctx);
-            WriteError(ctx, error, service, server, e);
+            ForwarderErrors.Report(ctx, error, timedOut, e, service.Name, server.Url);
             return error;
         }
 
@@ -71,10 +72,9 @@ public sealed class HttpForwarder(BackendTransports transports)
                 }
                 // A 101 nobody asked for (or to another protocol): the backend connection is now a
                 // raw stream; disposing the response closes it, and the client gets a 502.
-                Log.Debug("Backend switched protocols without a WebSocket upgrade: refused", ("service", service.Name), ("server", server.Url));
-                WriteStatus(ctx, StatusCodes.Status502BadGateway, "Bad Gateway");
                 ctx.Response.Headers.Connection = "close";
-                return ForwarderError.UpgradeRefused;
+                ForwarderErrors.Report(ctx, ForwarderError.Upgrade, false, null, service.Name, server.Url);
+                return ForwarderError.Upgrade;
             }
 
             ctx.Response.StatusCode = (int)response.StatusCode;
@@ -89,10 +89,9 @@ public sealed class HttpForwarder(BackendTransports transports)
             catch (Exception e) when (e is IOException or HttpRequestException or OperationCanceledException)
             {
                 // Headers are gone already: the only honest signal left is to abort the client connection.
-                if (!ctx.RequestAborted.IsCancellationRequested)
-                    Log.Debug("Backend failed mid-response", ("service", service.Name), ("server", server.Url), ("error", e.Message));
-                ctx.Abort();
-                return ctx.RequestAborted.IsCancellationRequested ? ForwarderError.ClientAborted : ForwarderError.BackendReset;
+                var error = ctx.RequestAborted.IsCancellationRequested ? ForwarderError.ClientAborted : ForwarderError.ResponseBody;
+                ForwarderErrors.Report(ctx, error, false, e, service.Name, server.Url);
+                return error;
             }
         }
         return ForwarderError.None;
@@ -107,33 +106,29 @@ public sealed class HttpForwarder(BackendTransports transports)
     /// backend, so that a malformed chunked body is answered 400 here and no request line or header
     /// of it reaches a backend. A later malformed chunk aborts the forward mid-stream.
     /// </summary>
-    private static async ValueTask<bool> FirstBodyBytesAreValidAsync(HttpContext ctx)
+    /// <returns>Null when the body may be forwarded; otherwise the stage that failed.</returns>
+    private static async ValueTask<(ForwarderError Error, Exception Exception)?> FirstBodyBytesErrorAsync(HttpContext ctx)
     {
         var detection = ctx.Features.Get<IHttpRequestBodyDetectionFeature>();
-        if (detection is { CanHaveBody: false }) return true;
-        if (ctx.Request.ContentLength is not null) return true;   // length-delimited: nothing to parse
+        if (detection is { CanHaveBody: false }) return null;
+        if (ctx.Request.ContentLength is not null) return null;   // length-delimited: nothing to parse
         try
         {
             var result = await ctx.Request.BodyReader.ReadAsync(ctx.RequestAborted).ConfigureAwait(false);
             ctx.Request.BodyReader.AdvanceTo(result.Buffer.Start);
-            return true;
+            return null;
         }
         catch (Exception e) when (e is BadHttpRequestException
             // Kestrel reports a chunk size that overflows as a plain IOException (not a reset):
             // without this the forwarder answered an empty 200 (found by a teammate's raw-socket test).
             || (e is IOException and not Microsoft.AspNetCore.Connections.ConnectionResetException && !ctx.RequestAborted.IsCancellationRequested))
         {
-            if (!ctx.Response.HasStarted)
-            {
-                ctx.Response.StatusCode = StatusCodes.Status400BadRequest;
-                ctx.Response.Headers.Connection = "close";
-            }
-            Log.Debug("Malformed request body rejected", ("error", e.Message));
-            return false;
+            if (!ctx.Response.HasStarted) ctx.Response.Headers.Connection = "close";
+            return (ForwarderError.RequestBody, e);
         }
         catch (Exception e) when (e is IOException or OperationCanceledException)
         {
-            return false;
+            return (ForwarderError.ClientAborted, e);
         }
     }
 
@@ -157,7 +152,7 @@ public sealed class HttpForwarder(BackendTransports transports)
         var canHaveBody = ctx.Features.Get<IHttpRequestBodyDetectionFeature>()?.CanHaveBody ?? (req.ContentLength > 0);
         // An upgradable request's "body" is the raw connection after it: never forwarded as a body.
         if (canHaveBody && !upgradable)
-            message.Content = new StreamContent(req.Body, BufferSize);
+            message.Content = new RequestBodyContent(req.Body, BufferSize);
 
         var connection = req.Headers.Connection;
         foreach (var (name, values) in req.Headers)
@@ -222,34 +217,5 @@ public sealed class HttpForwarder(BackendTransports transports)
         {
             ArrayPool<byte>.Shared.Return(buffer);
         }
-    }
-
-    private static ForwarderError Classify(Exception e, HttpContext ctx)
-    {
-        if (ctx.RequestAborted.IsCancellationRequested) return ForwarderError.ClientAborted;
-        if (e is OperationCanceledException) return ForwarderError.Timeout;
-        for (var inner = e; inner is not null; inner = inner.InnerException)
-        {
-            if (inner is TimeoutException) return ForwarderError.Timeout;
-            if (inner is SocketException { SocketErrorCode: SocketError.TimedOut }) return ForwarderError.Timeout;
-            if (inner is SocketException { SocketErrorCode: SocketError.ConnectionRefused }) return ForwarderError.Refused;
-        }
-        return ForwarderError.BackendReset;
-    }
-
-    private static void WriteError(HttpContext ctx, ForwarderError error, BackendService service, BackendServer server, Exception e)
-    {
-        if (error == ForwarderError.ClientAborted) return;
-        Log.Debug("Error forwarding request", ("service", service.Name), ("server", server.Url), ("error", e.Message));
-        if (ctx.Response.HasStarted) { ctx.Abort(); return; }
-        if (error == ForwarderError.Timeout) WriteStatus(ctx, StatusCodes.Status504GatewayTimeout, "Gateway Timeout");
-        else WriteStatus(ctx, StatusCodes.Status502BadGateway, "Bad Gateway");
-    }
-
-    private static void WriteStatus(HttpContext ctx, int status, string text)
-    {
-        ctx.Response.StatusCode = status;
-        ctx.Response.ContentType = "text/plain; charset=utf-8";
-        _ = ctx.Response.WriteAsync(text);
     }
 }

@@ -21,6 +21,7 @@ public sealed class EdgeMetrics
 {
     private readonly ConcurrentDictionary<CellKey, RequestCell> _cells = new();
     private readonly ConcurrentDictionary<string, StrongBox<long>> _openConnections = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<(string Service, string Stage), StrongBox<long>> _forwardErrors = new();
     private readonly Func<CellKey, RequestCell> _create;
     private DynamicConfig _config = new();
     private long _reloads;
@@ -39,6 +40,7 @@ public sealed class EdgeMetrics
     public long LastReloadSuccess => Volatile.Read(ref _lastReloadSuccess);
     public ICollection<RequestCell> Cells => _cells.Values;
     public IEnumerable<KeyValuePair<string, StrongBox<long>>> OpenConnections => _openConnections;
+    public IEnumerable<KeyValuePair<(string Service, string Stage), StrongBox<long>>> ForwardErrors => _forwardErrors;
 
     /// <summary>The certificates served now (from the data plane's current CertificateStore).</summary>
     public Func<IReadOnlyList<X509Certificate2>> Certificates { get; set; } = () => [];
@@ -71,6 +73,8 @@ public sealed class EdgeMetrics
         var config = Volatile.Read(ref _config);
         foreach (var key in _cells.Keys)
             if (!Configured(config, key)) _cells.TryRemove(key, out _);
+        foreach (var key in _forwardErrors.Keys)
+            if (!Names(config.Http.Services, key.Service)) _forwardErrors.TryRemove(key, out _);
     }
 
     private static bool Configured(DynamicConfig config, in CellKey key) => key.Scope switch
@@ -100,6 +104,10 @@ public sealed class EdgeMetrics
         if (service is not null && Options.AddServicesLabels)
             Cell(new CellKey(CellScope.Service, service, "", code, method, protocol, ns)).Record(elapsedTicks, seconds, Buckets, requestBytes, responseBytes);
     }
+
+    /// <summary>One failed forward to <paramref name="service"/> (qualified), by the stage it failed in.</summary>
+    public void ForwardFailed(string service, string stage) =>
+        Interlocked.Increment(ref _forwardErrors.GetOrAdd((service, stage), _ => new StrongBox<long>()).Value);
 
     private RequestCell Cell(in CellKey key) => _cells.TryGetValue(key, out var c) ? c : _cells.GetOrAdd(key, _create);
 }

@@ -23,6 +23,12 @@ public static class PrometheusText
         foreach (var (ep, box) in m.OpenConnections.OrderBy(k => k.Key, StringComparer.Ordinal))
             sb.Append("traefik_open_connections{entrypoint=\"").Append(Esc(ep)).Append("\",protocol=\"TCP\"} ").Append(Volatile.Read(ref box.Value)).Append('\n');
 
+        // Edge's own: failed forwards by the stage they failed in (connect, response_headers, ...),
+        // which Traefik's request counters cannot tell apart (every one of them is a 502).
+        Family(sb, "edge_service_forward_errors_total", "counter", "Failed forwards, by service and the stage that failed");
+        foreach (var ((service, stage), box) in m.ForwardErrors.OrderBy(k => k.Key.Service, StringComparer.Ordinal).ThenBy(k => k.Key.Stage, StringComparer.Ordinal))
+            sb.Append("edge_service_forward_errors_total{service=\"").Append(Esc(service)).Append("\",stage=\"").Append(stage).Append("\"} ").Append(Volatile.Read(ref box.Value)).Append('\n');
+
         Family(sb, "traefik_tls_certs_not_after", "gauge", "Certificate expiration timestamp");
         foreach (var c in m.Certificates())
         {
