@@ -7,7 +7,7 @@ namespace Edge.Tests.FakeApi;
 /// Test helper: a raw watch over HttpClient, read line by line. KubernetesClient.Aot has no Watch helper,
 /// and Edge's own watch loop reads the stream the same way.
 /// </summary>
-internal sealed class WatchLineReader : IAsyncDisposable
+public sealed class WatchLineReader : IAsyncDisposable
 {
     private readonly HttpResponseMessage _response;
     private readonly StreamReader _reader;

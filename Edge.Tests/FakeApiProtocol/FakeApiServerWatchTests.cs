@@ -1,9 +1,10 @@
 using System.Net;
-using k8s;
+using Edge.Tests.FakeApi;
 using k8s.Models;
-using static Edge.Tests.FakeApi.FakeApiTestSupport;
+using k8s;
+using static Edge.Tests.FakeApiProtocol.FakeApiTestSupport;
 
-namespace Edge.Tests.FakeApi;
+namespace Edge.Tests.FakeApiProtocol;
 
 /// <summary>The fake apiserver's watch protocol, read raw from the real client's HttpClient.</summary>
 public class FakeApiServerWatchTests

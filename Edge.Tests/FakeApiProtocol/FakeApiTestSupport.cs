@@ -1,9 +1,10 @@
 using System.Security.Cryptography.X509Certificates;
 using System.Text.Json.Nodes;
-using k8s;
+using Edge.Tests.FakeApi;
 using k8s.Models;
+using k8s;
 
-namespace Edge.Tests.FakeApi;
+namespace Edge.Tests.FakeApiProtocol;
 
 /// <summary>Builders shared by the fake apiserver tests: real clients and small objects.</summary>
 internal static class FakeApiTestSupport

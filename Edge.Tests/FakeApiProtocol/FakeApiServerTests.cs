@@ -1,11 +1,12 @@
 using System.Net;
 using System.Text;
-using k8s;
+using Edge.Tests.FakeApi;
 using k8s.Autorest;
 using k8s.Models;
-using static Edge.Tests.FakeApi.FakeApiTestSupport;
+using k8s;
+using static Edge.Tests.FakeApiProtocol.FakeApiTestSupport;
 
-namespace Edge.Tests.FakeApi;
+namespace Edge.Tests.FakeApiProtocol;
 
 /// <summary>The fake apiserver's REST side, driven through the real KubernetesClient.Aot.</summary>
 public class FakeApiServerTests
