@@ -1,6 +1,7 @@
 // Annotation names and Event reasons are written as users write them (string literals, not
 // Edge's constants), so renaming one in Edge breaks this test as it would break users.
 using Edge.Tests.FakeApi;
+using Edge.Tests.Providers.Kubernetes.Ingress.Tenancy;
 using Edge.Tests.Support;
 using Edge.Tests.Tenancy;
 using k8s.Models;

@@ -1,4 +1,5 @@
 using Edge.Tests.FakeApi;
+using Edge.Tests.Providers.Kubernetes.Ingress.Tenancy;
 using Edge.Tests.Tenancy;
 using k8s.Models;
 

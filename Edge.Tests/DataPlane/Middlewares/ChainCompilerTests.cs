@@ -1,7 +1,7 @@
 using Edge.DataPlane.Middlewares;
 using Edge.Model;
 
-namespace Edge.Tests.Middlewares;
+namespace Edge.Tests.DataPlane.Middlewares;
 
 /// <summary>A router's chain: its middlewares then its service's, chains expanded, errors fail closed.</summary>
 public class ChainCompilerTests

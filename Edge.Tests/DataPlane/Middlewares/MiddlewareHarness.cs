@@ -6,7 +6,7 @@ using Edge.DataPlane.Routing.Requests;
 using Edge.Model;
 using Microsoft.AspNetCore.Http;
 
-namespace Edge.Tests.Middlewares;
+namespace Edge.Tests.DataPlane.Middlewares;
 
 /// <summary>
 /// Runs one configured middleware in process, the way the data plane does, with a terminal step

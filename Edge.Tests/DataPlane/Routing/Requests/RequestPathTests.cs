@@ -1,7 +1,7 @@
 using Edge.Configuration;
 using Edge.DataPlane.Routing.Requests;
 
-namespace Edge.Tests.Routing;
+namespace Edge.Tests.DataPlane.Routing.Requests;
 
 /// <summary>Traefik's request-path processing (encoded-character filter, normalisation, sanitizePath) as one pure function.</summary>
 public class RequestPathTests

@@ -1,6 +1,6 @@
 using Edge.DataPlane.Routing.Rules;
 
-namespace Edge.Tests.Routing;
+namespace Edge.Tests.DataPlane.Routing.Rules;
 
 /// <summary>RuleNode's canonical text must parse back to the same arguments (found by fuzzing: backquote and CR).</summary>
 public class RuleNodeQuoteTests

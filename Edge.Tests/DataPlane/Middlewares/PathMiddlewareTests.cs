@@ -1,6 +1,6 @@
 using Edge.Model;
 
-namespace Edge.Tests.Middlewares;
+namespace Edge.Tests.DataPlane.Middlewares;
 
 /// <summary>
 /// Path middlewares, with cases taken from Traefik's documentation and its middleware tests

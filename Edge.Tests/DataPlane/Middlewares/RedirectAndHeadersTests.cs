@@ -1,6 +1,6 @@
 using Edge.Model;
 
-namespace Edge.Tests.Middlewares;
+namespace Edge.Tests.DataPlane.Middlewares;
 
 /// <summary>redirectScheme, redirectRegex and headers, with the cases of Traefik's docs and tests.</summary>
 public class RedirectAndHeadersTests

@@ -2,7 +2,7 @@ using Edge.DataPlane.Routing.Requests;
 using Edge.DataPlane.Routing.Rules;
 using Edge.DataPlane.Routing.Table;
 
-namespace Edge.Tests.Routing;
+namespace Edge.Tests.DataPlane.Routing.Table;
 
 public class HostIndexTests
 {

@@ -1,6 +1,6 @@
 using Edge.DataPlane.Routing.Requests;
 
-namespace Edge.Tests.Routing;
+namespace Edge.Tests.DataPlane.Routing.Rules;
 
 /// <summary>
 /// Generates rules and requests from a small vocabulary so that random rule sets overlap a lot:

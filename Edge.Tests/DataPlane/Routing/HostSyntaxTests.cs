@@ -1,6 +1,6 @@
 using Edge.DataPlane.Routing;
 
-namespace Edge.Tests.Routing;
+namespace Edge.Tests.DataPlane.Routing;
 
 public class HostSyntaxTests
 {

@@ -1,6 +1,6 @@
 using Edge.DataPlane.Routing.Rules;
 
-namespace Edge.Tests.Routing;
+namespace Edge.Tests.DataPlane.Routing.Rules;
 
 public class RuleParserTests
 {

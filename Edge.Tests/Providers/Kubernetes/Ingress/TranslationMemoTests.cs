@@ -8,7 +8,7 @@ using Edge.Tests.EndToEnd;
 using Edge.Tests.Support;
 using k8s.Models;
 
-namespace Edge.Tests.Translation;
+namespace Edge.Tests.Providers.Kubernetes.Ingress;
 
 /// <summary>
 /// The incremental translation (issue: performance, 10,000 Ingresses): reusing per-Ingress

@@ -8,7 +8,7 @@ using Edge.Providers.Kubernetes.Ingress.Tenancy;
 using Edge.Tests.EndToEnd;
 using k8s.Models;
 
-namespace Edge.Tests.Tenancy;
+namespace Edge.Tests.Providers.Kubernetes.Ingress.Tenancy;
 
 /// <summary>
 /// Host ownership per request host (issue 20), on the pure translator and the route table it feeds:

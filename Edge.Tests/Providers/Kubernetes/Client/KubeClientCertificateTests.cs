@@ -2,7 +2,7 @@ using Edge.Configuration;
 using Edge.Providers.Kubernetes.Client;
 using k8s;
 
-namespace Edge.Tests.Configuration;
+namespace Edge.Tests.Providers.Kubernetes.Client;
 
 /// <summary>A broken client certificate in a kubeconfig is a configuration error naming it, not a crash.</summary>
 public class KubeClientCertificateTests

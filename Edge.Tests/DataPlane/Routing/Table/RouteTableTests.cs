@@ -3,10 +3,11 @@ using Edge.DataPlane.Routing.Requests;
 using Edge.DataPlane.Routing.Rules;
 using Edge.DataPlane.Routing.Table;
 using Edge.Model;
-using Microsoft.AspNetCore.Http;
+using Edge.Tests.DataPlane.Routing.Rules;
 using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.Http;
 
-namespace Edge.Tests.Routing;
+namespace Edge.Tests.DataPlane.Routing.Table;
 
 public class RouteTableTests
 {

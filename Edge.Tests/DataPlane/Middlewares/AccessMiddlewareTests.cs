@@ -2,7 +2,7 @@ using System.Text;
 using Edge.DataPlane.Middlewares;
 using Edge.Model;
 
-namespace Edge.Tests.Middlewares;
+namespace Edge.Tests.DataPlane.Middlewares;
 
 /// <summary>basicAuth (htpasswd hashes checked against openssl's output) and ipAllowList.</summary>
 public class AccessMiddlewareTests

@@ -1,6 +1,6 @@
 using Edge.DataPlane.Routing.Requests;
 
-namespace Edge.Tests.Routing;
+namespace Edge.Tests.DataPlane.Routing.Requests;
 
 public class RoutingPathDotSegmentTests
 {

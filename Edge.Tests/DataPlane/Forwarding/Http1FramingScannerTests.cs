@@ -2,7 +2,7 @@ using System.Buffers;
 using System.Text;
 using Edge.DataPlane.Forwarding;
 
-namespace Edge.Tests.Proxy;
+namespace Edge.Tests.DataPlane.Forwarding;
 
 /// <summary>The framing scanner on raw request streams, whole and byte by byte.</summary>
 public class Http1FramingScannerTests

@@ -5,7 +5,7 @@ using Edge.Providers.Kubernetes.Ingress;
 using Edge.Tests.EndToEnd;
 using k8s.Models;
 
-namespace Edge.Tests.Translation;
+namespace Edge.Tests.Providers.Kubernetes.Ingress;
 
 public class TranslatorTests
 {

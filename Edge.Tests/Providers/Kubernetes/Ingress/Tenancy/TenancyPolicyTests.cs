@@ -6,7 +6,7 @@ using Edge.Providers.Kubernetes.Ingress.Tenancy;
 using Edge.Tests.EndToEnd;
 using k8s.Models;
 
-namespace Edge.Tests.Tenancy;
+namespace Edge.Tests.Providers.Kubernetes.Ingress.Tenancy;
 
 /// <summary>
 /// Tenancy rules on the pure translator: who owns a host, what a Namespace annotation allows,

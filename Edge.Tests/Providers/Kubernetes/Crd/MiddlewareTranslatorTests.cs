@@ -3,7 +3,7 @@ using Edge.Providers;
 using Edge.Providers.Kubernetes.Client;
 using Edge.Providers.Kubernetes.Crd;
 
-namespace Edge.Tests.Translation;
+namespace Edge.Tests.Providers.Kubernetes.Crd;
 
 /// <summary>Traefik's CRD provider for Middleware objects, as a pure function of the objects read.</summary>
 public class MiddlewareTranslatorTests

@@ -3,8 +3,9 @@ using Edge.DataPlane.Tls;
 using Edge.Providers.Kubernetes.Client;
 using Edge.Providers.Kubernetes.Ingress;
 using Edge.Tests.EndToEnd;
+using Edge.Tests.Providers.Kubernetes.Ingress.Tenancy;
 
-namespace Edge.Tests.Tenancy;
+namespace Edge.Tests.DataPlane.Tls;
 
 /// <summary>
 /// Which certificate a handshake selects in tenancy mode (issue 20 item 2): a namespace's

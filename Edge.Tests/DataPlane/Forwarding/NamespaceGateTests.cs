@@ -1,7 +1,7 @@
 using Edge.DataPlane.Forwarding;
 using Edge.Model;
 
-namespace Edge.Tests.Tenancy;
+namespace Edge.Tests.DataPlane.Forwarding;
 
 /// <summary>The per-namespace limiter: counts, not timings (no test here depends on the clock's speed).</summary>
 public class NamespaceGateTests

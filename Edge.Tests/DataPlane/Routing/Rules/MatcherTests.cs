@@ -3,7 +3,7 @@ using Edge.DataPlane.Routing.Requests;
 using Edge.DataPlane.Routing.Rules;
 using Microsoft.AspNetCore.Http;
 
-namespace Edge.Tests.Routing;
+namespace Edge.Tests.DataPlane.Routing.Rules;
 
 public class MatcherTests
 {
