@@ -1,7 +1,8 @@
-using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
+using System.Text.Json;
 using Edge.Aggregation;
 using Edge.Configuration;
+using Edge.Model;
 using Microsoft.AspNetCore.Http;
 
 namespace Edge.Api;
@@ -26,9 +27,7 @@ public sealed class ApiHandler(StaticConfig config, ConfigurationStore store, Fu
     /// <summary>The dashboard is served only where the API is (api.insecure), as in Traefik.</summary>
     public bool DashboardEnabled => ApiEnabled && config.Api.Dashboard;
 
-    public IReadOnlyList<string> DefaultEntryPoints =>
-        config.EntryPoints.Keys.Where(n => !n.Equals("traefik", StringComparison.OrdinalIgnoreCase))
-            .OrderBy(n => n, StringComparer.Ordinal).ToList();
+    public IReadOnlyList<string> DefaultEntryPoints => config.DefaultEntryPoints();
 
     public RawData Current()
     {
@@ -63,7 +62,7 @@ public sealed class ApiHandler(StaticConfig config, ConfigurationStore store, Fu
             await ctx.Response.WriteAsync(Observability.Metrics.PrometheusText.Write(metrics));
             return true;
         }
-        if (!ApiEnabled || !entryPoint.Equals("traefik", StringComparison.OrdinalIgnoreCase)) return false;
+        if (!ApiEnabled || !entryPoint.Equals(StaticConfig.InternalEntryPoint, StringComparison.OrdinalIgnoreCase)) return false;
         if (config.Api.Debug && DebugVars is { } vars && path == "/debug/vars" && HttpMethods.IsGet(ctx.Request.Method))
         {
             ctx.Response.ContentType = "application/json; charset=utf-8";
@@ -145,7 +144,7 @@ public sealed class ApiHandler(StaticConfig config, ConfigurationStore store, Fu
         Type = kv.Value.LoadBalancer is null ? null : "loadbalancer",
     }).ToList();
 
-    private static string ProviderOf(string name) => name.Contains('@') ? name[(name.IndexOf('@') + 1)..] : RawDataBuilder.Provider;
+    private static string ProviderOf(string name) => ProviderNames.ProviderOf(name);
 
     // Traefik's ?search= (substring of the name), ?status=, ?serviceName= filters.
     private static List<T> Filter<T>(HttpContext ctx, List<T> items) where T : class

@@ -9,7 +9,7 @@ namespace Edge.Api;
 /// </summary>
 public static class RawDataBuilder
 {
-    public const string Provider = "kubernetes";
+    public const string Provider = ProviderNames.Kubernetes;
 
     /// <param name="defaultEntryPoints">Traefik's defaults: every entry point except "traefik".</param>
     /// <param name="routerErrors">Errors found when compiling routes (a rule that does not parse), by router name.</param>

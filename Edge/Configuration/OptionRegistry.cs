@@ -47,6 +47,7 @@ public static class OptionRegistry
             EncodedCharacter("allowEncodedPercent", DeniedEncodings.Percent, "%25"),
             EncodedCharacter("allowEncodedQuestionMark", DeniedEncodings.QuestionMark, "%3F"),
             EncodedCharacter("allowEncodedHash", DeniedEncodings.Hash, "%23"),
+            Ep("asDefault", OptionKind.Bool, "false", "Routers without entryPoints listen here (when any entry point sets it, only those).", (e, v) => e.AsDefault = Bool("entryPoints." + e.Name + ".asDefault", v)),
             Ep("http.sanitizePath", OptionKind.Bool, "true", "Remove ., .. and duplicate slash segments from request paths.", (e, v) => e.SanitizePath = Bool("entryPoints." + e.Name + ".http.sanitizePath", v)),
             Ep("forwardedHeaders.trustedIPs", OptionKind.List, "", "Trust X-Forwarded-* headers from these IPs/CIDRs.", (e, v) => e.ForwardedHeadersTrustedIPs = List(v)),
             Ep("forwardedHeaders.insecure", OptionKind.Bool, "false", "Trust all X-Forwarded-* headers.", (e, v) => e.ForwardedHeadersInsecure = Bool("entryPoints." + e.Name + ".forwardedHeaders.insecure", v)),

@@ -25,6 +25,24 @@ public sealed class StaticConfig
     public TimeSpan ProvidersThrottleDuration { get; set; } = TimeSpan.FromSeconds(2);
     public string? ConfigFile { get; set; }
 
+    /// <summary>
+    /// The entry points a router without <c>entryPoints</c> listens on, computed once for every
+    /// stage (Traefik's getDefaultsEntrypoints): those marked <c>asDefault</c> if any is, otherwise
+    /// all; never "traefik" (the API's own) nor a UDP entry point; sorted.
+    /// </summary>
+    public IReadOnlyList<string> DefaultEntryPoints()
+    {
+        bool anyMarked = EntryPoints.Values.Any(e => e.AsDefault);
+        return EntryPoints.Values
+            .Where(e => !anyMarked || e.AsDefault)
+            .Where(e => !e.Name.Equals(InternalEntryPoint, StringComparison.OrdinalIgnoreCase))
+            .Where(e => !e.Address.EndsWith("/udp", StringComparison.OrdinalIgnoreCase))
+            .Select(e => e.Name).Order(StringComparer.Ordinal).ToList();
+    }
+
+    /// <summary>Traefik's DefaultInternalEntryPointName: where the API, dashboard, ping and metrics are served.</summary>
+    public const string InternalEntryPoint = "traefik";
+
     public EntryPointOptions EntryPoint(string name)
     {
         if (!EntryPoints.TryGetValue(name, out var ep))
@@ -39,9 +57,9 @@ public sealed class StaticConfig
         if (EntryPoints.Count == 0)
             EntryPoint("http").Address = ":80";
         // The API, dashboard and ping live on the "traefik" entry point (:8080) unless it is defined.
-        if ((Api.Enabled && Api.Insecure) || (Ping.Enabled && Ping.EntryPoint == "traefik") || (Metrics.PrometheusEnabled && !Metrics.ManualRouting && Metrics.PrometheusEntryPoint == "traefik"))
+        if ((Api.Enabled && Api.Insecure) || (Ping.Enabled && Ping.EntryPoint == InternalEntryPoint) || (Metrics.PrometheusEnabled && !Metrics.ManualRouting && Metrics.PrometheusEntryPoint == InternalEntryPoint))
         {
-            var ep = EntryPoint("traefik");
+            var ep = EntryPoint(InternalEntryPoint);
             if (string.IsNullOrEmpty(ep.Address)) ep.Address = ":8080";
         }
         var le = LeaderElection;
@@ -72,6 +90,8 @@ public sealed class EntryPointOptions
 {
     public string Name { get; init; } = "";
     public string Address { get; set; } = "";
+    /// <summary>entryPoints.&lt;name&gt;.asDefault: a router without entryPoints listens here (see StaticConfig.DefaultEntryPoints).</summary>
+    public bool AsDefault { get; set; }
     public bool HttpTls { get; set; }
     public string RedirectTo { get; set; } = "";
     public string RedirectScheme { get; set; } = "https";

@@ -87,10 +87,10 @@ public sealed class EdgeDataPlane : IDisposable
     {
         // Fail closed: a router whose middleware, TLS options or servers transport does not
         // resolve is kept out of the data plane and shown in error (see ReferenceCheck).
-        var errors = ReferenceCheck.Find(config, RawDataBuilder.Provider);
+        var errors = ReferenceCheck.Find(config, ProviderNames.Kubernetes);
         var chains = CompileChains(config, errors);
         var routes = new Dictionary<string, EntryPointRoutes>(StringComparer.OrdinalIgnoreCase);
-        var defaults = _config.EntryPoints.Keys.Where(n => !n.Equals("traefik", StringComparison.OrdinalIgnoreCase)).ToList();
+        var defaults = _config.DefaultEntryPoints();
         // Routers that tenancy disabled are shown by the API (with their reason) but never served.
         var routers = config.Http.Routers;
         if (errors.Count > 0 || routers.Values.Any(r => r.DisabledReason is not null))
@@ -105,7 +105,7 @@ public sealed class EdgeDataPlane : IDisposable
         foreach (var (name, error) in errors)
         {
             var ingress = config.Http.Routers.TryGetValue(name, out var r) ? r.Observability?.Metadata?.Ingress : null;
-            Log.Error("Router in error, it is not served", ("router", name + "@" + RawDataBuilder.Provider),
+            Log.Error("Router in error, it is not served", ("router", name + "@" + ProviderNames.Kubernetes),
                 ("ingress", ingress is null ? null : ingress.Namespace + "/" + ingress.IngressName), ("error", error));
         }
         // An unchanged service (the same object: the translation memo reuses them) keeps its
@@ -130,7 +130,7 @@ public sealed class EdgeDataPlane : IDisposable
 
     /// <summary>Each router's middlewares, compiled once for this configuration (see <see cref="ChainCompiler.CompileAll"/>).</summary>
     private Dictionary<string, ProxyHandler> CompileChains(DynamicConfig config, Dictionary<string, string> errors) =>
-        ChainCompiler.CompileAll(config, RawDataBuilder.Provider, _config.KubernetesIngress.TenancyEnabled, errors, _forwardTerminal);
+        ChainCompiler.CompileAll(config, ProviderNames.Kubernetes, _config.KubernetesIngress.TenancyEnabled, errors, _forwardTerminal);
 
     public async Task HandleAsync(HttpContext ctx, string entryPoint)
     {

@@ -3,13 +3,14 @@ using Edge.Aggregation;
 using Edge.Api;
 using Edge.Configuration;
 using Edge.DataPlane;
-using Edge.Observability;
+using Edge.Model;
 using Edge.Observability.AccessLog;
 using Edge.Observability.Logging;
 using Edge.Observability.Metrics;
-using Edge.Providers;
+using Edge.Observability;
 using Edge.Providers.Kubernetes.Client;
 using Edge.Providers.Kubernetes.Ingress;
+using Edge.Providers;
 
 namespace Edge.Hosting;
 
@@ -113,12 +114,12 @@ public static class EdgeMain
                 // A new leader writes what is due at once instead of waiting for the next change.
                 elector.LeadershipChanged += leader => { if (leader) { statusWriter?.Forget(); c?.Signal(); } };
             }
-            readiness.Expect("kubernetes");
+            readiness.Expect(ProviderNames.Kubernetes);
             var memo = new TranslationMemo();   // a change re-translates only the Ingresses it touches
             debug.Add("translationMemoIngresses", () => memo.Count).Add("statusWriterIngresses", () => statusWriter?.Count ?? 0);
             foreach (var informer in cache.Informers) debug.Add("informerItems " + informer.Description, () => informer.Count);
             controller = c = new ProviderController(cache, s => TranslatorBinding.Translate(s, options, memo, crd), store, statusWriter, throttle, events,
-                isLeader: elector is null ? null : () => elector.IsLeader, applied: () => readiness.Applied("kubernetes"));
+                isLeader: elector is null ? null : () => elector.IsLeader, applied: () => readiness.Applied(ProviderNames.Kubernetes));
             Log.Info("Ingress label selector is", ("labelSelector", options.LabelSelector));
         }
 

@@ -1,14 +1,15 @@
-using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
+using System.Security.Cryptography;
 using Edge.Api;
 using Edge.Configuration;
 using Edge.DataPlane.Routing.Rules;
 using Edge.DataPlane.Routing.Table;
 using Edge.DataPlane.Tls;
+using Edge.Model;
 using Edge.Providers.Kubernetes.Client;
 using Edge.Providers.Kubernetes.Ingress;
-using k8s;
 using k8s.Models;
+using k8s;
 
 namespace Edge.Render;
 
@@ -90,11 +91,10 @@ public static class RenderPipeline
             ignored.Add(new(locations.GetValueOrDefault(what), what, ClassMismatch(ingress, options)));
         }
 
-        var defaults = config.EntryPoints.Keys.Where(n => !n.Equals("traefik", StringComparison.OrdinalIgnoreCase))
-            .OrderBy(n => n, StringComparer.Ordinal).ToList();
+        var defaults = config.DefaultEntryPoints();
         // The data plane's fail-closed checks: references that do not resolve, chains that cannot be built.
-        var routeErrors = Aggregation.ReferenceCheck.Find(result.Config, RawDataBuilder.Provider);
-        Edge.DataPlane.Middlewares.ChainCompiler.CompileAll(result.Config, RawDataBuilder.Provider, options.TenancyEnabled, routeErrors, _ => Task.CompletedTask);
+        var routeErrors = Aggregation.ReferenceCheck.Find(result.Config, ProviderNames.Kubernetes);
+        Edge.DataPlane.Middlewares.ChainCompiler.CompileAll(result.Config, ProviderNames.Kubernetes, options.TenancyEnabled, routeErrors, _ => Task.CompletedTask);
         var syntax = options.DefaultRuleSyntax == "v2" ? RuleSyntax.V2 : RuleSyntax.V3;
         foreach (var ep in config.EntryPoints.Values)
             EntryPointRoutes.Compile(ep, result.Config.Http.Routers, defaults, syntax, routeErrors);

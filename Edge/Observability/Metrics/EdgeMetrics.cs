@@ -86,9 +86,7 @@ public sealed class EdgeMetrics
 
     // Cells carry qualified names (Traefik's router@provider); the configuration's own routers are unqualified.
     private static bool Names<T>(SortedDictionary<string, T> map, string qualified) =>
-        map.ContainsKey(qualified) || (qualified.EndsWith(Provider, StringComparison.Ordinal) && map.ContainsKey(qualified[..^Provider.Length]));
-
-    private const string Provider = "@kubernetes";
+        map.ContainsKey(qualified) || (ProviderNames.Unqualified(qualified) is { } own && map.ContainsKey(own));
 
     public StrongBox<long> ConnectionGauge(string entryPoint) => _openConnections.GetOrAdd(entryPoint, _ => new StrongBox<long>());
 

@@ -13,8 +13,8 @@ public sealed class RouteEntry
         Rule = rule;
         Priority = priority;
         // Computed once per configuration so that metrics and access logs never concatenate per request.
-        QualifiedName = name.Contains('@') ? name : name + "@kubernetes";
-        QualifiedService = router.Service.Contains('@') ? router.Service : router.Service + "@kubernetes";
+        QualifiedName = ProviderNames.Qualify(name);
+        QualifiedService = ProviderNames.Qualify(router.Service);
         Namespace = router.Observability?.Metadata?.Ingress?.Namespace;
     }
 

@@ -17,7 +17,7 @@ namespace Edge.Providers.Kubernetes.Crd;
 /// </summary>
 public static class MiddlewareTranslator
 {
-    public const string Provider = "kubernetescrd";
+    public const string Provider = ProviderNames.KubernetesCrd;
 
     /// <summary>Traefik v3.7 middleware types Edge does not serve yet: a router using one is in error.</summary>
     private static readonly HashSet<string> NotYetServed = new(StringComparer.Ordinal)
