@@ -13,8 +13,11 @@ public class AccessLogOptionsEndToEndTests
     private static async Task<DataPlaneFixture> StartAsync(params string[] args)
     {
         var f = await DataPlaneFixture.StartAsync((api, _) =>
-            api.Upsert(K8s.Ingress("default", "app", "app.example.com", "/api", "whoami", 80)),
-            ["--accesslog=true", .. args]);
+        {
+            api.Upsert(K8s.Ingress("default", "app", "app.example.com", "/api", "whoami", 80));
+            // The echo backend's /upload reads the whole request body before it answers.
+            api.Upsert(K8s.Ingress("default", "upload", "app.example.com", "/upload", "whoami", 80, pathType: "Exact"));
+        }, ["--accesslog=true", .. args]);
         await f.WaitForRouteAsync("app.example.com", "/api");
         return f;
     }
@@ -126,6 +129,36 @@ public class AccessLogOptionsEndToEndTests
             await Assert.That((string)j["RequestPath"]!).IsEqualTo("/api/kept");
             await Assert.That((int)j["DownstreamStatus"]!).IsEqualTo(200);
             await Assert.That(line).DoesNotContain("header-value");
+        }
+        finally
+        {
+            Directory.Delete(root, recursive: true);
+        }
+    }
+
+    /// <param name="chunked">Traefik's RequestContentSize is the body bytes read: a chunked body counts too.</param>
+    [Test]
+    [Arguments(false)]
+    [Arguments(true)]
+    public async Task Request_content_size_is_the_body_size(bool chunked)
+    {
+        var root = TempDir();
+        var file = Path.Combine(root, "access.log");
+        try
+        {
+            await using var f = await StartAsync($"--accesslog.filePath={file}", "--accesslog.format=json");
+            const int size = 5_000;
+            using (var post = new HttpRequestMessage(HttpMethod.Post, f.Edge.WebUrl + "/upload?size-test")
+            {
+                Headers = { Host = "app.example.com" },
+                Content = chunked ? new ChunkedContent(new byte[size]) : new ByteArrayContent(new byte[size]),
+            })
+            using (var r = await f.Edge.Http.SendAsync(post))
+                await Assert.That((int)r.StatusCode).IsEqualTo(200);
+            await WaitForLineAsync(file, "/upload?size-test");
+            var j = JsonNode.Parse(Lines(file).Single(l => l.Contains("/upload?size-test")))!;
+            await Assert.That((long)j["RequestContentSize"]!).IsEqualTo(size);
+            await Assert.That((string)j["RequestMethod"]!).IsEqualTo("POST");
         }
         finally
         {

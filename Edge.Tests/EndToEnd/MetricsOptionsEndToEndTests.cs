@@ -42,8 +42,11 @@ public class MetricsOptionsEndToEndTests
         Regex.Matches(scrape, "^" + Regex.Escape(histogram) + "_bucket\\{[^}]*le=\"([^\"]+)\"\\}", RegexOptions.Multiline)
             .Select(m => m.Groups[1].Value).Distinct().ToArray();
 
+    /// <param name="chunked">Traefik counts the body bytes read, so a chunked body (no Content-Length) counts too.</param>
     [Test]
-    public async Task Request_and_response_byte_counters_count_body_bytes()
+    [Arguments(false)]
+    [Arguments(true)]
+    public async Task Request_and_response_byte_counters_count_body_bytes(bool chunked)
     {
         await using var f = await StartAsync("--metrics.prometheus.addRoutersLabels=true");
         var before = await f.Edge.GetStringAsync("/metrics");
@@ -51,12 +54,13 @@ public class MetricsOptionsEndToEndTests
         using var post = new HttpRequestMessage(HttpMethod.Post, f.Edge.WebUrl + "/upload")
         {
             Headers = { Host = "app.example.com" },
-            Content = new ByteArrayContent(new byte[size]),
+            Content = chunked ? new ChunkedContent(new byte[size]) : new ByteArrayContent(new byte[size]),
         };
         using var r = await f.Edge.Http.SendAsync(post);
         var answer = await r.Content.ReadAsStringAsync();
         await Assert.That(r.StatusCode).IsEqualTo(HttpStatusCode.OK);
         await Assert.That(answer).IsEqualTo(size.ToString(CultureInfo.InvariantCulture));   // the backend got every byte
+        await Assert.That(post.Content.Headers.ContentLength is null).IsEqualTo(chunked);
 
         var after = await f.Edge.GetStringAsync("/metrics");
         var router = Regex.Match(after, "router=\"(default-app-[^\"]+@kubernetes)\"").Groups[1].Value;
