@@ -79,9 +79,7 @@ public class AccessLogOptionsEndToEndTests
         {
             await using var f = await StartAsync($"--accesslog.perNamespaceDir={dir}", $"--accesslog.filePath={main}");
             using (await f.SendAsync("app.example.com", "/api/before")) { }
-            using (await f.SendAsync("nowhere.example.com", "/main-before")) { }
-            await WaitForLineAsync(main, "/main-before");
-            await Assert.That(Lines(nsLog).Any(l => l.Contains("/api/before"))).IsTrue();
+            await WaitForLineAsync(nsLog, "/api/before");
 
             // logrotate moves every file away, then signals.
             File.Move(nsLog, nsLog + ".1");
