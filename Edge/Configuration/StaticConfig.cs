@@ -138,7 +138,7 @@ public sealed class AccessLogOptions
 {
     public bool Enabled { get; set; }
     public string FilePath { get; set; } = "";
-    /// <summary>accessLog.perNamespaceDir: one extra file per namespace, DIR/&lt;namespace&gt;.log.</summary>
+    /// <summary>accessLog.perNamespaceDir: a routed request's line goes to DIR/&lt;namespace&gt;.log instead of the main log.</summary>
     public string PerNamespaceDir { get; set; } = "";
     public string Format { get; set; } = "common";
     public int BufferingSize { get; set; }

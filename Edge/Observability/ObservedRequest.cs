@@ -11,6 +11,8 @@ public sealed class ObservedRequest(Stream inner) : Stream
 {
     public Stream Inner { get; } = inner;
     public long BytesWritten { get; private set; }
+    /// <summary>Request body bytes read by the forwarder when the request had no Content-Length (see <see cref="RequestBodyCounter"/>).</summary>
+    public long BytesRead { get; set; }
     public string? Router { get; set; }
     public string? Service { get; set; }
     public string? ServerUrl { get; set; }

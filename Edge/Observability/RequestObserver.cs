@@ -35,7 +35,7 @@ public sealed class RequestObserver(EdgeMetrics? metrics, AccessLogWriter? acces
             var req = ctx.Request;
             int code = ctx.Response.StatusCode;
             string method = Protocols.Method(req.Method);
-            metrics?.Record(entryPoint, obs.Router, obs.Service, code, method, Protocols.Of(req), elapsed, req.ContentLength ?? 0, obs.BytesWritten, namespaceLabels ? obs.Namespace : null);
+            metrics?.Record(entryPoint, obs.Router, obs.Service, code, method, Protocols.Of(req), elapsed, req.ContentLength ?? obs.BytesRead, obs.BytesWritten, namespaceLabels ? obs.Namespace : null);
             if (obs.ForwardError is not null && obs.Service is not null) metrics?.ForwardFailed(obs.Service, obs.ForwardError);
             if (accessLog is not null) accessLog.Enqueue(Entry(ctx, entryPoint, obs, startTime, elapsed, code));
         }
@@ -52,7 +52,7 @@ public sealed class RequestObserver(EdgeMetrics? metrics, AccessLogWriter? acces
             ClientHost = remote, ClientPort = ctx.Connection.RemotePort.ToString(), ClientAddr = remote + ":" + ctx.Connection.RemotePort,
             Method = req.Method, Path = req.Path.Value + req.QueryString.Value, Protocol = req.Protocol, Scheme = req.Scheme,
             RequestHost = host, RequestPort = req.Host.Port?.ToString() ?? "-", RequestAddr = req.Host.Value ?? "",
-            RequestContentSize = req.ContentLength ?? 0, Status = code, DownstreamSize = obs.BytesWritten,
+            RequestContentSize = req.ContentLength ?? obs.BytesRead, Status = code, DownstreamSize = obs.BytesWritten,
             Referer = req.Headers.Referer.ToString(), UserAgent = req.Headers.UserAgent.ToString(),
             RequestCount = Interlocked.Increment(ref _requestCount),
             Router = obs.Router, Service = obs.Service, ServiceUrl = obs.ServerUrl, Namespace = obs.Namespace,

@@ -152,7 +152,12 @@ public sealed class HttpForwarder(BackendTransports transports)
         var canHaveBody = ctx.Features.Get<IHttpRequestBodyDetectionFeature>()?.CanHaveBody ?? (req.ContentLength > 0);
         // An upgradable request's "body" is the raw connection after it: never forwarded as a body.
         if (canHaveBody && !upgradable)
-            message.Content = new RequestBodyContent(req.Body, BufferSize);
+        {
+            // Without Content-Length the body's size is known only once read: count it for the metrics and access log.
+            var body = req.ContentLength is null && Observability.ObservedRequest.Of(ctx) is { } observed
+                ? new Observability.RequestBodyCounter(req.Body, observed) : req.Body;
+            message.Content = new RequestBodyContent(body, BufferSize);
+        }
 
         var connection = req.Headers.Connection;
         foreach (var (name, values) in req.Headers)

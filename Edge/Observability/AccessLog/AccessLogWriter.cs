@@ -25,16 +25,21 @@ public sealed class AccessLogWriter : IAsyncDisposable
     private volatile bool _reopen;
     private long _dropped;
 
-    public AccessLogWriter(AccessLogOptions options)
+    public AccessLogWriter(AccessLogOptions options) : this(options, null) { }
+
+    /// <param name="output">The main log's writer instead of <c>filePath</c> (tests hold the writer to fill the queue).</param>
+    internal AccessLogWriter(AccessLogOptions options, TextWriter? output)
     {
         _options = options;
         Fields = new AccessLogFields(options);
         // bufferingSize is Traefik's line buffer; it only raises the queue bound here.
+        // FullMode Wait, not DropWrite: with DropWrite TryWrite drops silently and returns true, so
+        // nothing would count the drops. Nothing waits either: Enqueue only ever calls TryWrite.
         _channel = Channel.CreateBounded<AccessLogEntry>(new BoundedChannelOptions(Math.Max(1024, options.BufferingSize))
         {
-            SingleReader = true, FullMode = BoundedChannelFullMode.DropWrite,
+            SingleReader = true, FullMode = BoundedChannelFullMode.Wait,
         });
-        _out = Open();
+        _out = output ?? Open();
         if (options.PerNamespaceDir.Length > 0) Directory.CreateDirectory(options.PerNamespaceDir);
         if ((options.FilePath.Length > 0 || options.PerNamespaceDir.Length > 0) && OperatingSystem.IsLinux())
             _usr1 = PosixSignalRegistration.Create((PosixSignal)SigUsr1, ctx => { ctx.Cancel = true; _reopen = true; _channel.Writer.TryWrite(Wakeup); });
