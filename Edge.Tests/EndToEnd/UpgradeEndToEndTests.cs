@@ -42,7 +42,7 @@ public class UpgradeEndToEndTests
     /// </summary>
     private static Task AllBackendConnectionsClosedAsync(DataPlaneFixture f, RawBackend raw) =>
         Eventually.UntilAsync(() => raw.Received.Count > 0 && raw.OpenConnections == 0, TimeSpan.FromSeconds(10),
-            () => $"{raw.OpenConnections} of {raw.Received.Count} backend connection(s) still open; edge output:\n{f.Edge.Output}");
+            () => $"{raw.OpenConnections} of {raw.Received.Count} backend connection(s) still open; received:\n{string.Join("\n---\n", raw.Received)}\nedge output:\n{f.Edge.Output}");
 
     /// <summary>Sends the h2c request, then (after the answer) the HTTP/2 preface and a frame, on one connection.</summary>
     private static async Task<string> SendH2cAttemptAsync(Stream stream, string request)
