@@ -44,13 +44,11 @@ public class ImageTests
             psi.ArgumentList.Add(a);
         using var p = Process.Start(psi)!;
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
-        string body = "";
-        var deadline = DateTime.UtcNow.AddSeconds(10);
-        while (DateTime.UtcNow < deadline)
+        var body = await Eventually.UntilAsync(async () =>
         {
-            try { body = await http.GetStringAsync($"http://127.0.0.1:{port}/ping"); break; }
-            catch (HttpRequestException) { await Task.Delay(50); }
-        }
+            try { return await http.GetStringAsync($"http://127.0.0.1:{port}/ping"); }
+            catch (HttpRequestException) { return null; }
+        }, b => b is not null, TimeSpan.FromSeconds(10), _ => "edge in the empty root never answered /ping");
         await Assert.That(body).IsEqualTo("OK");
         Signals.Terminate(p.Id);   // chroot execs edge: this PID is edge's
         using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(15));

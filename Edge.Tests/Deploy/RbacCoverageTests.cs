@@ -57,9 +57,9 @@ public class RbacCoverageTests
         await using var edge = await EdgeProcess.StartAsync([$"--providers.kubernetesingress.endpoint={api.Url}",
             "--providers.providersThrottleDuration=0s", .. args]);
         await edge.WaitForRawDataAsync(r => r.Contains($"{ns}-app-app-example-com@kubernetes"));
-        var deadline = DateTime.UtcNow.AddSeconds(5);
         awaited ??= r => r.Method == "PATCH";
-        while (DateTime.UtcNow < deadline && !api.Requests.Any(awaited)) await Task.Delay(50);
+        await Eventually.UntilAsync(() => api.Requests.Any(awaited), TimeSpan.FromSeconds(5),
+            () => "the awaited request never came; edge output:\n" + edge.Output);
         return api.Requests.Select(Classify).OfType<Access>().Distinct().ToList();
     }
 

@@ -20,22 +20,13 @@ public class AccessLogEndToEndTests
     }
 
     /// <summary>Waits until the file has a line satisfying <paramref name="match"/>.</summary>
-    private static async Task<string> WaitForLineAsync(string file, Func<string, bool> match)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(10);
-        while (DateTime.UtcNow < deadline)
+    private static async Task<string> WaitForLineAsync(string file, Func<string, bool> match) =>
+        (await Eventually.UntilAsync(async () =>
         {
-            if (File.Exists(file))
-            {
-                using var fs = new FileStream(file, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
-                var lines = (await new StreamReader(fs).ReadToEndAsync()).Split('\n');
-                var hit = lines.FirstOrDefault(match);
-                if (hit is not null) return hit;
-            }
-            await Task.Delay(20);
-        }
-        throw new TimeoutException($"no matching line in {file}");
-    }
+            if (!File.Exists(file)) return null;
+            using var fs = new FileStream(file, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+            return (await new StreamReader(fs).ReadToEndAsync()).Split('\n').FirstOrDefault(match);
+        }, line => line is not null, TimeSpan.FromSeconds(10), _ => $"no matching line in {file}"))!;
 
     [Test]
     public async Task Common_format_line_has_traefiks_fields()
@@ -116,8 +107,7 @@ public class AccessLogEndToEndTests
             await WaitForLineAsync(file, l => l.Contains("/api/before"));
             File.Move(file, rotated);
             Signals.User1(f.Edge.Pid);
-            var deadline = DateTime.UtcNow.AddSeconds(5);
-            while (!File.Exists(file) && DateTime.UtcNow < deadline) await Task.Delay(20);
+            await Eventually.UntilAsync(() => File.Exists(file), TimeSpan.FromSeconds(5), () => $"{file} not reopened after SIGUSR1");
             using (await f.SendAsync("app.example.com", "/api/after")) { }
             await WaitForLineAsync(file, l => l.Contains("/api/after"));
             var old = await File.ReadAllTextAsync(rotated);

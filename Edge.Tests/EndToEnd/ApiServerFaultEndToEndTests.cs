@@ -1,4 +1,5 @@
 using System.Net;
+using Edge.Tests.Support;
 
 namespace Edge.Tests.EndToEnd;
 
@@ -33,24 +34,36 @@ public class ApiServerFaultEndToEndTests
             }
         })).ToList();
 
-        // 1. Down (503 to everything, watches cut) for a while.
+        // Each fault lasts until edge has lived through it (seen in its debug log or in the API
+        // server's request log), not a fixed time that a slow edge might spend without noticing it.
+        // 1. Down (503 to everything, watches cut) until the Ingress informer was refused 4 times
+        //    (three backoffs: 0.2 + 0.4 + 0.8 s).
+        var mark = f.Edge.Output.Length;
         f.Api.SetDown(true);
-        await Task.Delay(1500);
+        await IngressInformerLoggedAsync(f, mark, RetryMessage, times: 4);
         f.Api.SetDown(false);
-        // 2. A burst of 500s.
+        // 2. A burst of 500s, until all 10 are spent and a request after them got through.
+        var burstAt = DateTimeOffset.UtcNow;
         f.Api.FailNextRequests(10, 500);
         f.Api.DropAllWatches();
-        await Task.Delay(1000);
-        // 3. A 410 storm: history gone twice with watches cut.
+        await Eventually.UntilAsync(() => f.Api.Requests.Count(r => r.At >= burstAt) >= 11, TimeSpan.FromSeconds(20),
+            () => "the 10 injected 500s were not all answered; edge output:\n" + f.Edge.Output);
+        // 3. A 410 storm: history gone three times with watches cut, each until the Ingress informer
+        //    listed again. An unrelated change first moves the history's start past the informer's
+        //    resourceVersion, so that a re-watch is answered 410 (not resumed) and only a list helps.
         for (int i = 0; i < 3; i++)
         {
+            mark = f.Edge.Output.Length;
+            f.Api.Upsert(K8s.Service("default", $"storm-{i}", 80, "http"));
             f.Api.ExpireHistory();
             f.Api.DropAllWatches();
-            await Task.Delay(300);
+            await IngressInformerLoggedAsync(f, mark, "Listed Kubernetes resources", times: 1);
         }
-        // 4. Stopped and restarted on the same port.
+        // 4. Stopped (connections refused) until the Ingress informer was refused 4 times, then
+        //    restarted on the same port.
+        mark = f.Edge.Output.Length;
         await f.Api.StopAsync();
-        await Task.Delay(1000);
+        await IngressInformerLoggedAsync(f, mark, RetryMessage, times: 4);
         await f.Api.RestartAsync();
 
         // Converged: a change made after the faults is served.
@@ -63,4 +76,11 @@ public class ApiServerFaultEndToEndTests
         using var r2 = await f.SendAsync("stable.example.com", "/");
         await Assert.That(r2.StatusCode).IsEqualTo(HttpStatusCode.OK);
     }
+
+    private const string RetryMessage = "Error watching Kubernetes resources, retrying with backoff";
+
+    /// <summary>Waits until edge's output after <paramref name="mark"/> has <paramref name="message"/> for Ingresses <paramref name="times"/> times.</summary>
+    private static Task IngressInformerLoggedAsync(DataPlaneFixture f, int mark, string message, int times) =>
+        Eventually.UntilAsync(() => f.Edge.Output[mark..].Split('\n').Count(l => l.Contains(message) && l.Contains("ingresses (all namespaces)")) >= times,
+            TimeSpan.FromSeconds(20), () => $"not {times}x \"{message}\" for ingresses; edge output:\n{f.Edge.Output[mark..]}");
 }

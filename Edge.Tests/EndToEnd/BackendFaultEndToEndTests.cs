@@ -80,7 +80,10 @@ public class BackendFaultEndToEndTests
            "--serversTransport.forwardingTimeouts.idleConnTimeout=1s");
         await f.WaitForRouteAsync("app.example.com", "/");
         await f.WaitForRouteAsync("gone.example.com", "/");
-        await Task.Delay(1500);   // idle backend connections of the warm-up close (idleConnTimeout)
+        // The baseline is taken once the warm-up's idle backend connections are closed (idleConnTimeout):
+        // taken earlier, it would count them and hide as many leaked descriptors.
+        await Eventually.UntilAsync(() => f.A.OpenConnections + f.B.OpenConnections == 0, TimeSpan.FromSeconds(10),
+            () => $"backend connections still open: {f.A.OpenConnections} + {f.B.OpenConnections}");
         var baselineGauge = await WebConnections(f);
         var baselineFds = Descriptors(f.Edge.Pid);
 
@@ -112,13 +115,9 @@ public class BackendFaultEndToEndTests
 
         // Everything opened for the faults is closed again: client connections (the gauge) and
         // backend connections (edge's descriptors) return to where they were.
-        var deadline = DateTime.UtcNow.AddSeconds(8);
-        long gauge; int fds;
-        while ((gauge = await WebConnections(f)) != baselineGauge | (fds = Descriptors(f.Edge.Pid)) > baselineFds)
-        {
-            if (DateTime.UtcNow > deadline) break;
-            await Task.Delay(200);
-        }
+        long gauge = -1; int fds = -1;
+        await Eventually.UntilAsync(async () => (gauge = await WebConnections(f)) == baselineGauge & (fds = Descriptors(f.Edge.Pid)) <= baselineFds,
+            TimeSpan.FromSeconds(8), () => $"open connections {gauge} (baseline {baselineGauge}), descriptors {fds} (baseline {baselineFds})");
         await Assert.That(gauge).IsEqualTo(baselineGauge);
         await Assert.That(fds).IsLessThanOrEqualTo(baselineFds);
     }

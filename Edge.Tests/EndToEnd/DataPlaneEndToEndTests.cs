@@ -319,8 +319,10 @@ public class DataPlaneEndToEndTests
         await using var f = await DataPlaneFixture.StartAsync((api, _) =>
             api.Upsert(K8s.Ingress("default", "slow", "slow.example.com", "/", "whoami", 80)));
         await f.WaitForRouteAsync("slow.example.com", "/");
+        var before = f.BackendRequests;
         var inflight = Enumerable.Range(0, 4).Select(_ => f.SendAsync("slow.example.com", "/slow?ms=1500")).ToList();
-        await Task.Delay(300);
+        // SIGTERM only once all four are in flight at the backends (each takes 1.5 s to answer).
+        await Eventually.UntilAsync(() => f.BackendRequests - before == 4, TimeSpan.FromSeconds(5), "four slow requests at the backends");
         var exit = f.Edge.StopAsync();
         foreach (var t in inflight)
         {

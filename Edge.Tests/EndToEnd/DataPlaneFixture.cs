@@ -1,5 +1,6 @@
 using Edge.Tests.FakeApi;
 using Edge.Tests.Support;
+using k8s.Models;
 
 namespace Edge.Tests.EndToEnd;
 
@@ -42,17 +43,17 @@ public sealed class DataPlaneFixture : IAsyncDisposable
     }
 
     /// <summary>Waits until a request to host+path no longer answers 404 (the route is served).</summary>
-    public async Task WaitForRouteAsync(string host, string path, TimeSpan? timeout = null)
-    {
-        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(10));
-        while (DateTime.UtcNow < deadline)
+    public Task WaitForRouteAsync(string host, string path, TimeSpan? timeout = null) =>
+        Eventually.UntilAsync(async () =>
         {
             using var r = await SendAsync(host, path);
-            if ((int)r.StatusCode != 404) return;
-            await Task.Delay(20);
-        }
-        throw new TimeoutException($"route {host}{path} never served; edge output:\n{Edge.Output}");
-    }
+            return (int)r.StatusCode != 404;
+        }, timeout ?? TimeSpan.FromSeconds(10), () => $"route {host}{path} never served; edge output:\n{Edge.Output}");
+
+    /// <summary>Waits for the Event with <paramref name="reason"/> that edge records on an Ingress.</summary>
+    public Task<Corev1Event> WaitForEventAsync(string ns, string ingress, string reason) =>
+        Eventually.FoundAsync(() => Api.List<Corev1Event>(ns).FirstOrDefault(e => e.InvolvedObject?.Name == ingress && e.Reason == reason),
+            TimeSpan.FromSeconds(10), () => $"no {reason} Event on {ns}/{ingress}; edge output:\n{Edge.Output}");
 
     public async ValueTask DisposeAsync()
     {

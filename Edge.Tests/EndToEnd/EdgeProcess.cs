@@ -59,21 +59,14 @@ public sealed class EdgeProcess : IAsyncDisposable
         return e;
     }
 
-    public async Task WaitForPingAsync(TimeSpan? timeout = null)
+    public Task WaitForPingAsync(TimeSpan? timeout = null) =>
+        Eventually.UntilAsync(async () => { ThrowIfExited(); return await PingStatusAsync() is >= 200 and < 300; },
+            timeout ?? TimeSpan.FromSeconds(10), () => "edge did not answer /ping:\n" + Output);
+
+    /// <summary>A dead edge will never answer: fail with its output at once instead of at the timeout.</summary>
+    private void ThrowIfExited()
     {
-        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(10));
-        while (DateTime.UtcNow < deadline)
-        {
-            if (_process.HasExited) throw new InvalidOperationException($"edge exited with {_process.ExitCode}:\n{Output}");
-            try
-            {
-                using var r = await Http.GetAsync(ApiUrl + "/ping");
-                if (r.IsSuccessStatusCode) return;
-            }
-            catch (HttpRequestException) { }
-            await Task.Delay(20);
-        }
-        throw new TimeoutException("edge did not answer /ping:\n" + Output);
+        if (_process.HasExited) throw new InvalidOperationException($"edge exited with {_process.ExitCode}:\n{Output}");
     }
 
     /// <summary>/ping's status code, or null while nothing answers (not listening yet, or gone).</summary>
@@ -88,17 +81,9 @@ public sealed class EdgeProcess : IAsyncDisposable
     }
 
     /// <summary>Waits until /ping answers at all (any status): the entry points listen.</summary>
-    public async Task<int> WaitForPingAnswerAsync(TimeSpan? timeout = null)
-    {
-        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(10));
-        while (DateTime.UtcNow < deadline)
-        {
-            if (_process.HasExited) throw new InvalidOperationException($"edge exited with {_process.ExitCode}:\n{Output}");
-            if (await PingStatusAsync() is { } code) return code;
-            await Task.Delay(10);
-        }
-        throw new TimeoutException("edge never answered /ping:\n" + Output);
-    }
+    public async Task<int> WaitForPingAnswerAsync(TimeSpan? timeout = null) =>
+        (await Eventually.UntilAsync(() => { ThrowIfExited(); return PingStatusAsync(); }, code => code is not null,
+            timeout ?? TimeSpan.FromSeconds(10), _ => "edge never answered /ping:\n" + Output))!.Value;
 
     public Task<string> GetStringAsync(string pathOnApi) => Http.GetStringAsync(ApiUrl + pathOnApi);
 
@@ -108,17 +93,13 @@ public sealed class EdgeProcess : IAsyncDisposable
         var sw = Stopwatch.StartNew();
         var limit = timeout ?? TimeSpan.FromSeconds(10);
         string last = "";
-        while (sw.Elapsed < limit)
+        await Eventually.UntilAsync(async () =>
         {
-            try
-            {
-                last = await GetStringAsync("/api/rawdata");
-                if (condition(last)) return sw.Elapsed;
-            }
-            catch (HttpRequestException) { }
-            await Task.Delay(20);
-        }
-        throw new TimeoutException($"condition not met on /api/rawdata within {limit}; last:\n{last}\nedge output:\n{Output}");
+            try { last = await GetStringAsync("/api/rawdata"); }
+            catch (HttpRequestException) { return false; }
+            return condition(last);
+        }, limit, () => $"condition not met on /api/rawdata; last:\n{last}\nedge output:\n{Output}");
+        return sw.Elapsed;
     }
 
     public async Task<int> StopAsync(TimeSpan? timeout = null)

@@ -34,10 +34,19 @@ public class HotSwapEndToEndTests
 
         for (int i = 0; i < 200; i++)
         {
-            // Adds, changes and deletes of other routes: each one is a new configuration and table.
-            if (i % 3 == 2) f.Api.Delete<k8s.Models.V1Ingress>("default", $"churn-{i - 1}");
-            else f.Api.Upsert(K8s.Ingress("default", $"churn-{i}", $"churn{i}.example.com", "/p" + i, "whoami", 80));
-            await Task.Delay(10);
+            // Adds and deletes of other routes, each waited for until edge serves it: 200 configurations
+            // and tables swapped under the load, however slow the machine (a fixed pause between changes
+            // would let a slow edge fold them into a few).
+            if (i % 3 == 2)
+            {
+                f.Api.Delete<k8s.Models.V1Ingress>("default", $"churn-{i - 1}");
+                await WaitForRouterAsync(f, ChurnRouter(i - 1), present: false);
+            }
+            else
+            {
+                f.Api.Upsert(K8s.Ingress("default", $"churn-{i}", $"churn{i}.example.com", "/p" + i, "whoami", 80));
+                await WaitForRouterAsync(f, ChurnRouter(i), present: true);
+            }
         }
         await f.Edge.WaitForRawDataAsync(r => r.Contains("default-churn-198-churn198-example-com-p198@kubernetes"));
         stop.Cancel();
@@ -47,6 +56,16 @@ public class HotSwapEndToEndTests
         using var churned = await f.SendAsync("churn198.example.com", "/p198");
         await Assert.That(churned.StatusCode).IsEqualTo(HttpStatusCode.OK);
     }
+
+    private static string ChurnRouter(int i) => $"default-churn-{i}-churn{i}-example-com-p{i}@kubernetes";
+
+    /// <summary>Waits until /api/http/routers/{name} answers 200 (present) or 404 (gone).</summary>
+    private static Task WaitForRouterAsync(DataPlaneFixture f, string name, bool present) =>
+        Eventually.UntilAsync(async () =>
+        {
+            using var r = await f.Edge.Http.GetAsync($"{f.Edge.ApiUrl}/api/http/routers/{Uri.EscapeDataString(name)}");
+            return r.StatusCode == (present ? HttpStatusCode.OK : HttpStatusCode.NotFound);
+        }, TimeSpan.FromSeconds(10), () => $"router {name} never {(present ? "served" : "removed")}; edge output:\n{f.Edge.Output}");
 
     [Test]
     public async Task Healthcheck_ping_exits_0_while_running_and_1_when_down()

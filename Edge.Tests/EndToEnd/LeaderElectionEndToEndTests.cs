@@ -43,7 +43,12 @@ public class LeaderElectionEndToEndTests
         var followerName = leaderName == "replica-1" ? "replica-2" : "replica-1";
         await WaitForStatusAsync(api, "app");
         foreach (var edge in replicas.Values) await AssertRoutesAsync(edge, "app.example.com");
-        await Task.Delay(LeaseDuration);   // long enough for a wrong follower to have written too
+        // Barrier: each replica applies changes one pass at a time, in order, and a pass makes its
+        // status writes before the next one starts. Once the follower routes an Ingress created
+        // after "app", its passes over "app" are over: a status write it must not make is recorded.
+        api.Upsert(K8s.Ingress("default", "probe", "probe.example.com", "/", "whoami", 80));
+        await WaitForStatusAsync(api, "probe");
+        await AssertRoutesAsync(replicas[followerName], "probe.example.com");
         var writers = StatusWriters(api);
         await Assert.That(writers).IsEquivalentTo(new[] { "Bearer token-" + leaderName });
 
@@ -85,39 +90,22 @@ public class LeaderElectionEndToEndTests
         .Where(r => r.Method == "PATCH" && r.Path.EndsWith("/status", StringComparison.Ordinal))
         .Select(r => r.Authorization ?? "").Distinct().ToList();
 
-    private static async Task<string> WaitForHolderAsync(FakeApiServer api, Func<string, bool> accept)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(15);
-        while (DateTime.UtcNow < deadline)
-        {
-            if (api.Get<V1Lease>("edge-system", "edge")?.Spec?.HolderIdentity is { Length: > 0 } h && accept(h)) return h;
-            await Task.Delay(50);
-        }
-        throw new TimeoutException("no acceptable lease holder; lease: " + api.Get<V1Lease>("edge-system", "edge")?.Spec?.HolderIdentity);
-    }
+    private static Task<string> WaitForHolderAsync(FakeApiServer api, Func<string, bool> accept) =>
+        Eventually.FoundAsync(() => api.Get<V1Lease>("edge-system", "edge")?.Spec?.HolderIdentity is { Length: > 0 } h && accept(h) ? h : null,
+            TimeSpan.FromSeconds(15), () => "no acceptable lease holder; lease: " + api.Get<V1Lease>("edge-system", "edge")?.Spec?.HolderIdentity);
 
-    private static async Task WaitForStatusAsync(FakeApiServer api, string ingress)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(10);
-        while (DateTime.UtcNow < deadline)
-        {
-            if (api.Get<V1Ingress>("default", ingress)?.Status?.LoadBalancer?.Ingress?.FirstOrDefault()?.Ip == "203.0.113.7") return;
-            await Task.Delay(50);
-        }
-        throw new TimeoutException($"status of {ingress} never written");
-    }
+    private static Task WaitForStatusAsync(FakeApiServer api, string ingress) =>
+        Eventually.UntilAsync(() => api.Get<V1Ingress>("default", ingress)?.Status?.LoadBalancer?.Ingress?.FirstOrDefault()?.Ip == "203.0.113.7",
+            TimeSpan.FromSeconds(10), $"status of {ingress} written");
 
     private static async Task AssertRoutesAsync(EdgeProcess edge, string host)
     {
-        var deadline = DateTime.UtcNow.AddSeconds(10);
         HttpStatusCode last = 0;
-        while (DateTime.UtcNow < deadline)
+        await Eventually.UntilAsync(async () =>
         {
             using var req = new HttpRequestMessage(HttpMethod.Get, edge.WebUrl + "/") { Headers = { Host = host } };
             using var r = await edge.Http.SendAsync(req);
-            if ((last = r.StatusCode) == HttpStatusCode.OK) return;
-            await Task.Delay(50);
-        }
-        throw new TimeoutException($"{host} answered {last} on replica {edge.Pid}");
+            return (last = r.StatusCode) == HttpStatusCode.OK;
+        }, TimeSpan.FromSeconds(10), () => $"{host} answered {last} on replica {edge.Pid}");
     }
 }

@@ -43,8 +43,7 @@ public class ReadinessEndToEndTests
 
         await Assert.That(await edge.WaitForPingAnswerAsync()).IsEqualTo(503);
         // Edge is connected and listing, but has no objects: still not ready, and the host is not routed yet.
-        var deadline = DateTime.UtcNow.AddSeconds(10);
-        while (api.HeldLists == 0 && DateTime.UtcNow < deadline) await Task.Delay(10);
+        await Eventually.UntilAsync(() => api.HeldLists > 0, TimeSpan.FromSeconds(10), () => "edge never listed:\n" + edge.Output);
         await Assert.That(api.HeldLists).IsGreaterThan(0);
         await Assert.That(await edge.PingStatusAsync()).IsEqualTo(503);
         await Assert.That(await Routed(edge)).IsEqualTo(HttpStatusCode.NotFound);
@@ -52,14 +51,15 @@ public class ReadinessEndToEndTests
         api.ReleaseLists();
         // Every time /ping says 200, a request sent after it must reach the backend.
         int readyAnswers = 0, notReadyAnswers = 0;
-        deadline = DateTime.UtcNow.AddSeconds(15);
-        while (readyAnswers < 50 && DateTime.UtcNow < deadline)
+        await Eventually.UntilAsync(async () =>
         {
             var ping = await edge.PingStatusAsync();
-            if (ping != 200) { notReadyAnswers++; continue; }
+            if (ping != 200) { notReadyAnswers++; return false; }
             readyAnswers++;
             await Assert.That(await Routed(edge)).IsEqualTo(HttpStatusCode.OK).Because("/ping said 200 before this request");
-        }
+            return readyAnswers == 50;
+        }, TimeSpan.FromSeconds(15), () => $"{readyAnswers} answers 200 of 50 ({notReadyAnswers} not ready):\n{edge.Output}",
+            poll: TimeSpan.Zero);   // back to back: the moment /ping turns 200 is the one that matters
         await Assert.That(readyAnswers).IsEqualTo(50).Because(edge.Output);
         await Assert.That(backend.Requests).IsGreaterThanOrEqualTo(50);
     }
@@ -68,9 +68,12 @@ public class ReadinessEndToEndTests
     public async Task Ping_is_503_while_the_api_server_is_unreachable()
     {
         var port = FreePort.Get();
-        await using var edge = await EdgeProcess.StartAsync([$"--providers.kubernetesingress.endpoint=http://127.0.0.1:{port}"], waitForPing: false);
+        await using var edge = await EdgeProcess.StartAsync([$"--providers.kubernetesingress.endpoint=http://127.0.0.1:{port}", "--log.level=DEBUG"], waitForPing: false);
         await Assert.That(await edge.WaitForPingAnswerAsync()).IsEqualTo(503);
-        await Task.Delay(500);
+        // Barrier: edge has been refused, has handled it (backed off) and been refused again, so
+        // whatever it does about an unreachable API server it has done by now.
+        await Eventually.UntilAsync(() => edge.Output.Split('\n').Count(l => l.Contains("Error watching Kubernetes resources") && l.Contains("ingresses")) >= 2,
+            TimeSpan.FromSeconds(10), () => "edge was not refused twice:\n" + edge.Output);
         await Assert.That(await edge.PingStatusAsync()).IsEqualTo(503);
     }
 
@@ -95,9 +98,7 @@ public class ReadinessEndToEndTests
             "--entrypoints.traefik.transport.lifecycle.requestAcceptGraceTimeout=3s");
         await edge.WaitForPingAsync();
         Signals.Terminate(edge.Pid);
-        int? status = 200;
-        var deadline = DateTime.UtcNow.AddSeconds(3);
-        while (status == 200 && DateTime.UtcNow < deadline) status = await edge.PingStatusAsync();
+        var status = await Eventually.UntilAsync(edge.PingStatusAsync, s => s != 200, TimeSpan.FromSeconds(3), s => $"/ping still {s} after SIGTERM");
         await Assert.That(status).IsEqualTo(418);
         // Routed traffic is still served during the accept grace period.
         await Assert.That(await Routed(edge)).IsEqualTo(HttpStatusCode.OK);

@@ -1,4 +1,5 @@
 using System.Net;
+using Edge.Tests.Support;
 using System.Net.Security;
 using System.Net.Sockets;
 using System.Security.Cryptography;
@@ -74,9 +75,8 @@ public class TlsEndToEndTests
         await f.Edge.WaitForRawDataAsync(r => r.Contains("default-wild-wild-example-com@kubernetes"));
         var port = f.Edge.WebPort;
 
-        var deadline = DateTime.UtcNow.AddSeconds(5);
-        (HttpResponseMessage Response, string Subject) r;
-        do { r = await GetAsync(port, "secure.example.com"); } while (r.Response.StatusCode != HttpStatusCode.OK && DateTime.UtcNow < deadline && await Delay());
+        var r = await Eventually.UntilAsync(() => GetAsync(port, "secure.example.com"), r => r.Response.StatusCode == HttpStatusCode.OK,
+            TimeSpan.FromSeconds(5), r => $"secure.example.com answered {r.Response.StatusCode}");
         await Assert.That(r.Response.StatusCode).IsEqualTo(HttpStatusCode.OK);
         await Assert.That(r.Subject).IsEqualTo("CN=secure.example.com");
 
@@ -99,8 +99,8 @@ public class TlsEndToEndTests
         // Rotation: a new certificate in the same Secret is served without a restart.
         var rotated = SelfSigned("secure-rotated", "secure.example.com");
         f.Api.Upsert(TlsSecret("default", "secure-cert", rotated));
-        deadline = DateTime.UtcNow.AddSeconds(5);
-        do { r = await GetAsync(port, "secure.example.com"); } while (r.Subject != "CN=secure-rotated" && DateTime.UtcNow < deadline && await Delay());
+        r = await Eventually.UntilAsync(() => GetAsync(port, "secure.example.com"), r => r.Subject == "CN=secure-rotated",
+            TimeSpan.FromSeconds(5), r => $"secure.example.com still offers {r.Subject}");
         await Assert.That(r.Subject).IsEqualTo("CN=secure-rotated");
     }
 
@@ -123,6 +123,4 @@ public class TlsEndToEndTests
         await Assert.That(b.Subject).IsEqualTo("CN=TRAEFIK DEFAULT CERT");
         await Assert.That(f.Edge.Output).Contains("default/broken-cert");
     }
-
-    private static async Task<bool> Delay() { await Task.Delay(50); return true; }
 }

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Net;
 using System.Text.Json.Nodes;
 using Edge.Tests.Support;
@@ -9,12 +8,13 @@ namespace Edge.Tests.EndToEnd;
 /// <summary>
 /// The two-tenant scenario (<see cref="TwoTenantScenario"/>) against artifacts/edge, every guarantee
 /// checked from outside: TLS handshakes with SNI, responses, Events in the fake API server,
-/// /api/rawdata, /metrics and the per-namespace access log files.
+/// /api/rawdata and the per-namespace access log files. The latency budget under a flood is
+/// <see cref="TwoTenantLatencyEndToEndTests"/> (it runs alone).
 /// </summary>
 [NotInParallel("edge-e2e")]
 public class TwoTenantEndToEndTests
 {
-    private static async Task<(DataPlaneFixture F, EchoBackend Infra)> Start(params string[] args)
+    internal static async Task<(DataPlaneFixture F, EchoBackend Infra)> Start(params string[] args)
     {
         var infra = await EchoBackend.StartAsync("infra", "127.0.0.4");
         var f = await TwoTenantScenario.StartAsync(infra, args);
@@ -22,7 +22,7 @@ public class TwoTenantEndToEndTests
         return (f, infra);
     }
 
-    private static async Task<string> Backend(HttpResponseMessage r) =>
+    internal static async Task<string> Backend(HttpResponseMessage r) =>
         JsonNode.Parse(await r.Content.ReadAsStringAsync())!["backend"]!.GetValue<string>();
 
     [Test]
@@ -48,7 +48,7 @@ public class TwoTenantEndToEndTests
         await Assert.That(raw["routers"]!["team-a-shop-shop-example-com@kubernetes"]!["status"]!.GetValue<string>()).IsEqualTo("enabled");
 
         // The losing tenant learns it from its own namespace (an Event on its Ingress); the proxy log names it too.
-        var ev = await WaitForEventAsync(f, "team-b", "shop-copy", "HostConflict");
+        var ev = await f.WaitForEventAsync("team-b", "shop-copy", "HostConflict");
         await Assert.That(ev.Type).IsEqualTo("Warning");
         await Assert.That(ev.InvolvedObject.Kind).IsEqualTo("Ingress");
         await Assert.That(ev.InvolvedObject.Uid).IsEqualTo("team-b-shop-copy");
@@ -97,63 +97,8 @@ public class TwoTenantEndToEndTests
         await Assert.That(r.StatusCode).IsEqualTo(HttpStatusCode.OK);
         await Assert.That(await Backend(r)).IsEqualTo("infra");
         await Assert.That(f.B.Requests).IsEqualTo(0);
-        var ev = await WaitForEventAsync(f, "team-b", "catch-all", "CatchAllNotAllowed");
+        var ev = await f.WaitForEventAsync("team-b", "catch-all", "CatchAllNotAllowed");
         await Assert.That(ev.Message).Contains("tenancy.defaultBackendNamespaces");
-    }
-
-    [Test]
-    public async Task A_flooding_tenant_is_refused_at_once_and_the_other_tenant_keeps_its_latency()
-    {
-        var (f, infra) = await Start("--metrics.prometheus=true", "--metrics.prometheus.addRoutersLabels=true");
-        await using var _ = f; await using var __ = infra;
-        using var a = TwoTenantScenario.HttpsClient(f.Edge.WebPort);
-        using var b = TwoTenantScenario.HttpsClient(f.Edge.WebPort);
-        var shop = $"https://shop.example.com:{f.Edge.WebPort}/";
-        var blog = $"https://blog.example.com:{f.Edge.WebPort}/";
-        await Sample(a, shop, 50);   // warm up connections and JIT of the test client
-        var unloaded = await Sample(a, shop, 300);
-
-        // team-b offers ~25x its limit of 20 req/s: paced loops, so the test measures the proxy
-        // and not two cores lost to the test's own client.
-        using var stop = new CancellationTokenSource();
-        int ok = 0, limited = 0, other = 0;
-        var sw = Stopwatch.StartNew();
-        var flood = Enumerable.Range(0, 8).Select(_ => Task.Run(async () =>
-        {
-            while (!stop.IsCancellationRequested)
-            {
-                using var r = await b.GetAsync(blog);
-                if (r.StatusCode == HttpStatusCode.OK) Interlocked.Increment(ref ok);
-                else if (r.StatusCode == HttpStatusCode.TooManyRequests) Interlocked.Increment(ref limited);
-                else Interlocked.Increment(ref other);
-                await Task.Delay(15);
-            }
-        })).ToList();
-        await Task.Delay(300);
-        var loaded = await Sample(a, shop, 300);
-        stop.Cancel();
-        await Task.WhenAll(flood);
-        var seconds = sw.Elapsed.TotalSeconds;
-        // The unloaded value is measured on both sides of the flood: on a shared CI machine the
-        // background load can change during the test, and the bracket keeps that out of the ratio.
-        var unloadedAfter = await Sample(a, shop, 300);
-        var baseline = Math.Max(unloaded.P99, unloadedAfter.P99);
-
-        await Assert.That(other).IsEqualTo(0);
-        await Assert.That(limited).IsGreaterThan(ok * 3);
-        // The bucket starts full (burst = rate) and refills at the rate.
-        await Assert.That(ok).IsLessThanOrEqualTo((int)(TwoTenantScenario.TeamBRate * (seconds + 1)) + TwoTenantScenario.TeamBRate);
-        await Assert.That(f.B.Requests).IsEqualTo(ok);
-        // p99 within 2x of unloaded. A 5 ms floor on the baseline absorbs scheduler jitter of a
-        // shared 2-core CI machine, where an unloaded loopback p99 is often well under 1 ms.
-        var budget = 2 * Math.Max(baseline, 5.0);
-        await Assert.That(loaded.Failures).IsEqualTo(0);
-        await Assert.That(loaded.P99).IsLessThanOrEqualTo(budget).Because($"unloaded p99 {unloaded.P99:F2} ms before, {unloadedAfter.P99:F2} ms after the flood");
-
-        // The refusals and team-a's traffic show up per namespace in /metrics.
-        var metrics = await f.Edge.GetStringAsync("/metrics");
-        await Assert.That(metrics).Contains($"traefik_service_requests_total{{code=\"429\",method=\"GET\",protocol=\"http\",service=\"team-b-web-80@kubernetes\",namespace=\"team-b\"}} {limited}");
-        await Assert.That(metrics).Contains("router=\"team-a-shop-shop-example-com@kubernetes\",service=\"team-a-web-80@kubernetes\",namespace=\"team-a\"");
     }
 
     [Test]
@@ -163,7 +108,7 @@ public class TwoTenantEndToEndTests
         await using var _ = f; await using var __ = infra;
         using var a = TwoTenantScenario.HttpsClient(f.Edge.WebPort);
         var slow = Enumerable.Range(0, 2).Select(_ => a.GetAsync($"https://shop.example.com:{f.Edge.WebPort}/slow?ms=3000")).ToList();
-        await WaitUntil(() => f.A.Requests >= 2);
+        await Eventually.UntilAsync(() => f.A.Requests >= 2, TimeSpan.FromSeconds(10), "both slow requests reached team-a's backend");
         using (var third = await a.GetAsync($"https://shop.example.com:{f.Edge.WebPort}/"))
         {
             await Assert.That(third.StatusCode).IsEqualTo(HttpStatusCode.ServiceUnavailable);
@@ -194,7 +139,8 @@ public class TwoTenantEndToEndTests
             (await f.SendAsync("nobody.example.org", "/x")).Dispose();
             var aLog = Path.Combine(dir, "team-a.log");
             var bLog = Path.Combine(dir, "team-b.log");
-            await WaitUntil(() => Lines(aLog).Length == 3 && Lines(bLog).Length == 3 && Lines(Path.Combine(dir, "infra.log")).Length == 1);
+            await Eventually.UntilAsync(() => Lines(aLog).Length == 3 && Lines(bLog).Length == 3 && Lines(Path.Combine(dir, "infra.log")).Length == 1,
+                TimeSpan.FromSeconds(10), "3 lines in team-a.log and team-b.log, 1 in infra.log");
             await Assert.That(Lines(aLog).All(l => l.Contains("\"team-a-shop-shop-example-com@kubernetes\"") && l.Contains("GET /a"))).IsTrue();
             await Assert.That(Lines(bLog).All(l => l.Contains("\"team-b-blog-blog-example-com@kubernetes\"") && l.Contains("GET /b"))).IsTrue();
             await Assert.That(File.ReadAllText(aLog)).DoesNotContain("team-b");
@@ -206,39 +152,4 @@ public class TwoTenantEndToEndTests
     }
 
     private static string[] Lines(string path) => File.Exists(path) ? File.ReadAllLines(path).Where(l => l.Length > 0).ToArray() : [];
-
-    private static async Task<Corev1Event> WaitForEventAsync(DataPlaneFixture f, string ns, string ingress, string reason)
-    {
-        Corev1Event? found = null;
-        await WaitUntil(() => (found = f.Api.List<Corev1Event>(ns).FirstOrDefault(e => e.InvolvedObject?.Name == ingress && e.Reason == reason)) is not null);
-        return found!;
-    }
-
-    private static async Task WaitUntil(Func<bool> condition, int timeoutMs = 10_000)
-    {
-        var deadline = Environment.TickCount64 + timeoutMs;
-        while (!condition())
-        {
-            if (Environment.TickCount64 > deadline) throw new TimeoutException("condition not met");
-            await Task.Delay(25);
-        }
-    }
-
-    private sealed record Latency(double P99, int Failures);
-
-    private static async Task<Latency> Sample(HttpClient client, string url, int n)
-    {
-        var ms = new List<double>(n);
-        int failures = 0;
-        for (int i = 0; i < n; i++)
-        {
-            long t = Stopwatch.GetTimestamp();
-            using var r = await client.GetAsync(url);
-            await r.Content.LoadIntoBufferAsync();
-            ms.Add(Stopwatch.GetElapsedTime(t).TotalMilliseconds);
-            if (r.StatusCode != HttpStatusCode.OK) failures++;
-        }
-        ms.Sort();
-        return new Latency(ms[(int)Math.Ceiling(0.99 * n) - 1], failures);
-    }
 }

@@ -28,12 +28,21 @@ public class UpgradeEndToEndTests
             var annotations = tls ? new Dictionary<string, string> { ["traefik.ingress.kubernetes.io/router.tls"] = "true" } : null;
             api.Upsert(K8s.Ingress("default", "public", "app.example.com", "/public", "raw", 80, annotations: annotations));
             api.Upsert(K8s.Ingress("default", "ready", "app.example.com", "/ready", "whoami", 80));
-        });
+        }, "--serversTransport.forwardingTimeouts.idleConnTimeout=1s");   // see AllBackendConnectionsClosedAsync
         // Waits on a route to an echo backend: the raw backend's connections stay the test's own.
         try { await f.WaitForRouteAsync("app.example.com", "/ready"); }
         catch { await f.DisposeAsync(); await raw.DisposeAsync(); throw; }
         return (f, raw);
     }
+
+    /// <summary>
+    /// The barrier before asserting that some bytes never reached the backend: every connection edge
+    /// opened to it is closed, so nothing more can arrive. Edge closes a connection that switched
+    /// protocols at once, and an idle pooled one after idleConnTimeout (1 s here).
+    /// </summary>
+    private static Task AllBackendConnectionsClosedAsync(DataPlaneFixture f, RawBackend raw) =>
+        Eventually.UntilAsync(() => raw.Received.Count > 0 && raw.OpenConnections == 0, TimeSpan.FromSeconds(10),
+            () => $"{raw.OpenConnections} of {raw.Received.Count} backend connection(s) still open; received:\n{string.Join("\n---\n", raw.Received)}\nedge output:\n{f.Edge.Output}");
 
     /// <summary>Sends the h2c request, then (after the answer) the HTTP/2 preface and a frame, on one connection.</summary>
     private static async Task<string> SendH2cAttemptAsync(Stream stream, string request)
@@ -69,7 +78,7 @@ public class UpgradeEndToEndTests
         await Assert.That(RawHttp.Status(answer)).IsEqualTo(200);
         await Assert.That(answer).Contains("Connection: close");
         await Assert.That(answer).DoesNotContain("101");
-        await Task.Delay(200);
+        await AllBackendConnectionsClosedAsync(f, raw);
         var received = string.Join("\n---\n", raw.Received);
         await Assert.That(raw.Received.Count).IsEqualTo(1);
         await Assert.That(received).StartsWith("GET /public HTTP/1.1\r\n");
@@ -88,6 +97,7 @@ public class UpgradeEndToEndTests
         var response = await RawHttp.SendAsync(f.Edge.WebPort,
             "GET /public HTTP/1.1\r\nHost: app.example.com\r\nUpgrade: h2c\r\nHTTP2-Settings: AAMAAABkAARAAAAAAAIAAAAA\r\n\r\n" + H2Preface);
         await Assert.That(RawHttp.Status(response)).IsEqualTo(200);
+        await AllBackendConnectionsClosedAsync(f, raw);
         var received = string.Join("\n---\n", raw.Received);
         await Assert.That(received).DoesNotContain("h2c");
         await Assert.That(received).DoesNotContain("PRI * HTTP/2.0");
@@ -103,7 +113,7 @@ public class UpgradeEndToEndTests
         await client.ConnectAsync("127.0.0.1", f.Edge.WebPort);
         var answer = await SendH2cAttemptAsync(client.GetStream(), H2cRequest);
         await Assert.That(RawHttp.Status(answer)).IsEqualTo(502);
-        await Task.Delay(200);
+        await AllBackendConnectionsClosedAsync(f, raw);
         var received = string.Join("\n---\n", raw.Received);
         await Assert.That(received).DoesNotContain("PRI * HTTP/2.0");
         await Assert.That(received).DoesNotContain("/admin");
@@ -120,7 +130,7 @@ public class UpgradeEndToEndTests
         var ws = "GET /public HTTP/1.1\r\nHost: app.example.com\r\nConnection: Upgrade\r\nUpgrade: websocket\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n";
         var answer = await SendH2cAttemptAsync(client.GetStream(), ws);
         await Assert.That(RawHttp.Status(answer)).IsEqualTo(502);
-        await Task.Delay(200);
+        await AllBackendConnectionsClosedAsync(f, raw);
         var received = string.Join("\n---\n", raw.Received);
         await Assert.That(received).Contains("Upgrade: websocket").Because("the WebSocket handshake itself is forwarded");
         await Assert.That(received).DoesNotContain("PRI * HTTP/2.0");
@@ -142,8 +152,8 @@ public class UpgradeEndToEndTests
         var answer = Encoding.ASCII.GetString(buffer, 0, await stream.ReadAsync(buffer, cts.Token));
         await Assert.That(RawHttp.Status(answer)).IsEqualTo(101);
         await stream.WriteAsync(Encoding.ASCII.GetBytes("tunnelled-bytes"));
-        var deadline = DateTime.UtcNow.AddSeconds(5);
-        while (DateTime.UtcNow < deadline && !string.Concat(raw.Received).Contains("tunnelled-bytes")) await Task.Delay(20);
+        await Eventually.UntilAsync(() => string.Concat(raw.Received).Contains("tunnelled-bytes"), TimeSpan.FromSeconds(5),
+            () => "the backend never received the tunnelled bytes:\n" + string.Concat(raw.Received));
         await Assert.That(string.Concat(raw.Received)).Contains("tunnelled-bytes");
     }
 
@@ -166,27 +176,27 @@ public class UpgradeEndToEndTests
             SslOptions = new SslClientAuthenticationOptions { RemoteCertificateValidationCallback = (_, _, _, _) => true },
         };
         using var invoker = new HttpMessageInvoker(handler);
-        System.Net.WebSockets.ClientWebSocket ws;
-        var deadline = DateTime.UtcNow.AddSeconds(10);
-        while (true)
+        // A failed connect disposes the socket: a new one per attempt, until the route is served.
+        string lastError = "";
+        var connected = await Eventually.UntilAsync(async () =>
         {
-            // A failed connect disposes the socket: a new one per attempt, until the route is served.
-            ws = new System.Net.WebSockets.ClientWebSocket();
-            ws.Options.HttpVersion = System.Net.HttpVersion.Version20;
-            ws.Options.HttpVersionPolicy = HttpVersionPolicy.RequestVersionExact;
-            ws.Options.CollectHttpResponseDetails = true;
+            var attempt = new System.Net.WebSockets.ClientWebSocket();
+            attempt.Options.HttpVersion = System.Net.HttpVersion.Version20;
+            attempt.Options.HttpVersionPolicy = HttpVersionPolicy.RequestVersionExact;
+            attempt.Options.CollectHttpResponseDetails = true;
             try
             {
-                await ws.ConnectAsync(new Uri($"wss://ws.example.com:{f.Edge.WebPort}/ws"), invoker, CancellationToken.None);
-                break;
+                await attempt.ConnectAsync(new Uri($"wss://ws.example.com:{f.Edge.WebPort}/ws"), invoker, CancellationToken.None);
+                return attempt;
             }
-            catch (System.Net.WebSockets.WebSocketException) when (DateTime.UtcNow < deadline)
+            catch (System.Net.WebSockets.WebSocketException e)
             {
-                ws.Dispose();
-                await Task.Delay(50);
+                attempt.Dispose();
+                lastError = e.Message;
+                return null;
             }
-        }
-        using var _ = ws;
+        }, attempt => attempt is not null, TimeSpan.FromSeconds(10), _ => $"no HTTP/2 WebSocket connected: {lastError}; edge output:\n{f.Edge.Output}");
+        using var ws = connected!;
         await Assert.That(ws.HttpStatusCode).IsEqualTo(System.Net.HttpStatusCode.OK).Because("RFC 8441: 200 on the HTTP/2 stream");
         await ws.SendAsync(Encoding.UTF8.GetBytes("hello"), System.Net.WebSockets.WebSocketMessageType.Text, true, CancellationToken.None);
         var buffer = new byte[1024];

@@ -36,18 +36,6 @@ public class WildcardTenancyEndToEndTests
         return raw["routers"]!.AsObject().Where(kv => kv.Key.StartsWith(prefix, StringComparison.Ordinal)).ToDictionary(kv => kv.Key, kv => kv.Value!);
     }
 
-    private static async Task<Corev1Event> WaitForEventAsync(DataPlaneFixture f, string ns, string ingress, string reason)
-    {
-        var deadline = Environment.TickCount64 + 10_000;
-        while (true)
-        {
-            var found = f.Api.List<Corev1Event>(ns).FirstOrDefault(e => e.InvolvedObject?.Name == ingress && e.Reason == reason);
-            if (found is not null) return found;
-            if (Environment.TickCount64 > deadline) throw new TimeoutException($"no {reason} Event on {ns}/{ingress}; edge output:\n{f.Edge.Output}");
-            await Task.Delay(20);
-        }
-    }
-
     [Test]
     public async Task A_wildcard_never_captures_a_host_another_tenant_owns_exactly()
     {
@@ -76,7 +64,7 @@ public class WildcardTenancyEndToEndTests
         }
 
         // The wildcard's tenant is told in its own namespace.
-        var ev = await WaitForEventAsync(f, "team-b", "wild", "HostConflict");
+        var ev = await f.WaitForEventAsync("team-b", "wild", "HostConflict");
         await Assert.That(ev.Type).IsEqualTo("Warning");
         await Assert.That(ev.InvolvedObject.Uid).IsEqualTo("team-b-wild");
         await Assert.That(ev.Message).StartsWith("rules for host \"*.a.example.com\" are served except for names other namespaces own: host \"app.a.example.com\"");
@@ -93,7 +81,7 @@ public class WildcardTenancyEndToEndTests
         await Assert.That(dot["status"]!.GetValue<string>()).IsEqualTo("disabled");
         await Assert.That(dot["error"]![0]!.GetValue<string>())
             .IsEqualTo("host \"app.a.example.com\" belongs to namespace \"team-a\" (Ingress team-a/app claimed it first)");
-        await WaitForEventAsync(f, "team-b", "dot", "HostConflict");
+        await f.WaitForEventAsync("team-b", "dot", "HostConflict");
 
         await Assert.That((await Routers(f, "team-b-bad-")).Count).IsEqualTo(0);
         await Assert.That(f.Edge.Output).Contains("Ingress team-b/bad: Skipping rule for host \"evil_host.a.example.com\": not a valid host name");

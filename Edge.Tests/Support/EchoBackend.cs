@@ -23,6 +23,9 @@ public sealed class EchoBackend : IAsyncDisposable
     public int Port { get; }
     public int Requests => _requests;
     private int _requests;
+    /// <summary>Connections open now (a proxy's pooled ones included): proof that idle ones were closed.</summary>
+    public int OpenConnections => Volatile.Read(ref _open);
+    private int _open;
 
     private EchoBackend(WebApplication app, string name, string address, int port)
     {
@@ -34,13 +37,23 @@ public sealed class EchoBackend : IAsyncDisposable
         if (port == 0) port = FreePort.Get();
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
+        EchoBackend? backend = null;
         builder.WebHost.ConfigureKestrel(k =>
         {
             k.Limits.MaxRequestBodySize = null;
-            k.Listen(IPAddress.Parse(address), port, lo => lo.Protocols = h2c ? HttpProtocols.Http2 : HttpProtocols.Http1);
+            k.Listen(IPAddress.Parse(address), port, lo =>
+            {
+                lo.Protocols = h2c ? HttpProtocols.Http2 : HttpProtocols.Http1;
+                lo.Use(next => async connection =>
+                {
+                    Interlocked.Increment(ref backend!._open);
+                    try { await next(connection); }
+                    finally { Interlocked.Decrement(ref backend._open); }
+                });
+            });
         });
         var app = builder.Build();
-        var backend = new EchoBackend(app, name, address, port);
+        backend = new EchoBackend(app, name, address, port);
         app.UseWebSockets();
         app.Run(ctx => backend.Handle(ctx));
         await app.StartAsync();

@@ -15,7 +15,14 @@ public sealed class RawBackend : IAsyncDisposable
     private readonly string _response;
     private readonly CancellationTokenSource _stop = new();
     private readonly List<StringBuilder> _connections = new();
+    private int _open;
     public int Port { get; }
+
+    /// <summary>
+    /// Connections accepted and not yet closed. Once every connection a proxy opened is closed,
+    /// nothing more can arrive on them: the barrier before asserting that some bytes never came.
+    /// </summary>
+    public int OpenConnections => Volatile.Read(ref _open);
 
     private RawBackend(TcpListener listener, string response, int port) { _listener = listener; _response = response; Port = port; }
 
@@ -42,6 +49,7 @@ public sealed class RawBackend : IAsyncDisposable
             try { c = await _listener.AcceptTcpClientAsync(_stop.Token); }
             catch (Exception) { return; }
             var log = new StringBuilder();
+            Interlocked.Increment(ref _open);
             lock (_connections) _connections.Add(log);
             _ = Serve(c, log);
         }
@@ -71,6 +79,7 @@ public sealed class RawBackend : IAsyncDisposable
             }
         }
         catch (Exception) { }
+        finally { Interlocked.Decrement(ref _open); }
     }
 
     public ValueTask DisposeAsync()
