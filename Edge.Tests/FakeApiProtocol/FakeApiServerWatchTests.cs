@@ -176,8 +176,7 @@ public class FakeApiServerWatchTests
         await Assert.That(Rv(events[2]!)).IsEqualTo(server.ResourceVersion.ToString());
     }
 
-    private static async Task WaitForAsync(Func<bool> condition)
-    {
-        for (var i = 0; i < 200 && !condition(); i++) await Task.Delay(25);
-    }
+    // The loop used to give up silently after 5 s and let the next assertion fail without saying why.
+    private static Task WaitForAsync(Func<bool> condition) =>
+        Edge.Tests.Support.Eventually.UntilAsync(condition, TimeSpan.FromSeconds(5), "the fake API server's watch state");
 }
