@@ -32,6 +32,8 @@ public sealed class FakeApiServer : IAsyncDisposable
     private WebApplication? _app;
     private int _failRemaining;
     private int _failCode;
+    private string? _failingPath;
+    private int _failingPathCode;
     private volatile bool _down;
 
     private FakeApiServer(FakeApiServerOptions options)
@@ -135,6 +137,16 @@ public sealed class FakeApiServer : IAsyncDisposable
     public void ExpireHistory() => _store.ExpireHistory();
 
     /// <summary>The next <paramref name="count"/> requests are answered with <paramref name="statusCode"/> and a Status body.</summary>
+    /// <summary>Every request whose path ends with <paramref name="pathSuffix"/> (a kind's collection, e.g. "/middlewares") fails until cleared with null.</summary>
+    public void FailRequestsTo(string? pathSuffix, int statusCode = 500)
+    {
+        lock (_faultLock)
+        {
+            _failingPath = pathSuffix;
+            _failingPathCode = statusCode;
+        }
+    }
+
     public void FailNextRequests(int count, int statusCode = 500)
     {
         lock (_faultLock)
@@ -238,7 +250,7 @@ public sealed class FakeApiServer : IAsyncDisposable
                 _requests.RemoveRange(0, _requests.Count / 10);
         }
 
-        var failure = _down ? 503 : TakeInjectedFailure();
+        var failure = _down ? 503 : TakeInjectedFailure(request.Path.Value ?? "/");
         if (failure != 0)
         {
             await ApiRequestHandler.WriteJsonAsync(ctx, failure,
@@ -253,10 +265,11 @@ public sealed class FakeApiServer : IAsyncDisposable
         await _handler.HandleAsync(ctx);
     }
 
-    private int TakeInjectedFailure()
+    private int TakeInjectedFailure(string path)
     {
         lock (_faultLock)
         {
+            if (_failingPath is not null && path.EndsWith(_failingPath, StringComparison.Ordinal)) return _failingPathCode;
             if (_failRemaining <= 0) return 0;
             _failRemaining--;
             return _failCode;

@@ -48,7 +48,7 @@ public static class ReferenceCheck
         foreach (var name in names)
         {
             var qualified = Qualify(name, provider);
-            // Another provider's middlewares are stored under their qualified names (see ProviderMerge).
+            // Another provider's middlewares are stored under their qualified names (see ConfigurationMerge).
             if (config.Http.Middlewares.ContainsKey(qualified)) continue;
             if (!Local(qualified, provider, out var local) || !config.Http.Middlewares.ContainsKey(local)) return qualified;
         }

@@ -40,7 +40,7 @@ public sealed class CrdProviderOptions
             p.LabelSelector = v;
         });
         yield return S("ingressClass", OptionKind.String, "", "Value of the kubernetes.io/ingress.class annotation to watch for.", (p, v) => p.IngressClass = v);
-        yield return S("throttleDuration", OptionKind.Duration, "0s", "Ingress refresh throttle duration.", (p, v) => p.ThrottleDuration = Duration(P + "throttleDuration", v));
+        yield return S("throttleDuration", OptionKind.Duration, "0s", "Minimum time between two configurations of this provider.", (p, v) => p.ThrottleDuration = Duration(P + "throttleDuration", v));
         yield return S("allowCrossNamespace", OptionKind.Bool, "false", "Allow cross namespace resource reference.", (p, v) => p.AllowCrossNamespace = Bool(P + "allowCrossNamespace", v));
         yield return S("allowEmptyServices", OptionKind.Bool, "false", "Allow the creation of services without endpoints.", (p, v) => p.AllowEmptyServices = Bool(P + "allowEmptyServices", v));
         yield return S("allowExternalNameServices", OptionKind.Bool, "false", "Allow ExternalName services.", (p, v) => p.AllowExternalNameServices = Bool(P + "allowExternalNameServices", v));

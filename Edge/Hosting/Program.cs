@@ -69,6 +69,8 @@ public static class EdgeMain
     {
         using var stopping = new CancellationTokenSource();
         var store = new ConfigurationStore();
+        // providers.providersThrottleDuration applies to the merge; each provider's own throttle to its loop.
+        var aggregator = new ConfigurationAggregator(store, config.ProvidersThrottleDuration);
         var dataPlane = new EdgeDataPlane(config, store, config.ServersTransport);
         EdgeMetrics? metrics = null;
         if (config.Metrics.PrometheusEnabled)
@@ -92,7 +94,7 @@ public static class EdgeMain
         api.DebugVars = debug;
 
         KubeApi? kube = null;
-        ProviderController? controller = null;
+        var controllers = new List<ProviderController>();
         ClusterCache? cache = null;
         LeaderElector? elector = null;
         if (config.KubernetesIngressEnabled)
@@ -101,10 +103,9 @@ public static class EdgeMain
             kube = new KubeApi(kubeConfig);
             var options = config.KubernetesIngress;
             var statusWriter = options.HasIngressEndpoint || options.ReportNodeInternalIPs ? new IngressStatusWriter(kube) : null;
-            var throttle = options.ThrottleDuration > config.ProvidersThrottleDuration ? options.ThrottleDuration : config.ProvidersThrottleDuration;
-            ProviderController? c = null;
             var crd = config.KubernetesCrdEnabled ? config.KubernetesCrd : null;
-            cache = new ClusterCache(kube, options, () => c?.Signal(), crd);
+            ProviderController? ingress = null, crdProvider = null;
+            cache = new ClusterCache(kube, options, () => { ingress?.Signal(); crdProvider?.Signal(); }, crd);
             var events = options.TenancyEnabled ? new EventRecorder(kube, Environment.MachineName) : null;
             if (config.LeaderElection.Enabled)
             {
@@ -112,22 +113,34 @@ public static class EdgeMain
                     LeaderElector.ResolveNamespace(config.LeaderElection, kubeConfig.Namespace, Environment.GetEnvironmentVariable),
                     LeaderElector.NewIdentity(Environment.GetEnvironmentVariable));
                 // A new leader writes what is due at once instead of waiting for the next change.
-                elector.LeadershipChanged += leader => { if (leader) { statusWriter?.Forget(); c?.Signal(); } };
+                elector.LeadershipChanged += leader => { if (leader) { statusWriter?.Forget(); ingress?.Signal(); } };
             }
             readiness.Expect(ProviderNames.Kubernetes);
+            aggregator.Applied += readiness.Applied;
             var memo = new TranslationMemo();   // a change re-translates only the Ingresses it touches
             debug.Add("translationMemoIngresses", () => memo.Count).Add("statusWriterIngresses", () => statusWriter?.Count ?? 0);
             foreach (var informer in cache.Informers) debug.Add("informerItems " + informer.Description, () => informer.Count);
-            controller = c = new ProviderController(cache, s => TranslatorBinding.Translate(s, options, memo, crd), store, statusWriter, throttle, events,
-                isLeader: elector is null ? null : () => elector.IsLeader, applied: () => readiness.Applied(ProviderNames.Kubernetes));
+            var snapshots = cache;
+            ingress = new ProviderController(ProviderNames.Kubernetes, cache, () => snapshots.IngressSynced,
+                s => TranslatorBinding.Translate(s, options, memo), aggregator, statusWriter, options.ThrottleDuration, events,
+                isLeader: elector is null ? null : () => elector.IsLeader);
+            controllers.Add(ingress);
+            if (crd is not null)
+            {
+                readiness.Expect(ProviderNames.KubernetesCrd);
+                crdProvider = new ProviderController(ProviderNames.KubernetesCrd, cache, () => snapshots.CrdSynced,
+                    s => Edge.Providers.Kubernetes.Crd.CrdBinding.Translate(s, crd), aggregator, null, crd.ThrottleDuration);
+                controllers.Add(crdProvider);
+            }
             Log.Info("Ingress label selector is", ("labelSelector", options.LabelSelector));
         }
 
         // The informers list while Kestrel binds: the first routes are ready sooner.
         var background = new List<Task>();
-        if (cache is not null && controller is not null)
+        background.Add(aggregator.RunAsync(stopping.Token));
+        if (cache is not null)
         {
-            background.Add(controller.RunAsync(stopping.Token));
+            foreach (var controller in controllers) background.Add(controller.RunAsync(stopping.Token));
             background.Add(cache.RunAsync(stopping.Token));
             if (elector is not null) background.Add(elector.RunAsync(stopping.Token));
         }

@@ -18,19 +18,24 @@ public sealed record TranslationOutput(
 }
 
 /// <summary>
-/// The provider loop: waits for the caches' first sync, then on every change (coalesced by the
-/// throttle) snapshots the caches, translates, publishes, and writes Ingress statuses. A problem
-/// with one object is logged once (while it persists) and never stops the loop.
+/// One provider's loop: waits for its own informers' first sync, then on every change (coalesced
+/// by its throttle) snapshots the caches, translates, hands the configuration to the aggregator,
+/// and, once that is served, writes Ingress statuses and Events. Each provider has its own loop,
+/// so one provider's slow or broken input never delays another's. A problem with one object is
+/// logged once (while it persists) and never stops the loop.
 /// </summary>
+/// <param name="name">The provider's name (<c>kubernetes</c>, <c>kubernetescrd</c>): how its objects are qualified.</param>
+/// <param name="synced">Whether the informers this provider reads have had their first full list.</param>
 public sealed class ProviderController(
+    string name,
     ClusterCache cache,
+    Func<bool> synced,
     Func<ClusterSnapshot, TranslationOutput> translate,
-    ConfigurationStore store,
+    ConfigurationAggregator aggregator,
     IngressStatusWriter? statusWriter,
     TimeSpan throttle,
     EventRecorder? events = null,
-    Func<bool>? isLeader = null,
-    Action? applied = null)
+    Func<bool>? isLeader = null)
 {
     private readonly Channel<bool> _signal = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
     private HashSet<string> _loggedIssues = new();
@@ -45,7 +50,7 @@ public sealed class ProviderController(
             while (!ct.IsCancellationRequested)
             {
                 await _signal.Reader.ReadAsync(ct).ConfigureAwait(false);
-                if (!cache.Synced) continue;   // the first full sync signals again when it completes
+                if (!synced()) continue;   // the first full sync signals again when it completes
                 await ApplyOnceAsync(ct).ConfigureAwait(false);
                 if (throttle > TimeSpan.Zero) await Task.Delay(throttle, ct).ConfigureAwait(false);
             }
@@ -72,15 +77,15 @@ public sealed class ProviderController(
         }
         var current = new HashSet<string>(output.Issues);
         foreach (var issue in output.Issues)
-            if (!_loggedIssues.Contains(issue)) Log.Error(issue, ("providerName", "kubernetes"));
+            if (!_loggedIssues.Contains(issue)) Log.Error(issue, ("providerName", name));
         _loggedIssues = current;
 
         var translated = System.Diagnostics.Stopwatch.GetElapsedTime(started);
-        store.Publish(output.Config, output.Issues);
-        applied?.Invoke();   // readiness: the data plane serves this configuration now
+        // Returns once the merged configuration holding this one is served by the data plane.
+        await aggregator.UpdateAsync(name, output.Config, output.Issues).WaitAsync(ct).ConfigureAwait(false);
         // Where a change's time goes (issue: performance): snapshot, translation, then the data
         // plane's compilation and the other consumers of the new configuration.
-        Log.Debug("Configuration applied", ("routers", output.Config.Http.Routers.Count), ("services", output.Config.Http.Services.Count),
+        Log.Debug("Configuration applied", ("providerName", name), ("routers", output.Config.Http.Routers.Count), ("services", output.Config.Http.Services.Count),
             ("snapshotMs", (long)snapshotTime.TotalMilliseconds), ("translateMs", (long)(translated - snapshotTime).TotalMilliseconds),
             ("publishMs", (long)(System.Diagnostics.Stopwatch.GetElapsedTime(started) - translated).TotalMilliseconds));
 

@@ -76,9 +76,15 @@ public static class RenderPipeline
         var issues = result.Issues.ToList();
         // Middleware objects among the manifests are read as the CRD provider would (it is on in
         // Traefik's Helm chart), so that references to them resolve as they will in the cluster.
+        var byProvider = new Dictionary<string, DynamicConfig> { [ProviderNames.Kubernetes] = result.Config };
         if (config.KubernetesCrdEnabled || snapshot.Middlewares.Length > 0)
-            Aggregation.ProviderMerge.AddMiddlewares(result.Config, Edge.Providers.Kubernetes.Crd.MiddlewareTranslator.Provider,
-                Edge.Providers.Kubernetes.Crd.MiddlewareTranslator.Translate(snapshot, config.KubernetesCrd, issues));
+        {
+            var crd = new DynamicConfig();
+            foreach (var (name, middleware) in Edge.Providers.Kubernetes.Crd.MiddlewareTranslator.Translate(snapshot, config.KubernetesCrd, issues))
+                crd.Http.Middlewares[name] = middleware;
+            byProvider[ProviderNames.KubernetesCrd] = crd;
+        }
+        var merged = Aggregation.ConfigurationMerge.Merge(byProvider);
         foreach (var issue in issues)
         {
             var what = Describe(issue.Kind, issue.Namespace, issue.Name);
@@ -93,21 +99,21 @@ public static class RenderPipeline
 
         var defaults = config.DefaultEntryPoints();
         // The data plane's fail-closed checks: references that do not resolve, chains that cannot be built.
-        var routeErrors = Aggregation.ReferenceCheck.Find(result.Config, ProviderNames.Kubernetes);
-        Edge.DataPlane.Middlewares.ChainCompiler.CompileAll(result.Config, ProviderNames.Kubernetes, options.TenancyEnabled, routeErrors, _ => Task.CompletedTask);
+        var routeErrors = Aggregation.ReferenceCheck.Find(merged, ProviderNames.Kubernetes);
+        Edge.DataPlane.Middlewares.ChainCompiler.CompileAll(merged, ProviderNames.Kubernetes, options.TenancyEnabled, routeErrors, _ => Task.CompletedTask);
         var syntax = options.DefaultRuleSyntax == "v2" ? RuleSyntax.V2 : RuleSyntax.V3;
         foreach (var ep in config.EntryPoints.Values)
-            EntryPointRoutes.Compile(ep, result.Config.Http.Routers, defaults, syntax, routeErrors);
-        var raw = RawDataBuilder.Build(result.Config, defaults, apiRouter: false, pingRouter: false, routeErrors);
+            EntryPointRoutes.Compile(ep, merged.Http.Routers, defaults, syntax, routeErrors);
+        var raw = RawDataBuilder.Build(merged, defaults, apiRouter: false, pingRouter: false, routeErrors);
         foreach (var (name, router) in raw.Routers.Where(r => r.Value.Status != "enabled"))
         {
-            var source = result.Config.Http.Routers.GetValueOrDefault(name.Split('@')[0])?.Observability?.Metadata?.Ingress;
+            var source = merged.Http.Routers.GetValueOrDefault(name.Split('@')[0])?.Observability?.Metadata?.Ingress;
             var what = source is null ? "Router " + name : Describe("Ingress", source.Namespace, source.IngressName);
             skipped.Add(new(locations.GetValueOrDefault(what), what, $"router {name} is disabled: {string.Join("; ", router.Error ?? [])}"));
         }
 
         var certificates = new List<CertificateRow>();
-        foreach (var c in result.Config.Tls?.Certificates ?? [])
+        foreach (var c in merged.Tls?.Certificates ?? [])
         {
             var secret = c.SourceSecret ?? "?";
             try

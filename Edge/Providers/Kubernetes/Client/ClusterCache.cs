@@ -63,6 +63,12 @@ public sealed class ClusterCache
 
     public bool Synced => _all.All(i => i.Synced);
 
+    /// <summary>The Ingress provider's informers (all but the CRD provider's Middlewares) have listed.</summary>
+    public bool IngressSynced => _all.Where(i => !_middlewares.Contains(i)).All(i => i.Synced);
+
+    /// <summary>The CRD provider's informers (Middlewares and the Secrets they may name) have listed.</summary>
+    public bool CrdSynced => _middlewares.All(i => i.Synced) && _secrets.All(i => i.Synced);
+
     public Task RunAsync(CancellationToken ct) => Task.WhenAll(_all.Select(i => Task.Run(() => i.RunAsync(ct), ct)));
 
     // The last snapshot's parts, each with the informer versions it was built from: a change to
@@ -94,8 +100,18 @@ public sealed class ClusterCache
         return value;
     }
 
-    /// <summary>Called from the provider loop only (one thread), which is what makes the part caches safe.</summary>
+    private readonly object _snapshotLock = new();
+
+    /// <summary>
+    /// An immutable view of every informer. Each provider's loop takes one; the lock keeps the part
+    /// caches consistent between them (a snapshot of unchanged parts costs a few reads).
+    /// </summary>
     public ClusterSnapshot Snapshot()
+    {
+        lock (_snapshotLock) return BuildSnapshot();
+    }
+
+    private ClusterSnapshot BuildSnapshot()
     {
         var ingresses = Part(ref _ingressPart, Version(_ingresses), () =>
             _ingresses.SelectMany(i => i.Items).OrderBy(i => i.Metadata?.NamespaceProperty, StringComparer.Ordinal)

@@ -1,0 +1,59 @@
+using System.Net;
+using Edge.Tests.FakeApi;
+using Edge.Tests.Support;
+
+namespace Edge.Tests.EndToEnd;
+
+/// <summary>
+/// Each provider runs on its own: the CRD provider failing to list its Middlewares (RBAC, a broken
+/// CRD, an API server in trouble) must not hold back the Ingress provider's routes, and its routes
+/// appear once it recovers. /ping stays 503 until every provider delivered its first configuration.
+/// </summary>
+[NotInParallel("edge-e2e")]
+public class ProviderIsolationEndToEndTests
+{
+    [Test]
+    public async Task A_failing_crd_provider_does_not_hold_back_the_ingress_routes()
+    {
+        await using var api = await FakeApiServer.StartAsync();
+        await using var backend = await EchoBackend.StartAsync("app", "127.0.0.2", FreePort.Get());
+        api.FailRequestsTo("/middlewares", 500);
+        api.Upsert(K8s.Service("default", "app", 80, "http"));
+        api.Upsert(K8s.Slice("default", "app", backend.Port, "http", "127.0.0.2"));
+        api.Upsert(K8s.Ingress("default", "plain", "app.example.com", "/plain", "app", 80));
+        api.Upsert(K8s.Ingress("default", "guarded", "app.example.com", "/guarded", "app", 80,
+            annotations: new Dictionary<string, string> { ["traefik.ingress.kubernetes.io/router.middlewares"] = "default-strip@kubernetescrd" }));
+        api.UpsertJson(new System.Text.Json.Nodes.JsonObject
+        {
+            ["apiVersion"] = "traefik.io/v1alpha1", ["kind"] = "Middleware",
+            ["metadata"] = new System.Text.Json.Nodes.JsonObject { ["name"] = "strip", ["namespace"] = "default" },
+            ["spec"] = System.Text.Json.Nodes.JsonNode.Parse("""{"stripPrefix":{"prefixes":["/guarded"]}}"""),
+        });
+
+        await using var edge = await EdgeProcess.StartAsync([$"--providers.kubernetesingress.endpoint={api.Url}",
+            "--providers.providersThrottleDuration=0s", "--providers.kubernetescrd"], waitForPing: false);
+        using var client = new HttpClient();
+        async Task<HttpStatusCode?> Get(string path)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Get, $"{edge.WebUrl}{path}") { Headers = { Host = "app.example.com" } };
+            try { using var r = await client.SendAsync(request); return r.StatusCode; }
+            catch (HttpRequestException) { return null; }
+        }
+
+        await Eventually.UntilAsync(async () => await Get("/plain") == HttpStatusCode.OK, TimeSpan.FromSeconds(10),
+            () => "the Ingress route is served while the CRD provider cannot list:\n" + edge.Output);
+        await Assert.That(await Get("/guarded")).IsEqualTo(HttpStatusCode.NotFound)
+            .Because("a router whose middleware is not known yet fails closed");
+        await Assert.That(await edge.PingStatusAsync()).IsEqualTo(503).Because("the CRD provider has not delivered its first configuration");
+        await Assert.That(edge.Output).Contains("middlewares");
+
+        api.FailRequestsTo(null);
+        await Eventually.UntilAsync(async () => await Get("/guarded") == HttpStatusCode.OK, TimeSpan.FromSeconds(20),
+            () => "the guarded route is served once the CRD provider recovers:\n" + edge.Output);
+        await Eventually.UntilAsync(async () => await edge.PingStatusAsync() == 200, TimeSpan.FromSeconds(10), "ready once both providers delivered");
+        using var stripped = new HttpRequestMessage(HttpMethod.Get, $"{edge.WebUrl}/guarded/x") { Headers = { Host = "app.example.com" } };
+        using var answer = await client.SendAsync(stripped);
+        var seen = System.Text.Json.Nodes.JsonNode.Parse(await answer.Content.ReadAsStringAsync())!;
+        await Assert.That((string?)seen["target"]).IsEqualTo("/x").Because("the CRD provider's stripPrefix middleware ran");
+    }
+}
