@@ -172,11 +172,13 @@ def main():
                 cmd = ["dotnet", BENCH_DLL, "yarp", "--port", str(P), "--https-port", str(S), "--cert", f"{tmp}/cert.pem",
                        "--key", f"{tmp}/key.pem", "--upstream", f"http://127.0.0.1:{B}"]
                 env = dict(os.environ, DOTNET_gcServer="0", DOTNET_TieredPGO="1")
-            elif n == "edge":
+            elif n in ("edge", "edge-before"):
+                # edge-before: another build of Edge (EDGE_BEFORE=path), for a before/after pair in one run.
+                binary = os.path.join(ROOT, "artifacts", "edge") if n == "edge" else os.environ["EDGE_BEFORE"]
                 fake, F = start_fake_api(tmp, B)
                 procs.append(fake)
                 A = free_port()
-                cmd = [os.path.join(ROOT, "artifacts", "edge"), f"--entrypoints.web.address=127.0.0.1:{P}",
+                cmd = [binary, f"--entrypoints.web.address=127.0.0.1:{P}",
                        f"--entrypoints.websecure.address=127.0.0.1:{S}", f"--entrypoints.traefik.address=127.0.0.1:{A}", "--ping",
                        f"--providers.kubernetesingress.endpoint=http://127.0.0.1:{F}", "--providers.providersThrottleDuration=0s"]
                 env = None
@@ -208,7 +210,7 @@ def main():
               f" load average {os.getloadavg()[0]:.2f} at the end\n")
         print("| proxy | small c64 req/s | ÷ nginx | CPU µs/req | p99 c64 ms | ÷ nginx | 1 MiB c64 ÷ nginx | small c1000 ÷ nginx | HTTPS c64 ÷ nginx | start to first 200 | idle RSS |")
         print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
-        label = {"nginx": "nginx 1.22", "haproxy": "HAProxy 2.6", "caddy": "Caddy 2.6", "yarp": "YARP 2.3 (JIT)", "edge": "**Edge** (AOT)"}
+        label = {"nginx": "nginx 1.22", "haproxy": "HAProxy 2.6", "caddy": "Caddy 2.6", "yarp": "YARP 2.3 (JIT)", "edge": "**Edge** (AOT)", "edge-before": "Edge before (AOT)"}
         for n in names:
             m = med[n]
             print(f"| {label[n]} | {m['small']:.0f} | {m['small']/base['small']:.2f} | {m['cpu']:.0f} | {m['p99']:.2f} | {m['p99']/base['p99']:.2f} |"

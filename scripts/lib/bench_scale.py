@@ -75,7 +75,7 @@ def run(n, tmp, backend_port, secs):
         P, A = b.free_port(), b.free_port()
         last = f"app-{n - 1}.example.com"
         t0 = time.perf_counter()
-        edge = subprocess.Popen(["taskset", "-c", b.PROXY_CPU, os.path.join(b.ROOT, "artifacts", "edge"), f"--entrypoints.web.address=127.0.0.1:{P}",
+        edge = subprocess.Popen(["taskset", "-c", b.PROXY_CPU, os.environ.get("EDGE_BIN", os.path.join(b.ROOT, "artifacts", "edge")), f"--entrypoints.web.address=127.0.0.1:{P}",
                                  f"--entrypoints.traefik.address=127.0.0.1:{A}", "--ping", f"--providers.kubernetesingress.endpoint=http://127.0.0.1:{F}",
                                  "--providers.providersThrottleDuration=0s", "--log.level=DEBUG"], stdout=open(f"{tmp}/edge{n}.log", "w"), stderr=subprocess.STDOUT,
                                 start_new_session=True)
