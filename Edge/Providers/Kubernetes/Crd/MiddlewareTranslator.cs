@@ -59,16 +59,16 @@ public static class MiddlewareTranslator
         {
             switch (type)
             {
-                case "addPrefix": mw.AddPrefix = spec.Deserialize(ModelJsonContext.Default.AddPrefixConfig); break;
-                case "stripPrefix": mw.StripPrefix = spec.Deserialize(ModelJsonContext.Default.StripPrefixConfig); break;
-                case "stripPrefixRegex": mw.StripPrefixRegex = spec.Deserialize(ModelJsonContext.Default.StripPrefixRegexConfig); break;
-                case "replacePath": mw.ReplacePath = spec.Deserialize(ModelJsonContext.Default.ReplacePathConfig); break;
-                case "replacePathRegex": mw.ReplacePathRegex = spec.Deserialize(ModelJsonContext.Default.ReplacePathRegexConfig); break;
-                case "redirectScheme": mw.RedirectScheme = spec.Deserialize(ModelJsonContext.Default.RedirectSchemeConfig); break;
-                case "redirectRegex": mw.RedirectRegex = spec.Deserialize(ModelJsonContext.Default.RedirectRegexConfig); break;
-                case "headers": mw.Headers = spec.Deserialize(ModelJsonContext.Default.HeadersConfig); break;
+                case "addPrefix": mw.AddPrefix = Read(spec, ModelJsonContext.Default.AddPrefixConfig, type); break;
+                case "stripPrefix": mw.StripPrefix = Read(spec, ModelJsonContext.Default.StripPrefixConfig, type); break;
+                case "stripPrefixRegex": mw.StripPrefixRegex = Read(spec, ModelJsonContext.Default.StripPrefixRegexConfig, type); break;
+                case "replacePath": mw.ReplacePath = Read(spec, ModelJsonContext.Default.ReplacePathConfig, type); break;
+                case "replacePathRegex": mw.ReplacePathRegex = Read(spec, ModelJsonContext.Default.ReplacePathRegexConfig, type); break;
+                case "redirectScheme": mw.RedirectScheme = Read(spec, ModelJsonContext.Default.RedirectSchemeConfig, type); break;
+                case "redirectRegex": mw.RedirectRegex = Read(spec, ModelJsonContext.Default.RedirectRegexConfig, type); break;
+                case "headers": mw.Headers = Read(spec, ModelJsonContext.Default.HeadersConfig, type); break;
                 // ipWhiteList is Traefik's deprecated name of the same middleware.
-                case "ipAllowList" or "ipWhiteList": mw.IpAllowList = spec.Deserialize(ModelJsonContext.Default.IpAllowListConfig); mw.TypeName = "ipAllowList"; break;
+                case "ipAllowList" or "ipWhiteList": mw.IpAllowList = Read(spec, ModelJsonContext.Default.IpAllowListConfig, type); mw.TypeName = "ipAllowList"; break;
                 case "basicAuth": return BasicAuth(snapshot, ns, spec, mw);
                 case "chain": return Chain(options, ns, spec, mw);
                 default:
@@ -81,13 +81,34 @@ public static class MiddlewareTranslator
         {
             return Failed(mw, $"invalid {type} configuration: {e.Message}");
         }
+        catch (UnservedFieldsException e)
+        {
+            return Failed(mw, e.Message);
+        }
         return mw;
     }
+
+    /// <summary>Reads a type's spec into Edge's model, refusing it when a field would be dropped (see <see cref="UnservedFields"/>).</summary>
+    private static T? Read<T>(JsonElement spec, System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> info, string type)
+    {
+        var value = spec.Deserialize(info);
+        if (value is not null && UnservedFields.Of(spec, value, info, type) is { Count: > 0 } fields)
+            throw new UnservedFieldsException(fields);
+        return value;
+    }
+
+    private static readonly HashSet<string> BasicAuthFields = new(StringComparer.Ordinal) { "secret", "realm", "removeHeader", "headerField" };
+    private static readonly HashSet<string> ChainFields = new(StringComparer.Ordinal) { "middlewares" };
+    private static readonly HashSet<string> ChainItemFields = new(StringComparer.Ordinal) { "name", "namespace" };
+
+    private sealed class UnservedFieldsException(IReadOnlyList<string> fields)
+        : Exception($"{string.Join(", ", fields)}: not supported by Edge, the middleware is not served without {(fields.Count == 1 ? "it" : "them")}");
 
     private static Middleware BasicAuth(ClusterSnapshot snapshot, string ns, JsonElement spec, Middleware mw)
     {
         string? Str(string key) => spec.TryGetProperty(key, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
         bool? Flag(string key) => spec.TryGetProperty(key, out var v) && v.ValueKind is JsonValueKind.True or JsonValueKind.False ? v.GetBoolean() : null;
+        if (UnservedFields.Of(spec, BasicAuthFields, "basicAuth") is { Count: > 0 } unserved) throw new UnservedFieldsException(unserved);
         var secretName = Str("secret");
         if (string.IsNullOrEmpty(secretName)) return Failed(mw, "auth secret must be set");
         var secret = snapshot.GetSecret(ns, secretName);
@@ -133,10 +154,12 @@ public static class MiddlewareTranslator
     private static Middleware Chain(CrdProviderOptions options, string ns, JsonElement spec, Middleware mw)
     {
         var names = new List<string>();
+        if (UnservedFields.Of(spec, ChainFields, "chain") is { Count: > 0 } unserved) throw new UnservedFieldsException(unserved);
         if (spec.TryGetProperty("middlewares", out var list) && list.ValueKind == JsonValueKind.Array)
         {
             foreach (var item in list.EnumerateArray())
             {
+                if (UnservedFields.Of(item, ChainItemFields, "chain.middlewares[]") is { Count: > 0 } unservedItem) throw new UnservedFieldsException(unservedItem);
                 var name = item.TryGetProperty("name", out var n) && n.ValueKind == JsonValueKind.String ? n.GetString() ?? "" : "";
                 var refNs = item.TryGetProperty("namespace", out var r) && r.ValueKind == JsonValueKind.String ? r.GetString() ?? "" : "";
                 if (Reference(options, ns, refNs, name, out var error) is { } qualified) names.Add(qualified);
