@@ -23,8 +23,8 @@ public static class ReferenceCheck
         {
             if (MissingMiddleware(config, service.Middlewares, provider) is { } mw)
                 serviceErrors[name] = $"middleware \"{mw}\" does not exist";
-            else if (service.LoadBalancer?.ServersTransport is { Length: > 0 } st && !TransportExists(config, Qualify(st, provider), provider))
-                serviceErrors[name] = $"servers transport not found {Qualify(st, provider)}";
+            else if (service.LoadBalancer?.ServersTransport is { Length: > 0 } st && !TransportExists(config, ProviderNames.Qualify(st, provider), provider))
+                serviceErrors[name] = $"servers transport not found {ProviderNames.Qualify(st, provider)}";
         }
 
         var errors = new Dictionary<string, string>(StringComparer.Ordinal);
@@ -33,21 +33,19 @@ public static class ReferenceCheck
             if (MissingMiddleware(config, router.Middlewares, provider) is { } mw)
                 errors[name] = $"middleware \"{mw}\" does not exist";
             else if (router.Tls?.Options is { Length: > 0 } options && options != DefaultTlsOptions)
-                errors[name] = $"unknown TLS options: {Qualify(options, provider)}";   // Edge has no TLSOption source yet
+                errors[name] = $"unknown TLS options: {ProviderNames.Qualify(options, provider)}";   // Edge has no TLSOption source yet
             else if (serviceErrors.TryGetValue(router.Service, out var serviceError))
                 errors[name] = serviceError;
         }
         return errors;
     }
 
-    public static string Qualify(string name, string provider) => name.Contains('@') ? name : name + "@" + provider;
-
     private static string? MissingMiddleware(DynamicConfig config, List<string>? names, string provider)
     {
         if (names is null) return null;
         foreach (var name in names)
         {
-            var qualified = Qualify(name, provider);
+            var qualified = ProviderNames.Qualify(name, provider);
             // Another provider's middlewares are stored under their qualified names (see ConfigurationMerge).
             if (config.Http.Middlewares.ContainsKey(qualified)) continue;
             if (!Local(qualified, provider, out var local) || !config.Http.Middlewares.ContainsKey(local)) return qualified;

@@ -20,7 +20,7 @@ public static class RawDataBuilder
         var usedBy = new Dictionary<string, List<string>>();
         foreach (var (name, r) in config.Http.Routers)
         {
-            var qualified = name + "@" + Provider;
+            var qualified = ProviderNames.Qualify(name, Provider);
             var eps = r.EntryPoints is { Count: > 0 } ? r.EntryPoints : defaultEntryPoints.ToList();
             var info = new RouterInfo
             {
@@ -48,7 +48,7 @@ public static class RawDataBuilder
             else if (!config.Http.Services.ContainsKey(r.Service))
             {
                 info.Status = "disabled";
-                info.Error = [$"the service \"{r.Service}@{Provider}\" does not exist"];
+                info.Error = [$"the service \"{ProviderNames.Qualify(r.Service, Provider)}\" does not exist"];
             }
             else if (r.Warning is { } warning)
             {
@@ -74,7 +74,7 @@ public static class RawDataBuilder
                 info.ServerStatus = new SortedDictionary<string, string>(StringComparer.Ordinal);
                 foreach (var srv in servers) info.ServerStatus[srv.Url] = "UP";
             }
-            raw.Services[name + "@" + Provider] = info;
+            raw.Services[ProviderNames.Qualify(name, Provider)] = info;
         }
         if (apiRouter)
         {
@@ -138,13 +138,13 @@ public static class RawDataBuilder
         foreach (var (name, r) in config.Http.Routers)
             foreach (var m in r.Middlewares ?? [])
             {
-                var q = m.Contains('@') ? m : m + "@" + Provider;
+                var q = ProviderNames.Qualify(m, Provider);
                 if (!usedBy.TryGetValue(q, out var set)) usedBy[q] = set = new(StringComparer.Ordinal);
-                set.Add(name + "@" + Provider);
+                set.Add(ProviderNames.Qualify(name, Provider));
             }
         foreach (var (key, m) in config.Http.Middlewares)
         {
-            var qualified = key.Contains('@') ? key : key + "@" + Provider;
+            var qualified = ProviderNames.Qualify(key, Provider);
             raw.Middlewares[qualified] = new MiddlewareInfo
             {
                 AddPrefix = m.AddPrefix, StripPrefix = m.StripPrefix, StripPrefixRegex = m.StripPrefixRegex,

@@ -105,7 +105,7 @@ public sealed class EdgeDataPlane : IDisposable
         foreach (var (name, error) in errors)
         {
             var ingress = config.Http.Routers.TryGetValue(name, out var r) ? r.Observability?.Metadata?.Ingress : null;
-            Log.Error("Router in error, it is not served", ("router", name + "@" + ProviderNames.Kubernetes),
+            Log.Error("Router in error, it is not served", ("router", ProviderNames.Qualify(name)),
                 ("ingress", ingress is null ? null : ingress.Namespace + "/" + ingress.IngressName), ("error", error));
         }
         // An unchanged service (the same object: the translation memo reuses them) keeps its

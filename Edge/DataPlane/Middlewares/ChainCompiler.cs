@@ -30,7 +30,7 @@ public sealed class ChainCompiler(DynamicConfig config, string provider, bool te
     private bool Add(string name, string context, string? routerNamespace, List<HttpMiddleware> steps, HashSet<string> path, out string? error)
     {
         error = null;
-        var qualified = name.Contains('@') ? name : name + "@" + context;
+        var qualified = ProviderNames.Qualify(name, context);
         if (!path.Add(qualified)) { error = $"recursion detected in chain: {string.Join(" -> ", path)} -> {qualified}"; return false; }
         var middleware = Lookup(qualified);
         if (middleware is null) { error = $"middleware \"{qualified}\" does not exist"; return false; }
