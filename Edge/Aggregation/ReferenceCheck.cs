@@ -30,6 +30,7 @@ public static class ReferenceCheck
         var errors = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var (name, router) in config.Http.Routers)
         {
+            if (ProviderNames.IsInternal(name)) continue;   // served by the API handler itself
             if (MissingMiddleware(config, router.Middlewares, provider) is { } mw)
                 errors[name] = $"middleware \"{mw}\" does not exist";
             else if (router.Tls?.Options is { Length: > 0 } options && options != DefaultTlsOptions)

@@ -34,7 +34,7 @@ public sealed class ApiHandler(StaticConfig config, ConfigurationStore store, Fu
         var applied = store.Current;
         var cached = _cache;
         if (cached is { } c && c.Generation == applied.Generation) return c.Data;
-        var data = RawDataBuilder.Build(applied.Config, DefaultEntryPoints, ApiEnabled, config.Ping.Enabled, routerErrors?.Invoke(), DashboardEnabled);
+        var data = RawDataBuilder.Build(applied.Config, DefaultEntryPoints, routerErrors?.Invoke());
         _cache = (applied.Generation, data);
         return data;
     }

@@ -5,7 +5,8 @@ namespace Edge.Api;
 /// <summary>
 /// Turns the applied dynamic configuration into Traefik's runtime view: names qualified with
 /// <c>@kubernetes</c>, default entry points filled in, priorities computed, <c>using</c>/<c>usedBy</c>
-/// and server status added, and the internal api/ping routers when those are enabled.
+/// and server status added. The internal provider's api/dashboard/ping objects come in the
+/// configuration like every provider's (see Providers.Internal.InternalProvider).
 /// </summary>
 public static class RawDataBuilder
 {
@@ -14,7 +15,7 @@ public static class RawDataBuilder
     /// <param name="defaultEntryPoints">Traefik's defaults: every entry point except "traefik".</param>
     /// <param name="routerErrors">Errors found when compiling routes (a rule that does not parse), by router name.</param>
     public static RawData Build(DynamicConfig config, IReadOnlyList<string> defaultEntryPoints,
-        bool apiRouter, bool pingRouter, IReadOnlyDictionary<string, string>? routerErrors = null, bool dashboardRouter = false)
+        IReadOnlyDictionary<string, string>? routerErrors = null)
     {
         var raw = new RawData();
         var usedBy = new Dictionary<string, List<string>>();
@@ -75,44 +76,6 @@ public static class RawDataBuilder
                 foreach (var srv in servers) info.ServerStatus[srv.Url] = "UP";
             }
             raw.Services[ProviderNames.Qualify(name, Provider)] = info;
-        }
-        if (apiRouter)
-        {
-            raw.Routers["api@internal"] = new RouterInfo
-            {
-                EntryPoints = ["traefik"], Service = "api@internal", Rule = "PathPrefix(`/api`)", RuleSyntax = "default",
-                Priority = long.MaxValue - 1, Observability = WithDefaults(null), Using = ["traefik"],
-            };
-            raw.Services["api@internal"] = new ServiceInfo { UsedBy = ["api@internal"] };
-        }
-        if (dashboardRouter)
-        {
-            // Traefik's dashboard router and its two middlewares, as its own /api/rawdata lists them.
-            raw.Routers["dashboard@internal"] = new RouterInfo
-            {
-                EntryPoints = ["traefik"], Middlewares = ["dashboard_redirect@internal", "dashboard_stripprefix@internal"],
-                Service = "dashboard@internal", Rule = "PathPrefix(`/`)", RuleSyntax = "default",
-                Priority = long.MaxValue - 2, Observability = WithDefaults(null), Using = ["traefik"],
-            };
-            raw.Services["dashboard@internal"] = new ServiceInfo { UsedBy = ["dashboard@internal"] };
-            raw.Middlewares["dashboard_redirect@internal"] = new MiddlewareInfo
-            {
-                RedirectRegex = new RedirectRegexConfig { Regex = @"^(http:\/\/(\[[\w:.]+\]|[\w\._-]+)(:\d+)?)\/$", Replacement = "${1}/dashboard/", Permanent = true },
-                UsedBy = ["dashboard@internal"],
-            };
-            raw.Middlewares["dashboard_stripprefix@internal"] = new MiddlewareInfo
-            {
-                StripPrefix = new StripPrefixConfig { Prefixes = ["/dashboard/", "/dashboard"] }, UsedBy = ["dashboard@internal"],
-            };
-        }
-        if (pingRouter)
-        {
-            raw.Routers["ping@internal"] = new RouterInfo
-            {
-                EntryPoints = ["traefik"], Service = "ping@internal", Rule = "PathPrefix(`/ping`)", RuleSyntax = "default",
-                Priority = long.MaxValue, Observability = WithDefaults(null), Using = ["traefik"],
-            };
-            raw.Services["ping@internal"] = new ServiceInfo { UsedBy = ["ping@internal"] };
         }
         return raw;
     }

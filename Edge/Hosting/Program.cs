@@ -71,6 +71,8 @@ public static class EdgeMain
         var store = new ConfigurationStore();
         // providers.providersThrottleDuration applies to the merge; each provider's own throttle to its loop.
         var aggregator = new ConfigurationAggregator(store, config.ProvidersThrottleDuration);
+        // The internal provider's configuration never changes: handed over once, merged with every other.
+        _ = aggregator.UpdateAsync(ProviderNames.Internal, Edge.Providers.Internal.InternalProvider.Configuration(config), []);
         var dataPlane = new EdgeDataPlane(config, store, config.ServersTransport);
         EdgeMetrics? metrics = null;
         if (config.Metrics.PrometheusEnabled)

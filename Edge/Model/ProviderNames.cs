@@ -11,6 +11,9 @@ public static class ProviderNames
     public const string KubernetesCrd = "kubernetescrd";
     public const string Internal = "internal";
 
+    /// <summary>An object of the internal provider (api, dashboard, ping): shown by the API, never routed by the data plane.</summary>
+    public static bool IsInternal(string qualifiedName) => qualifiedName.EndsWith("@" + Internal, StringComparison.Ordinal);
+
     /// <summary><paramref name="name"/> as Traefik shows it: already qualified, or with the implied provider.</summary>
     public static string Qualify(string name, string provider = Kubernetes) =>
         name.Contains('@') ? name : name + "@" + provider;

@@ -104,7 +104,7 @@ public static class RenderPipeline
         var syntax = options.DefaultRuleSyntax == "v2" ? RuleSyntax.V2 : RuleSyntax.V3;
         foreach (var ep in config.EntryPoints.Values)
             EntryPointRoutes.Compile(ep, merged.Http.Routers, defaults, syntax, routeErrors);
-        var raw = RawDataBuilder.Build(merged, defaults, apiRouter: false, pingRouter: false, routeErrors);
+        var raw = RawDataBuilder.Build(merged, defaults, routeErrors);
         foreach (var (name, router) in raw.Routers.Where(r => r.Value.Status != "enabled"))
         {
             var source = merged.Http.Routers.GetValueOrDefault(name.Split('@')[0])?.Observability?.Metadata?.Ingress;

@@ -79,7 +79,7 @@ public sealed class ChainCompiler(DynamicConfig config, string provider, bool te
         var compiler = new ChainCompiler(config, provider, tenancy);
         foreach (var (name, router) in config.Http.Routers)
         {
-            if (errors.ContainsKey(name) || router.DisabledReason is not null) continue;
+            if (errors.ContainsKey(name) || router.DisabledReason is not null || ProviderNames.IsInternal(name)) continue;
             bool serviceHas = config.Http.Services.TryGetValue(router.Service, out var svc) && svc.Middlewares is { Count: > 0 };
             if (router.Middlewares is not { Count: > 0 } && !serviceHas) continue;
             var steps = compiler.Compile(router, out var error);

@@ -26,6 +26,7 @@ public sealed class EntryPointRoutes
         var bound = new List<(string, Router)>();
         foreach (var (name, r) in routers)
         {
+            if (ProviderNames.IsInternal(name)) continue;   // the API handler answers these on their entry point
             var eps = r.EntryPoints is { Count: > 0 } ? (IReadOnlyList<string>)r.EntryPoints : defaultEntryPoints;
             if (!Contains(eps, ep.Name)) continue;
             var router = r;
