@@ -82,7 +82,16 @@ public sealed class ProviderController(
 
         var translated = System.Diagnostics.Stopwatch.GetElapsedTime(started);
         // Returns once the merged configuration holding this one is served by the data plane.
-        await aggregator.UpdateAsync(name, output.Config, output.Issues).WaitAsync(ct).ConfigureAwait(false);
+        try
+        {
+            await aggregator.UpdateAsync(name, output.Config, output.Issues).WaitAsync(ct).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // The merge failed (logged by the aggregator): nothing new is served, so no status is written.
+            Log.Debug("Configuration not applied", ("providerName", name), ("error", e.Message));
+            return;
+        }
         // Where a change's time goes (issue: performance): snapshot, translation, then the data
         // plane's compilation and the other consumers of the new configuration.
         Log.Debug("Configuration applied", ("providerName", name), ("routers", output.Config.Http.Routers.Count), ("services", output.Config.Http.Services.Count),
