@@ -176,15 +176,20 @@ public sealed class ApiHandler(StaticConfig config, ConfigurationStore store, Fu
     private Overview BuildOverview()
     {
         var raw = Current();
-        var o = new Overview { Providers = ["KubernetesIngress"] };
-        o.Http.Routers.Total = raw.Routers.Count;
-        o.Http.Routers.Errors = raw.Routers.Values.Count(r => r.Status == "disabled");
-        o.Http.Services.Total = raw.Services.Count;
-        o.Http.Services.Errors = raw.Services.Values.Count(s => s.Status == "disabled");
-        o.Http.Middlewares.Total = raw.Middlewares.Count;
-        o.Features["tracing"] = ""; o.Features["metrics"] = config.Metrics.PrometheusEnabled ? "Prometheus" : ""; o.Features["accessLog"] = config.AccessLog.Enabled ? "true" : "false";
+        var o = new Overview();
+        // Traefik's getProviders: the enabled providers by their static-configuration field names.
+        if (config.KubernetesIngressEnabled) o.Providers.Add("KubernetesIngress");
+        if (config.KubernetesCrdEnabled) o.Providers.Add("KubernetesCRD");
+        // As Traefik counts them: disabled is an error, warning a warning (the dashboard shows both).
+        o.Http.Routers = Section(raw.Routers.Values.Select(r => r.Status).ToList());
+        o.Http.Services = Section(raw.Services.Values.Select(s => s.Status).ToList());
+        o.Http.Middlewares = Section(raw.Middlewares.Values.Select(m => m.Status).ToList());
+        o.Features = new OverviewFeatures { Metrics = config.Metrics.PrometheusEnabled ? "Prometheus" : "", AccessLog = config.AccessLog.Enabled };
         return o;
     }
+
+    private static SectionCount Section(List<string> statuses) =>
+        new() { Total = statuses.Count, Errors = statuses.Count(s => s == "disabled"), Warnings = statuses.Count(s => s == "warning") };
 
     private static async Task Json<T>(HttpContext ctx, T value, JsonTypeInfo<T> type)
     {

@@ -79,8 +79,16 @@ public sealed class HttpOverview
 public sealed class Overview
 {
     [JsonPropertyName("http")] public HttpOverview Http { get; set; } = new();
-    [JsonPropertyName("features")] public SortedDictionary<string, string> Features { get; set; } = new();
+    [JsonPropertyName("features")] public OverviewFeatures Features { get; set; } = new();
     [JsonPropertyName("providers")] public List<string> Providers { get; set; } = new();
+}
+
+/// <summary>Traefik's overview features: accessLog is a boolean there, not a string.</summary>
+public sealed class OverviewFeatures
+{
+    [JsonPropertyName("tracing")] public string Tracing { get; set; } = "";
+    [JsonPropertyName("metrics")] public string Metrics { get; set; } = "";
+    [JsonPropertyName("accessLog")] public bool AccessLog { get; set; }
 }
 
 public sealed class VersionInfo
