@@ -55,9 +55,18 @@ public class ApiHandlerTests
     private static ApiHandler Handler(DynamicConfig? config = null, StaticConfig? statics = null, Readiness? readiness = null)
     {
         var store = new ConfigurationStore();
-        store.Publish(config ?? Config(), []);
-        return new ApiHandler(statics ?? Static(), store, () => new Dictionary<string, string> { ["default-broken"] = "unexpected end of rule" }, null, readiness);
+        statics ??= Static();
+        store.Publish(WithInternal(config ?? Config(), statics), []);
+        return new ApiHandler(statics, store, () => new Dictionary<string, string> { ["default-broken"] = "unexpected end of rule" }, null, readiness);
     }
+
+    /// <summary>What the aggregator publishes: the Ingress provider's objects and the internal provider's (api, ping...).</summary>
+    private static DynamicConfig WithInternal(DynamicConfig ingress, StaticConfig statics) =>
+        Edge.Aggregation.ConfigurationMerge.Merge(new Dictionary<string, DynamicConfig>
+        {
+            [ProviderNames.Kubernetes] = ingress,
+            [ProviderNames.Internal] = Edge.Providers.Internal.InternalProvider.Configuration(statics),
+        });
 
     private sealed record Answer(bool Handled, int Status, string Body, IHeaderDictionary Headers)
     {
@@ -203,7 +212,7 @@ public class ApiHandlerTests
     {
         var handler = Handler();
         var services = (await GetAsync(handler, "/api/http/services")).Json.AsArray();
-        await Assert.That(string.Join(",", services.Select(s => (string?)s!["name"]))).IsEqualTo("api@internal,default-web-80@kubernetes,ping@internal");
+        await Assert.That(string.Join(",", services.Select(s => (string?)s!["name"]))).IsEqualTo("api@internal,default-web-80@kubernetes,noop@internal,ping@internal");
         var web = services.Single(s => (string?)s!["name"] == "default-web-80@kubernetes")!;
         await Assert.That((string?)web["provider"]).IsEqualTo("kubernetes");
         await Assert.That((string?)web["type"]).IsEqualTo("loadbalancer");
@@ -225,7 +234,7 @@ public class ApiHandlerTests
         await Assert.That((int)routers["total"]!).IsEqualTo(6);
         await Assert.That((int)routers["errors"]!).IsEqualTo(2).Because("orphan and broken are disabled");
         await Assert.That((int)routers["warnings"]!).IsEqualTo(1).Because("shared is served with a warning");
-        await Assert.That((int)overview["http"]!["services"]!["total"]!).IsEqualTo(3);
+        await Assert.That((int)overview["http"]!["services"]!["total"]!).IsEqualTo(4).Because("api, noop and ping of the internal provider, and the Ingress service");
         var middlewares = overview["http"]!["middlewares"]!;
         await Assert.That((int)middlewares["total"]!).IsEqualTo(3);
         await Assert.That((int)middlewares["errors"]!).IsEqualTo(1).Because("the unknown middleware is disabled");
@@ -262,13 +271,13 @@ public class ApiHandlerTests
     public async Task Rawdata_follows_each_new_configuration()
     {
         var store = new ConfigurationStore();
-        store.Publish(Config(), []);
+        store.Publish(WithInternal(Config(), Static()), []);
         var handler = new ApiHandler(Static(), store);
         await Assert.That((await GetAsync(handler, "/api/rawdata")).Json["routers"]!.AsObject().ContainsKey("default-app@kubernetes")).IsTrue();
         var next = new DynamicConfig();
         next.Http.Routers["default-next"] = new Router { Rule = "Host(`next.example.com`)", Service = "default-web-80" };
         next.Http.Services["default-web-80"] = new Service();
-        store.Publish(next, []);
+        store.Publish(WithInternal(next, Static()), []);
         var routers = (await GetAsync(handler, "/api/rawdata")).Json["routers"]!.AsObject();
         await Assert.That(string.Join(",", routers.Select(r => r.Key))).IsEqualTo("api@internal,default-next@kubernetes,ping@internal");
     }
