@@ -46,7 +46,7 @@ public static class ConfigLoader
         foreach (var (key, value) in pairs)
         {
             var spec = OptionRegistry.Find(key, out var wildcard)
-                ?? throw new ConfigException(key, $"a known option (unknown {source} \"{key}\"; see edge --help)");
+                ?? throw new ConfigException(key, $"{OptionSuggestions.Explain(key)}, in the {source}");
             spec.Apply(config, wildcard, value);
         }
     }

@@ -26,7 +26,7 @@ public static class FlagParser
             {
                 key = body;
                 var spec = OptionRegistry.Find(key, out _)
-                    ?? throw new ConfigException("--" + key, "a known option (unknown flag; see edge --help)");
+                    ?? throw new ConfigException("--" + key, OptionSuggestions.Explain(key));
                 bool isBool = spec.Kind is OptionKind.Bool or OptionKind.Section;
                 bool nextIsValue = i + 1 < args.Count && !args[i + 1].StartsWith("--", StringComparison.Ordinal);
                 if (isBool)
@@ -40,7 +40,7 @@ public static class FlagParser
             }
             if (key.Length == 0) throw new ConfigException(arg, "a flag name");
             if (OptionRegistry.Find(key, out _) is null)
-                throw new ConfigException("--" + key, "a known option (unknown flag; see edge --help)");
+                throw new ConfigException("--" + key, OptionSuggestions.Explain(key));
             result.Add(new(key, value));
         }
         return result;
