@@ -23,7 +23,8 @@ public class InFlightReqMiddlewareTests
         var held = chain.RunAsync(host: "a.example.com");
         await Assert.That(backend.Entered).IsEqualTo(1);
 
-        var refused = await chain.RunAsync(host: "a.example.com", remote: "10.0.0.9");
+        // Bounded: were the request admitted, the held backend would keep it forever.
+        var refused = await chain.RunAsync(host: "a.example.com", remote: "10.0.0.9").WaitAsync(TimeSpan.FromSeconds(10));
         await Assert.That(refused.Status).IsEqualTo(429);
         await Assert.That(refused.Forwarded).IsFalse();
         await Assert.That(refused.Body).IsEqualTo("max connections reached: 1");
@@ -54,7 +55,7 @@ public class InFlightReqMiddlewareTests
         var config = new InFlightReqConfig { Amount = 1, SourceCriterion = new SourceCriterionConfig { RequestHeaderName = "X-Tenant" } };
         var chain = new MiddlewareHarness.Chain(new Middleware { InFlightReq = config }, backend.Serve);
         var held = chain.RunAsync(request: r => r.Headers["X-Tenant"] = "t1");
-        await Assert.That((await chain.RunAsync(request: r => r.Headers["X-Tenant"] = "t1", host: "other.example.com")).Status).IsEqualTo(429);
+        await Assert.That((await chain.RunAsync(request: r => r.Headers["X-Tenant"] = "t1", host: "other.example.com").WaitAsync(TimeSpan.FromSeconds(10))).Status).IsEqualTo(429);
         var t2 = chain.RunAsync(request: r => r.Headers["X-Tenant"] = "t2");
         await Assert.That(backend.Entered).IsEqualTo(2);
         backend.ReleaseAll();
