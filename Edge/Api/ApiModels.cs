@@ -49,6 +49,8 @@ public sealed class MiddlewareInfo
     [JsonPropertyName("redirectRegex")] public RedirectRegexConfig? RedirectRegex { get; set; }
     [JsonPropertyName("redirectScheme")] public RedirectSchemeConfig? RedirectScheme { get; set; }
     [JsonPropertyName("basicAuth")] public BasicAuthConfig? BasicAuth { get; set; }
+    [JsonPropertyName("rateLimit")] public RateLimitConfig? RateLimit { get; set; }
+    [JsonPropertyName("inFlightReq")] public InFlightReqConfig? InFlightReq { get; set; }
     [JsonPropertyName("error")] public List<string>? Error { get; set; }
     [JsonPropertyName("status")] public string Status { get; set; } = "enabled";
     [JsonPropertyName("usedBy")] public List<string>? UsedBy { get; set; }

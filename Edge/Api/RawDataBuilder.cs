@@ -113,6 +113,7 @@ public static class RawDataBuilder
                 AddPrefix = m.AddPrefix, StripPrefix = m.StripPrefix, StripPrefixRegex = m.StripPrefixRegex,
                 ReplacePath = m.ReplacePath, ReplacePathRegex = m.ReplacePathRegex, Chain = m.Chain, IpAllowList = m.IpAllowList,
                 Headers = m.Headers, RedirectRegex = m.RedirectRegex, RedirectScheme = m.RedirectScheme,
+                RateLimit = m.RateLimit, InFlightReq = m.InFlightReq,
                 BasicAuth = m.BasicAuth is null ? null : new BasicAuthConfig { Realm = m.BasicAuth.Realm, RemoveHeader = m.BasicAuth.RemoveHeader, HeaderField = m.BasicAuth.HeaderField },
                 Status = m.Error is null ? "enabled" : "disabled",
                 Error = m.Error is null ? null : [m.Error],

@@ -22,6 +22,7 @@ public sealed class Middleware
     [JsonPropertyName("ipAllowList")] public IpAllowListConfig? IpAllowList { get; set; }
     [JsonPropertyName("chain")] public ChainConfig? Chain { get; set; }
     [JsonPropertyName("inFlightReq")] public InFlightReqConfig? InFlightReq { get; set; }
+    [JsonPropertyName("rateLimit")] public RateLimitConfig? RateLimit { get; set; }
 
     /// <summary>Why this middleware cannot be served (unsupported type, missing Secret, bad option); null when it can.</summary>
     [JsonIgnore] public string? Error { get; set; }
@@ -115,4 +116,28 @@ public sealed class IpStrategyConfig
 
 public sealed class ChainConfig { [JsonPropertyName("middlewares")] public List<string>? Middlewares { get; set; } }
 
-public sealed class InFlightReqConfig { [JsonPropertyName("amount")] public long? Amount { get; set; } }
+public sealed class InFlightReqConfig
+{
+    [JsonPropertyName("amount")] public long? Amount { get; set; }
+    [JsonPropertyName("sourceCriterion")] public SourceCriterionConfig? SourceCriterion { get; set; }
+}
+
+/// <summary>
+/// Traefik's dynamic.RateLimit as the CRD provider fills it: burst and period carry Traefik's
+/// defaults (1, "1s") when unset; period is shown as Go prints a duration.
+/// </summary>
+public sealed class RateLimitConfig
+{
+    [JsonPropertyName("average")] public long? Average { get; set; }
+    [JsonPropertyName("period")] public string? Period { get; set; }
+    [JsonPropertyName("burst")] public long? Burst { get; set; }
+    [JsonPropertyName("sourceCriterion")] public SourceCriterionConfig? SourceCriterion { get; set; }
+}
+
+/// <summary>Traefik's SourceCriterion: what groups requests as one source (the three are mutually exclusive).</summary>
+public sealed class SourceCriterionConfig
+{
+    [JsonPropertyName("ipStrategy")] public IpStrategyConfig? IpStrategy { get; set; }
+    [JsonPropertyName("requestHeaderName")] public string? RequestHeaderName { get; set; }
+    [JsonPropertyName("requestHost")] public bool? RequestHost { get; set; }
+}

@@ -56,6 +56,13 @@ public static class MiddlewareBuilder
             return new BasicAuthMiddleware(users, string.IsNullOrEmpty(basic.Realm) ? "traefik" : basic.Realm, basic.RemoveHeader == true, basic.HeaderField);
         }
         if (m.IpAllowList is { } allow) return IpAllowList(allow, out error);
+        if (m.RateLimit is { } limit) return RateLimit(limit, out error);
+        if (m.InFlightReq is { } inFlight)
+        {
+            var source = RequestSource.Create(inFlight.SourceCriterion, hostByDefault: true, out var why);
+            if (source is null) return Fail("error creating requests limiter: " + why, out error);
+            return new InFlightReqMiddleware(inFlight.Amount ?? 0, source);
+        }
         return Fail("invalid middleware type or middleware does not exist", out error);
     }
 
@@ -78,6 +85,19 @@ public static class MiddlewareBuilder
         int status = c.RejectStatusCode is { } code and > 0 ? code : 403;
         if (status is < 100 or > 599) return Fail($"invalid rejectStatusCode {status}", out error);
         return new IpAllowListMiddleware(ranges, c.IpStrategy?.Depth ?? 0, excluded, status);
+    }
+
+    /// <summary>Traefik's ratelimiter.New checks; the period is Go's duration text ("1s" when unset).</summary>
+    private static HttpMiddleware? RateLimit(RateLimitConfig c, out string? error)
+    {
+        error = null;
+        var source = RequestSource.Create(c.SourceCriterion, hostByDefault: false, out var why);
+        if (source is null) return Fail("getting source extractor: " + why, out error);
+        long periodNs = GoDuration.Second;
+        if (!string.IsNullOrEmpty(c.Period) && !GoDuration.TryParse(c.Period, out periodNs)) return Fail($"invalid period {c.Period}", out error);
+        if (periodNs < 0) return Fail($"negative value not valid for period: {GoDuration.Format(periodNs)}", out error);
+        if (periodNs == 0) periodNs = GoDuration.Second;
+        return new RateLimitMiddleware(c.Average ?? 0, periodNs, c.Burst ?? 1, source);
     }
 
     private static HttpMiddleware? Fail(string why, out string? error)

@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using Edge.Configuration;
+using Edge.GoCompat;
 using Edge.Model;
 using Edge.Providers.Kubernetes.Client;
 using k8s.Models;
@@ -23,7 +24,7 @@ public static class MiddlewareTranslator
     private static readonly HashSet<string> NotYetServed = new(StringComparer.Ordinal)
     {
         "buffering", "circuitBreaker", "compress", "contentType", "digestAuth", "encodedCharacters", "errors",
-        "forwardAuth", "grpcWeb", "inFlightReq", "passTLSClientCert", "plugin", "rateLimit", "retry",
+        "forwardAuth", "grpcWeb", "passTLSClientCert", "plugin", "retry",
     };
 
     public static SortedDictionary<string, Middleware> Translate(ClusterSnapshot snapshot, CrdProviderOptions options, List<TranslationIssue> issues)
@@ -69,6 +70,12 @@ public static class MiddlewareTranslator
                 case "headers": mw.Headers = Read(spec, ModelJsonContext.Default.HeadersConfig, type); break;
                 // ipWhiteList is Traefik's deprecated name of the same middleware.
                 case "ipAllowList" or "ipWhiteList": mw.IpAllowList = Read(spec, ModelJsonContext.Default.IpAllowListConfig, type); mw.TypeName = "ipAllowList"; break;
+                case "rateLimit": return RateLimit(spec, mw);
+                case "inFlightReq":
+                    mw.InFlightReq = Read(spec, ModelJsonContext.Default.InFlightReqConfig, type);
+                    // Traefik's amount is omitempty: 0 is not shown.
+                    if (mw.InFlightReq is { Amount: 0 }) mw.InFlightReq.Amount = null;
+                    break;
                 case "basicAuth": return BasicAuth(snapshot, ns, spec, mw);
                 case "chain": return Chain(options, ns, spec, mw);
                 default:
@@ -98,11 +105,43 @@ public static class MiddlewareTranslator
     }
 
     private static readonly HashSet<string> BasicAuthFields = new(StringComparer.Ordinal) { "secret", "realm", "removeHeader", "headerField" };
+    private static readonly HashSet<string> RateLimitFields = new(StringComparer.Ordinal) { "average", "period", "burst", "sourceCriterion" };
     private static readonly HashSet<string> ChainFields = new(StringComparer.Ordinal) { "middlewares" };
     private static readonly HashSet<string> ChainItemFields = new(StringComparer.Ordinal) { "name", "namespace" };
 
     private sealed class UnservedFieldsException(IReadOnlyList<string> fields)
         : Exception($"{string.Join(", ", fields)}: not supported by Edge, the middleware is not served without {(fields.Count == 1 ? "it" : "them")}");
+
+    /// <summary>
+    /// Traefik's createRateLimitMiddleware: burst 1 and period 1s unless set, the period an integer
+    /// (seconds) or a Go duration. Fields left at zero are not shown, as Traefik's omitempty. redis
+    /// (a shared store) is not served: the middleware is refused rather than limited per instance.
+    /// </summary>
+    private static Middleware RateLimit(JsonElement spec, Middleware mw)
+    {
+        if (UnservedFields.Of(spec, RateLimitFields, "rateLimit") is { Count: > 0 } unserved) throw new UnservedFieldsException(unserved);
+        long average = 0, burst = 1, periodNs = GoDuration.Second;
+        if (spec.TryGetProperty("average", out var a) && a.ValueKind != JsonValueKind.Null && !a.TryGetInt64(out average))
+            return Failed(mw, "invalid rateLimit configuration: average must be an integer");
+        if (spec.TryGetProperty("burst", out var b) && b.ValueKind != JsonValueKind.Null && !b.TryGetInt64(out burst))
+            return Failed(mw, "invalid rateLimit configuration: burst must be an integer");
+        if (spec.TryGetProperty("period", out var p) && p.ValueKind != JsonValueKind.Null)
+        {
+            var text = p.ValueKind == JsonValueKind.Number ? p.GetRawText() : p.ValueKind == JsonValueKind.String ? p.GetString() ?? "" : null;
+            if (text is null || !GoDuration.TryParse(text, out periodNs))
+                return Failed(mw, $"invalid rateLimit configuration: time: invalid duration \"{text ?? p.GetRawText()}\"");
+        }
+        var config = new RateLimitConfig
+        {
+            Average = average == 0 ? null : average,
+            Burst = burst == 0 ? null : burst,
+            Period = periodNs == 0 ? null : GoDuration.Format(periodNs),
+        };
+        if (spec.TryGetProperty("sourceCriterion", out var sc) && sc.ValueKind != JsonValueKind.Null)
+            config.SourceCriterion = Read(sc, ModelJsonContext.Default.SourceCriterionConfig, "rateLimit.sourceCriterion");
+        mw.RateLimit = config;
+        return mw;
+    }
 
     private static Middleware BasicAuth(ClusterSnapshot snapshot, string ns, JsonElement spec, Middleware mw)
     {
