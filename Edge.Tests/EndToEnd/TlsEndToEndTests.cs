@@ -1,10 +1,10 @@
 using System.Net;
-using Edge.Tests.Support;
 using System.Net.Security;
 using System.Net.Sockets;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using System.Text;
+using Edge.Tests.Support;
 using k8s.Models;
 
 namespace Edge.Tests.EndToEnd;

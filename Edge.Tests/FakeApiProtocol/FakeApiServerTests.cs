@@ -1,9 +1,9 @@
 using System.Net;
 using System.Text;
 using Edge.Tests.FakeApi;
+using k8s;
 using k8s.Autorest;
 using k8s.Models;
-using k8s;
 using static Edge.Tests.FakeApiProtocol.FakeApiTestSupport;
 
 namespace Edge.Tests.FakeApiProtocol;

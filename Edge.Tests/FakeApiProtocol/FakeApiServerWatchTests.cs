@@ -1,7 +1,7 @@
 using System.Net;
 using Edge.Tests.FakeApi;
-using k8s.Models;
 using k8s;
+using k8s.Models;
 using static Edge.Tests.FakeApiProtocol.FakeApiTestSupport;
 
 namespace Edge.Tests.FakeApiProtocol;

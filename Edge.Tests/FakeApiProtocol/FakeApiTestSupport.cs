@@ -1,8 +1,8 @@
 using System.Security.Cryptography.X509Certificates;
 using System.Text.Json.Nodes;
 using Edge.Tests.FakeApi;
-using k8s.Models;
 using k8s;
+using k8s.Models;
 
 namespace Edge.Tests.FakeApiProtocol;
 

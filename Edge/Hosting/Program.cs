@@ -4,13 +4,13 @@ using Edge.Api;
 using Edge.Configuration;
 using Edge.DataPlane;
 using Edge.Model;
+using Edge.Observability;
 using Edge.Observability.AccessLog;
 using Edge.Observability.Logging;
 using Edge.Observability.Metrics;
-using Edge.Observability;
+using Edge.Providers;
 using Edge.Providers.Kubernetes.Client;
 using Edge.Providers.Kubernetes.Ingress;
-using Edge.Providers;
 
 namespace Edge.Hosting;
 

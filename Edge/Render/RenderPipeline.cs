@@ -1,5 +1,5 @@
-using System.Security.Cryptography.X509Certificates;
 using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
 using Edge.Api;
 using Edge.Configuration;
 using Edge.DataPlane.Routing.Rules;
@@ -8,8 +8,8 @@ using Edge.DataPlane.Tls;
 using Edge.Model;
 using Edge.Providers.Kubernetes.Client;
 using Edge.Providers.Kubernetes.Ingress;
-using k8s.Models;
 using k8s;
+using k8s.Models;
 
 namespace Edge.Render;
 

@@ -1,6 +1,6 @@
 using System.Globalization;
-using Microsoft.AspNetCore.Http;
 using Edge.GoCompat;
+using Microsoft.AspNetCore.Http;
 
 namespace Edge.DataPlane.Middlewares;
 

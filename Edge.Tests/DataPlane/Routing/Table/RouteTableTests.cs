@@ -4,8 +4,8 @@ using Edge.DataPlane.Routing.Rules;
 using Edge.DataPlane.Routing.Table;
 using Edge.Model;
 using Edge.Tests.DataPlane.Routing.Rules;
-using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
 
 namespace Edge.Tests.DataPlane.Routing.Table;
 
