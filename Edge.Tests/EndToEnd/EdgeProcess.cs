@@ -31,17 +31,25 @@ public sealed class EdgeProcess : IAsyncDisposable
     public string WebUrl => $"http://127.0.0.1:{WebPort}";
 
     /// <summary>Starts edge with a web and a traefik entry point on free loopback ports plus <paramref name="args"/>.</summary>
-    public static async Task<EdgeProcess> StartAsync(IEnumerable<string> args, IDictionary<string, string>? env = null, bool waitForPing = true)
+    public static Task<EdgeProcess> StartAsync(IEnumerable<string> args, IDictionary<string, string>? env = null, bool waitForPing = true)
     {
         int web = FreePort.Get(), api = FreePort.Get();
+        string[] standard = [$"--entrypoints.web.address=127.0.0.1:{web}", $"--entrypoints.traefik.address=127.0.0.1:{api}", "--api.insecure=true", "--ping=true"];
+        return StartExactAsync([.. standard, .. args], web, api, env, waitForPing);
+    }
+
+    /// <summary>
+    /// Starts edge with exactly <paramref name="args"/> (no entry points added): for argument lists
+    /// written by someone else, such as Traefik's Helm chart. <paramref name="webPort"/> and
+    /// <paramref name="apiPort"/> are where those arguments put the web and the traefik entry points.
+    /// </summary>
+    public static async Task<EdgeProcess> StartExactAsync(IEnumerable<string> args, int webPort, int apiPort, IDictionary<string, string>? env = null, bool waitForPing = true)
+    {
+        int web = webPort, api = apiPort;
         var psi = new ProcessStartInfo(RepoPaths.EdgeBinary)
         {
             RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false,
         };
-        psi.ArgumentList.Add($"--entrypoints.web.address=127.0.0.1:{web}");
-        psi.ArgumentList.Add($"--entrypoints.traefik.address=127.0.0.1:{api}");
-        psi.ArgumentList.Add("--api.insecure=true");
-        psi.ArgumentList.Add("--ping=true");
         foreach (var a in args) psi.ArgumentList.Add(a);
         // The child sees only what the test gives it: no in-cluster variables, no KUBECONFIG.
         psi.Environment.Remove("KUBERNETES_SERVICE_HOST");
