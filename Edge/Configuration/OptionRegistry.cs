@@ -51,6 +51,8 @@ public static class OptionRegistry
             Ep("http.sanitizePath", OptionKind.Bool, "true", "Remove ., .. and duplicate slash segments from request paths.", (e, v) => e.SanitizePath = Bool("entryPoints." + e.Name + ".http.sanitizePath", v)),
             Ep("forwardedHeaders.trustedIPs", OptionKind.List, "", "Trust X-Forwarded-* headers from these IPs/CIDRs.", (e, v) => e.ForwardedHeadersTrustedIPs = List(v)),
             Ep("forwardedHeaders.insecure", OptionKind.Bool, "false", "Trust all X-Forwarded-* headers.", (e, v) => e.ForwardedHeadersInsecure = Bool("entryPoints." + e.Name + ".forwardedHeaders.insecure", v)),
+            Ep("proxyProtocol.trustedIPs", OptionKind.List, "", "Read the PROXY protocol header (v1, v2) from these IPs/CIDRs; the client address comes from it.", (e, v) => e.ProxyProtocolTrustedIPs = IpList("entryPoints." + e.Name + ".proxyProtocol.trustedIPs", v)),
+            Ep("proxyProtocol.insecure", OptionKind.Bool, "false", "Read the PROXY protocol header from any address.", (e, v) => e.ProxyProtocolInsecure = Bool("entryPoints." + e.Name + ".proxyProtocol.insecure", v)),
             Ep("transport.lifecycle.requestAcceptGraceTimeout", OptionKind.Duration, "0s", "Keep accepting requests this long after SIGTERM.", (e, v) => e.RequestAcceptGraceTimeout = Duration("transport.lifecycle.requestAcceptGraceTimeout", v)),
             Ep("transport.lifecycle.graceTimeout", OptionKind.Duration, "10s", "Time given to in-flight requests to finish on shutdown.", (e, v) => e.GraceTimeout = Duration("transport.lifecycle.graceTimeout", v)),
             Ep("transport.respondingTimeouts.readTimeout", OptionKind.Duration, "60s", "Maximum duration for reading the entire request.", (e, v) => e.ReadTimeout = Duration("transport.respondingTimeouts.readTimeout", v)),
@@ -145,6 +147,16 @@ public static class OptionRegistry
         var n = Int(option, v);
         if (n < 0) throw new ConfigException(option, $"0 or more, got \"{v}\"");
         return n;
+    }
+
+    /// <summary>IPs and CIDRs, checked here so that a bad one stops the start with exit 2 naming the option.</summary>
+    private static List<string> IpList(string option, string v)
+    {
+        var l = List(v);
+        foreach (var s in l)
+            if (!System.Net.IPAddress.TryParse(s, out _) && !System.Net.IPNetwork.TryParse(s, out _))
+                throw new ConfigException(option, $"IP addresses or CIDRs, got \"{s}\"");
+        return l;
     }
 
     private static int StatusCode(string option, string v)

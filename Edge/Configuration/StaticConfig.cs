@@ -98,6 +98,10 @@ public sealed class EntryPointOptions
     public bool RedirectPermanent { get; set; } = true;
     public List<string> ForwardedHeadersTrustedIPs { get; set; } = new();
     public bool ForwardedHeadersInsecure { get; set; }
+    /// <summary>proxyProtocol.trustedIPs / insecure: the PROXY protocol header is read when either is set.</summary>
+    public List<string> ProxyProtocolTrustedIPs { get; set; } = new();
+    public bool ProxyProtocolInsecure { get; set; }
+    public bool ProxyProtocolEnabled => ProxyProtocolInsecure || ProxyProtocolTrustedIPs.Count > 0;
     public TimeSpan RequestAcceptGraceTimeout { get; set; } = TimeSpan.Zero;
     public TimeSpan GraceTimeout { get; set; } = TimeSpan.FromSeconds(10);
     public TimeSpan ReadTimeout { get; set; } = TimeSpan.FromSeconds(60);

@@ -1,5 +1,6 @@
 using Edge.Api;
 using Edge.Configuration;
+using Edge.DataPlane.Connections;
 using Edge.DataPlane.Forwarding;
 using Edge.DataPlane.Tls;
 using Edge.Observability;
@@ -56,6 +57,9 @@ public sealed class EdgeHost : IAsyncDisposable
                 _entryPointByPort[addr.Port] = ep.Name;
                 var sniff = new TlsSniffingMiddleware(certificates, ep.ReadTimeout > TimeSpan.Zero ? ep.ReadTimeout : TimeSpan.FromSeconds(60));
                 var gauge = metrics?.ConnectionGauge(ep.Name);
+                var proxyProtocol = ep.ProxyProtocolEnabled
+                    ? ProxyProtocolMiddleware.Create(ep.Name, ep.ProxyProtocolTrustedIPs, ep.ProxyProtocolInsecure, ep.ReadTimeout)
+                    : null;
                 Action<ListenOptions> configure = lo =>
                 {
                     if (gauge is not null)
@@ -67,6 +71,8 @@ public sealed class EdgeHost : IAsyncDisposable
                         });
                     // HTTP/2 is negotiated by ALPN on TLS connections; plain connections speak HTTP/1.1.
                     lo.Protocols = HttpProtocols.Http1AndHttp2;
+                    // The PROXY header comes before the TLS handshake, so it is read first.
+                    if (proxyProtocol is not null) lo.Use(next => ctx => proxyProtocol.OnConnectionAsync(ctx, next));
                     lo.Use(next => ctx => sniff.OnConnectionAsync(ctx, next));
                     // After TLS: sees the plaintext HTTP/1 bytes (request smuggling, see the handler).
                     lo.Use(next => ctx => Http1FramingGuard.OnConnectionAsync(ctx, next));
