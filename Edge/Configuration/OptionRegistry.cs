@@ -53,6 +53,10 @@ public static class OptionRegistry
             Ep("forwardedHeaders.insecure", OptionKind.Bool, "false", "Trust all X-Forwarded-* headers.", (e, v) => e.ForwardedHeadersInsecure = Bool("entryPoints." + e.Name + ".forwardedHeaders.insecure", v)),
             Ep("proxyProtocol.trustedIPs", OptionKind.List, "", "Read the PROXY protocol header (v1, v2) from these IPs/CIDRs; the client address comes from it.", (e, v) => e.ProxyProtocolTrustedIPs = IpList("entryPoints." + e.Name + ".proxyProtocol.trustedIPs", v)),
             Ep("proxyProtocol.insecure", OptionKind.Bool, "false", "Read the PROXY protocol header from any address.", (e, v) => e.ProxyProtocolInsecure = Bool("entryPoints." + e.Name + ".proxyProtocol.insecure", v)),
+            Ep("observability.accessLogs", OptionKind.Bool, "true", "Access logs for routers on this entry point that do not set router observability.", (e, v) => e.ObservabilityAccessLogs = Bool("entryPoints." + e.Name + ".observability.accessLogs", v)),
+            Ep("observability.metrics", OptionKind.Bool, "true", "Metrics for routers on this entry point that do not set router observability.", (e, v) => e.ObservabilityMetrics = Bool("entryPoints." + e.Name + ".observability.metrics", v)),
+            Ep("observability.tracing", OptionKind.Bool, "true", "Accepted; Edge has no tracing yet.", (e, v) => e.ObservabilityTracing = Bool("entryPoints." + e.Name + ".observability.tracing", v)),
+            Ep("observability.traceVerbosity", OptionKind.String, "minimal", "Accepted (minimal or detailed); Edge has no tracing yet.", (e, v) => e.ObservabilityTraceVerbosity = OneOf("entryPoints." + e.Name + ".observability.traceVerbosity", v, "minimal", "detailed")),
             Ep("transport.lifecycle.requestAcceptGraceTimeout", OptionKind.Duration, "0s", "Keep accepting requests this long after SIGTERM.", (e, v) => e.RequestAcceptGraceTimeout = Duration("transport.lifecycle.requestAcceptGraceTimeout", v)),
             Ep("transport.lifecycle.graceTimeout", OptionKind.Duration, "10s", "Time given to in-flight requests to finish on shutdown.", (e, v) => e.GraceTimeout = Duration("transport.lifecycle.graceTimeout", v)),
             Ep("transport.respondingTimeouts.readTimeout", OptionKind.Duration, "60s", "Maximum duration for reading the entire request.", (e, v) => e.ReadTimeout = Duration("transport.respondingTimeouts.readTimeout", v)),
@@ -73,6 +77,12 @@ public static class OptionRegistry
             O("accessLog", OptionKind.Section, "false", "Enable access logs.", (c, _, v) => c.AccessLog.Enabled = Bool("accessLog", v)),
             O("accessLog.filePath", OptionKind.String, "", "Access log file (default stdout).", (c, _, v) => { c.AccessLog.Enabled = true; c.AccessLog.FilePath = v; }),
             O("accessLog.format", OptionKind.String, "common", "Access log format: common or json.", (c, _, v) => { c.AccessLog.Enabled = true; c.AccessLog.Format = OneOf("accessLog.format", v, "common", "json"); }),
+            O("accessLog.addInternals", OptionKind.Bool, "false", "Also log requests served by internal routers (ping, api, dashboard, metrics).", (c, _, v) => c.AccessLog.AddInternals = Bool("accessLog.addInternals", v)),
+            O("accessLog.filters", OptionKind.Section, "", "Keep only the access log lines that match a filter below (none set: keep all).", (c, _, v) => c.AccessLog.Enabled = true),
+            O("accessLog.filters.statusCodes", OptionKind.List, "", "Keep requests answered with these status codes or ranges (\"200\", \"300-302\").", (c, _, v) => { c.AccessLog.Enabled = true; c.AccessLog.FilterStatusCodes = StatusRanges("accessLog.filters.statusCodes", v); }),
+            O("accessLog.filters.retryAttempts", OptionKind.Bool, "false", "Keep requests that were retried.", (c, _, v) => { c.AccessLog.Enabled = true; c.AccessLog.FilterRetryAttempts = Bool("accessLog.filters.retryAttempts", v); }),
+            O("accessLog.filters.minDuration", OptionKind.Duration, "0s", "Keep requests that took longer than this.", (c, _, v) => { c.AccessLog.Enabled = true; c.AccessLog.FilterMinDuration = Duration("accessLog.filters.minDuration", v); }),
+            O("metrics.addInternals", OptionKind.Bool, "false", "Also count requests served by internal routers (ping, api, dashboard, metrics).", (c, _, v) => c.Metrics.AddInternals = Bool("metrics.addInternals", v)),
             O("metrics.prometheus", OptionKind.Section, "false", "Enable Prometheus metrics on /metrics.", (c, _, v) => c.Metrics.PrometheusEnabled = Bool("metrics.prometheus", v)),
             O("accessLog.bufferingSize", OptionKind.Int, "0", "Number of access log lines to process in a buffered way.", (c, _, v) => { c.AccessLog.Enabled = true; c.AccessLog.BufferingSize = Int("accessLog.bufferingSize", v); }),
             O("accessLog.fields.defaultMode", OptionKind.String, "keep", "Default mode for fields: keep or drop.", (c, _, v) => c.AccessLog.FieldsDefaultMode = OneOf("accessLog.fields.defaultMode", v, "keep", "drop")),
@@ -156,6 +166,20 @@ public static class OptionRegistry
         foreach (var s in l)
             if (!System.Net.IPAddress.TryParse(s, out _) && !System.Net.IPNetwork.TryParse(s, out _))
                 throw new ConfigException(option, $"IP addresses or CIDRs, got \"{s}\"");
+        return l;
+    }
+
+    /// <summary>Traefik's HTTPCodeRanges: "200" or "300-302" (inclusive), each a status code.</summary>
+    private static List<(int, int)> StatusRanges(string option, string v)
+    {
+        var l = new List<(int, int)>();
+        foreach (var item in List(v))
+        {
+            var parts = item.Split('-');
+            if (parts.Length > 2 || !int.TryParse(parts[0], out var from) || !int.TryParse(parts[^1], out var to) || from is < 100 or > 599 || to is < 100 or > 599 || to < from)
+                throw new ConfigException(option, $"status codes or ranges such as \"200\" or \"300-302\", got \"{item}\"");
+            l.Add((from, to));
+        }
         return l;
     }
 

@@ -101,6 +101,11 @@ public sealed class EntryPointOptions
     /// <summary>proxyProtocol.trustedIPs / insecure: the PROXY protocol header is read when either is set.</summary>
     public List<string> ProxyProtocolTrustedIPs { get; set; } = new();
     public bool ProxyProtocolInsecure { get; set; }
+    /// <summary>observability.*: the default for routers on this entry point that set none (Traefik's entry point model).</summary>
+    public bool ObservabilityAccessLogs { get; set; } = true;
+    public bool ObservabilityMetrics { get; set; } = true;
+    public bool ObservabilityTracing { get; set; } = true;
+    public string ObservabilityTraceVerbosity { get; set; } = "minimal";
     public bool ProxyProtocolEnabled => ProxyProtocolInsecure || ProxyProtocolTrustedIPs.Count > 0;
     public TimeSpan RequestAcceptGraceTimeout { get; set; } = TimeSpan.Zero;
     public TimeSpan GraceTimeout { get; set; } = TimeSpan.FromSeconds(10);
@@ -151,6 +156,12 @@ public sealed class AccessLogOptions
     public Dictionary<string, string> FieldNames { get; } = new(StringComparer.OrdinalIgnoreCase);
     public string HeadersDefaultMode { get; set; } = "drop";
     public Dictionary<string, string> HeaderNames { get; } = new(StringComparer.OrdinalIgnoreCase);
+    /// <summary>accessLog.addInternals: log requests served by internal routers (ping, api, dashboard, metrics); Traefik's default is not to.</summary>
+    public bool AddInternals { get; set; }
+    /// <summary>accessLog.filters.statusCodes as inclusive ranges; empty = no status filter.</summary>
+    public List<(int From, int To)> FilterStatusCodes { get; set; } = new();
+    public bool FilterRetryAttempts { get; set; }
+    public TimeSpan FilterMinDuration { get; set; }
 }
 
 public sealed class MetricsOptions
@@ -162,6 +173,8 @@ public sealed class MetricsOptions
     public bool ManualRouting { get; set; }
     public bool PrometheusEnabled { get; set; }
     public string PrometheusEntryPoint { get; set; } = "traefik";
+    /// <summary>metrics.addInternals: count requests served by internal routers; Traefik's default is not to.</summary>
+    public bool AddInternals { get; set; }
 }
 
 /// <summary>A configuration error: names the option and what it expected (exit code 2).</summary>

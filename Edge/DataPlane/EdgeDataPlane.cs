@@ -173,6 +173,8 @@ public sealed class EdgeDataPlane : IDisposable
             observed.Router = route.QualifiedName;
             observed.Service = route.QualifiedService;
             if (_tenancy) observed.Namespace = route.Namespace;
+            observed.AccessLogs = route.AccessLogs ?? ep.ObservabilityAccessLogs;
+            observed.Metrics = route.Metrics ?? ep.ObservabilityMetrics;
         }
         if (!state.Services.TryGetValue(route.Router.Service, out var service))
         {

@@ -90,7 +90,11 @@ public sealed class EdgeHost : IAsyncDisposable
         }
         async Task Handle(HttpContext ctx, string ep)
         {
-            if (await api.TryHandleAsync(ctx, ep)) return;
+            if (await api.TryHandleAsync(ctx, ep))
+            {
+                if (ObservedRequest.Of(ctx) is { } observed) observed.Internal = true;
+                return;
+            }
             await dataPlane(ctx, ep);
         }
         Func<HttpContext, string, Task> handle = Handle;

@@ -81,7 +81,8 @@ public static class EdgeMain
             store.Changed += applied => metrics.ConfigurationReloaded(applied.AppliedAt, applied.Config);
         }
         await using var accessLog = config.AccessLog.Enabled ? new AccessLogWriter(config.AccessLog) : null;
-        var observer = new RequestObserver(metrics, accessLog, namespaceLabels: config.KubernetesIngress.TenancyEnabled);
+        var observer = new RequestObserver(metrics, accessLog, namespaceLabels: config.KubernetesIngress.TenancyEnabled,
+            filter: new ObservationFilter(config.AccessLog, config.Metrics));
         var readiness = new Readiness();
         var api = new ApiHandler(config, store, () => dataPlane.RouterErrors, metrics, readiness);
         var debug = new DebugVars()

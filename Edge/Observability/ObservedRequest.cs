@@ -22,6 +22,13 @@ public sealed class ObservedRequest(Stream inner) : Stream
     public int OriginStatus { get; set; }
     /// <summary>The stage a failed forward failed in (the data plane's ForwarderErrors names it), or null.</summary>
     public string? ForwardError { get; set; }
+    /// <summary>Served by an internal router (ping, api, dashboard, metrics): not observed unless addInternals.</summary>
+    public bool Internal { get; set; }
+    /// <summary>The matched router's observability (router, else entry point): false turns the access log line / metrics off.</summary>
+    public bool AccessLogs { get; set; } = true;
+    public bool Metrics { get; set; } = true;
+    /// <summary>How many times a retry middleware re-sent the request (accessLog.filters.retryAttempts).</summary>
+    public int RetryAttempts { get; set; }
 
     public override bool CanRead => false;
     public override bool CanSeek => false;

@@ -11,8 +11,11 @@ namespace Edge.Observability;
 /// calls the handler directly and this class costs nothing.
 /// </summary>
 /// <param name="namespaceLabels">Tenancy mode: router and service series carry a namespace label.</param>
-public sealed class RequestObserver(EdgeMetrics? metrics, AccessLogWriter? accessLog, bool namespaceLabels = false)
+/// <param name="filter">Which requests are observed at all (internal routers, router observability, access log filters).</param>
+public sealed class RequestObserver(EdgeMetrics? metrics, AccessLogWriter? accessLog, bool namespaceLabels = false, ObservationFilter? filter = null)
 {
+    private readonly ObservationFilter _filter = filter ?? new ObservationFilter();
+
     private long _requestCount;
 
     public bool Enabled => metrics is not null || accessLog is not null;
@@ -35,9 +38,12 @@ public sealed class RequestObserver(EdgeMetrics? metrics, AccessLogWriter? acces
             var req = ctx.Request;
             int code = ctx.Response.StatusCode;
             string method = Protocols.Method(req.Method);
-            metrics?.Record(entryPoint, obs.Router, obs.Service, code, method, Protocols.Of(req), elapsed, req.ContentLength ?? obs.BytesRead, obs.BytesWritten, namespaceLabels ? obs.Namespace : null);
-            if (obs.ForwardError is not null && obs.Service is not null) metrics?.ForwardFailed(obs.Service, obs.ForwardError);
-            if (accessLog is not null) accessLog.Enqueue(Entry(ctx, entryPoint, obs, startTime, elapsed, code));
+            if (metrics is not null && _filter.Meters(obs))
+            {
+                metrics.Record(entryPoint, obs.Router, obs.Service, code, method, Protocols.Of(req), elapsed, req.ContentLength ?? obs.BytesRead, obs.BytesWritten, namespaceLabels ? obs.Namespace : null);
+                if (obs.ForwardError is not null && obs.Service is not null) metrics.ForwardFailed(obs.Service, obs.ForwardError);
+            }
+            if (accessLog is not null && _filter.Logs(obs, code, elapsed)) accessLog.Enqueue(Entry(ctx, entryPoint, obs, startTime, elapsed, code));
         }
     }
 

@@ -16,7 +16,13 @@ public sealed class RouteEntry
         QualifiedName = ProviderNames.Qualify(name);
         QualifiedService = ProviderNames.Qualify(router.Service);
         Namespace = router.Observability?.Metadata?.Ingress?.Namespace;
+        AccessLogs = router.Observability?.AccessLogs;
+        Metrics = router.Observability?.Metrics;
     }
+
+    /// <summary>The router's observability.accessLogs / metrics; null = the entry point's default.</summary>
+    public bool? AccessLogs { get; }
+    public bool? Metrics { get; }
 
     /// <summary>The namespace of the Ingress this router came from (tenancy limits, metrics and logs).</summary>
     public string? Namespace { get; }
