@@ -11,7 +11,7 @@ public class OptionSuggestionsTests
         Assert.Throws<ConfigException>(() => ConfigLoader.Load(flags, NoEnv)).Message;
 
     [Test]
-    [Arguments("--entrypoints.web.proxyProtocol.trustedIPs=127.0.0.1")]
+    [Arguments("--entrypoints.web.http3.advertisedPort=443")]
     [Arguments("--tracing.otlp=true")]
     [Arguments("--providers.docker=true")]
     [Arguments("--certificatesresolvers.le.acme.email=ops@example.com")]

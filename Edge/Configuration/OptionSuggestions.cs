@@ -9,6 +9,9 @@ public static class OptionSuggestions
 {
     private static readonly Lazy<string[][]> TraefikOptions = new(Load);
 
+    /// <summary>Traefik v3.7's option names, lower case, split on dots (<c>_name_</c> = any one segment).</summary>
+    public static IReadOnlyList<string[]> TraefikOptionNames => TraefikOptions.Value;
+
     /// <summary>The "expected ..." part of the error for an unknown dotted key (without leading dashes).</summary>
     public static string Explain(string key)
     {

@@ -31,6 +31,9 @@ public static class EdgeMain
                 case "version" or "--version":
                     Console.WriteLine($"Version:      {EdgeVersion.Version}\nCodename:     edge\nGo version:   none (.NET {Environment.Version}, Native AOT)\nOS/Arch:      {RuntimeInformation.OSDescription}/{RuntimeInformation.OSArchitecture}");
                     return 0;
+                case "help" when args.Length > 1 && args[1] == "markdown":
+                    Console.Write(OptionCatalog.Markdown());
+                    return 0;
                 case "--help" or "-h" or "help":
                     Console.Write(HelpText.Build());
                     return 0;
