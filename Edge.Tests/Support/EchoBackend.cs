@@ -41,6 +41,9 @@ public sealed class EchoBackend : IAsyncDisposable
         builder.WebHost.ConfigureKestrel(k =>
         {
             k.Limits.MaxRequestBodySize = null;
+            // Headers as large as any proxy limit under test pass through to here: a 431 is the proxy's.
+            k.Limits.MaxRequestHeadersTotalSize = 1 << 20;
+            k.Limits.MaxRequestLineSize = 1 << 20;
             k.Listen(IPAddress.Parse(address), port, lo =>
             {
                 lo.Protocols = h2c ? HttpProtocols.Http2 : HttpProtocols.Http1;

@@ -57,6 +57,16 @@ public static class OptionRegistry
             Ep("observability.metrics", OptionKind.Bool, "true", "Metrics for routers on this entry point that do not set router observability.", (e, v) => e.ObservabilityMetrics = Bool("entryPoints." + e.Name + ".observability.metrics", v)),
             Ep("observability.tracing", OptionKind.Bool, "true", "Accepted; Edge has no tracing yet.", (e, v) => e.ObservabilityTracing = Bool("entryPoints." + e.Name + ".observability.tracing", v)),
             Ep("observability.traceVerbosity", OptionKind.String, "minimal", "Accepted (minimal or detailed); Edge has no tracing yet.", (e, v) => e.ObservabilityTraceVerbosity = OneOf("entryPoints." + e.Name + ".observability.traceVerbosity", v, "minimal", "detailed")),
+            Ep("forwardedHeaders.connection", OptionKind.List, "", "Connection-listed headers kept through the middleware chain (removed before forwarding in any case).", (e, v) => e.ForwardedHeadersConnection = List(v)),
+            Ep("forwardedHeaders.notAppendXForwardedFor", OptionKind.Bool, "false", "Do not append the client address to X-Forwarded-For.", (e, v) => e.NotAppendXForwardedFor = Bool("entryPoints." + e.Name + ".forwardedHeaders.notAppendXForwardedFor", v)),
+            Ep("forwardedHeaders.addXForwardedSchemeHeaders", OptionKind.Bool, "false", "Also send X-Forwarded-Scheme and X-Scheme (the X-Forwarded-Proto value).", (e, v) => e.AddXForwardedSchemeHeaders = Bool("entryPoints." + e.Name + ".forwardedHeaders.addXForwardedSchemeHeaders", v)),
+            Ep("http.maxHeaderBytes", OptionKind.Int, "0", "Maximum size of the request line and of the headers (then 414/431); 0 = Edge's 8 KiB line, 32 KiB headers (Traefik: 1 MiB).", (e, v) => e.MaxHeaderBytes = Positive("entryPoints." + e.Name + ".http.maxHeaderBytes", v)),
+            Ep("http2.maxConcurrentStreams", OptionKind.Int, "250", "Concurrent HTTP/2 streams each client may open on a connection.", (e, v) => e.Http2MaxConcurrentStreams = Positive("entryPoints." + e.Name + ".http2.maxConcurrentStreams", v)),
+            Ep("http2.maxDecoderHeaderTableSize", OptionKind.Int, "4096", "HPACK table size for headers received from clients.", (e, v) => e.Http2MaxDecoderHeaderTableSize = NonNegative("entryPoints." + e.Name + ".http2.maxDecoderHeaderTableSize", v)),
+            Ep("http2.maxEncoderHeaderTableSize", OptionKind.Int, "4096", "Accepted; Kestrel sizes the HPACK table it sends with by the client's setting.", (e, v) => e.Http2MaxEncoderHeaderTableSize = NonNegative("entryPoints." + e.Name + ".http2.maxEncoderHeaderTableSize", v)),
+            Ep("transport.keepAliveMaxRequests", OptionKind.Int, "0", "Close a keep-alive connection after this many requests (0 = no limit).", (e, v) => e.KeepAliveMaxRequests = NonNegative("entryPoints." + e.Name + ".transport.keepAliveMaxRequests", v)),
+            Ep("transport.keepAliveMaxTime", OptionKind.Duration, "0s", "Close a keep-alive connection after this long (0 = no limit).", (e, v) => e.KeepAliveMaxTime = Duration("entryPoints." + e.Name + ".transport.keepAliveMaxTime", v)),
+            Ep("reusePort", OptionKind.Bool, "false", "Set SO_REUSEPORT on the listener (several processes share the port).", (e, v) => e.ReusePort = Bool("entryPoints." + e.Name + ".reusePort", v)),
             Ep("transport.lifecycle.requestAcceptGraceTimeout", OptionKind.Duration, "0s", "Keep accepting requests this long after SIGTERM.", (e, v) => e.RequestAcceptGraceTimeout = Duration("transport.lifecycle.requestAcceptGraceTimeout", v)),
             Ep("transport.lifecycle.graceTimeout", OptionKind.Duration, "10s", "Time given to in-flight requests to finish on shutdown.", (e, v) => e.GraceTimeout = Duration("transport.lifecycle.graceTimeout", v)),
             Ep("transport.respondingTimeouts.readTimeout", OptionKind.Duration, "60s", "Maximum duration for reading the entire request.", (e, v) => e.ReadTimeout = Duration("transport.respondingTimeouts.readTimeout", v)),
@@ -96,6 +106,7 @@ public static class OptionRegistry
             O("metrics.prometheus.addServicesLabels", OptionKind.Bool, "true", "Enable metrics on services.", (c, _, v) => { c.Metrics.PrometheusEnabled = true; c.Metrics.AddServicesLabels = Bool("metrics.prometheus.addServicesLabels", v); }),
             O("metrics.prometheus.manualRouting", OptionKind.Bool, "false", "Do not serve /metrics on the entry point (route it yourself).", (c, _, v) => { c.Metrics.PrometheusEnabled = true; c.Metrics.ManualRouting = Bool("metrics.prometheus.manualRouting", v); }),
             O("global.checkNewVersion", OptionKind.Bool, "false", "Accepted for compatibility (Edge never phones home).", (_, _, v) => Bool("global.checkNewVersion", v)),
+            O("global.notAppendXForwardedFor", OptionKind.Bool, "false", "No entry point appends the client address to X-Forwarded-For.", (c, _, v) => c.NotAppendXForwardedFor = Bool("global.notAppendXForwardedFor", v)),
             O("global.sendAnonymousUsage", OptionKind.Bool, "false", "Accepted for compatibility (Edge never phones home).", (_, _, v) => Bool("global.sendAnonymousUsage", v)),
             O("core.defaultRuleSyntax", OptionKind.String, "v3", "Default rule syntax for routers: v3 or v2.", (c, _, v) => c.KubernetesIngress.DefaultRuleSyntax = OneOf("core.defaultRuleSyntax", v, "v3", "v2") == "v2" ? "v2" : ""),
             O("tenancy.enabled", OptionKind.Bool, "false", "Multi-tenant mode: certificates stay with their namespace, a host belongs to the namespace that claimed it first, catch-alls need an allowlist, per-namespace limits.", (c, _, v) => c.KubernetesIngress.TenancyEnabled = Bool("tenancy.enabled", v)),
@@ -150,6 +161,13 @@ public static class OptionRegistry
             if (o.TryMatch(segs, out wildcard)) return o;
         wildcard = "";
         return null;
+    }
+
+    private static int Positive(string option, string v)
+    {
+        var n = Int(option, v);
+        if (n <= 0) throw new ConfigException(option, $"more than 0, got \"{v}\"");
+        return n;
     }
 
     private static int NonNegative(string option, string v)

@@ -51,6 +51,9 @@ public sealed class StaticConfig
     }
 
     /// <summary>Traefik's defaults applied after every source is read.</summary>
+    /// <summary>global.notAppendXForwardedFor: no entry point appends the client address to X-Forwarded-For.</summary>
+    public bool NotAppendXForwardedFor { get; set; }
+
     public void ApplyDefaults()
     {
         // Traefik creates an "http" entry point on :80 when none is configured.
@@ -69,6 +72,8 @@ public sealed class StaticConfig
         {
             if (string.IsNullOrEmpty(ep.Address))
                 throw new ConfigException($"entryPoints.{ep.Name}.address", "an address such as \":80\" (entry point has none)");
+            // global.notAppendXForwardedFor is every entry point's default (Traefik's SetEffectiveConfiguration).
+            if (NotAppendXForwardedFor) ep.NotAppendXForwardedFor = true;
         }
         if (KubernetesIngress.ReportNodeInternalIPs && KubernetesIngress.HasIngressEndpoint)
             throw new ConfigException("providers.kubernetesIngress.reportNodeInternalIPs", "not both reportNodeInternalIPs and ingressEndpoint (mutually exclusive)");
@@ -98,6 +103,22 @@ public sealed class EntryPointOptions
     public bool RedirectPermanent { get; set; } = true;
     public List<string> ForwardedHeadersTrustedIPs { get; set; } = new();
     public bool ForwardedHeadersInsecure { get; set; }
+    /// <summary>forwardedHeaders.connection: Connection-listed headers kept through the middleware chain.</summary>
+    public List<string> ForwardedHeadersConnection { get; set; } = new();
+    public bool NotAppendXForwardedFor { get; set; }
+    public bool AddXForwardedSchemeHeaders { get; set; }
+    /// <summary>
+    /// http.maxHeaderBytes: request line plus headers; 0 = Edge's default, Kestrel's 8 KiB request
+    /// line and 32 KiB of headers (stricter than Traefik's 1 MiB, on purpose: see README).
+    /// </summary>
+    public int MaxHeaderBytes { get; set; }
+    public int Http2MaxConcurrentStreams { get; set; } = 250;
+    public int Http2MaxDecoderHeaderTableSize { get; set; } = 4096;
+    public int Http2MaxEncoderHeaderTableSize { get; set; } = 4096;
+    /// <summary>transport.keepAliveMaxRequests / keepAliveMaxTime: 0 = no limit.</summary>
+    public int KeepAliveMaxRequests { get; set; }
+    public TimeSpan KeepAliveMaxTime { get; set; }
+    public bool ReusePort { get; set; }
     /// <summary>proxyProtocol.trustedIPs / insecure: the PROXY protocol header is read when either is set.</summary>
     public List<string> ProxyProtocolTrustedIPs { get; set; } = new();
     public bool ProxyProtocolInsecure { get; set; }

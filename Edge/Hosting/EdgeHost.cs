@@ -43,6 +43,8 @@ public sealed class EdgeHost : IAsyncDisposable
         // EDGE_WAIT_FOR_DATA=1 restores the default (many idle connections, little memory).
         var waitForData = Environment.GetEnvironmentVariable("EDGE_WAIT_FOR_DATA") == "1";
         var sockets = new SocketTransportOptions { UnsafePreferInlineScheduling = inline, WaitForDataBeforeAllocatingBuffer = waitForData };
+        var reusePorts = config.EntryPoints.Values.Where(e => e.ReusePort).Select(e => EntryPointAddress.Parse(e.Name, e.Address).Port).ToHashSet();
+        if (reusePorts.Count > 0) sockets.CreateBoundListenSocket = ep => ReusePortSocket.Bind(ep, reusePorts);
         var kestrel = new KestrelServerOptions();
         ConfigureKestrel(kestrel);
         _server = new KestrelServer(Options.Create(kestrel), new SocketTransportFactory(Options.Create(sockets), NullLoggerFactory.Instance),
@@ -71,6 +73,12 @@ public sealed class EdgeHost : IAsyncDisposable
                         });
                     // HTTP/2 is negotiated by ALPN on TLS connections; plain connections speak HTTP/1.1.
                     lo.Protocols = HttpProtocols.Http1AndHttp2;
+                    if (ep.KeepAliveMaxRequests > 0 || ep.KeepAliveMaxTime > TimeSpan.Zero)
+                        lo.Use(next => ctx =>
+                        {
+                            ctx.Features.Set(new KeepAliveBudget(ep.KeepAliveMaxRequests, ep.KeepAliveMaxTime));
+                            return next(ctx);
+                        });
                     // The PROXY header comes before the TLS handshake, so it is read first.
                     if (proxyProtocol is not null) lo.Use(next => ctx => proxyProtocol.OnConnectionAsync(ctx, next));
                     lo.Use(next => ctx => sniff.OnConnectionAsync(ctx, next));
@@ -87,6 +95,15 @@ public sealed class EdgeHost : IAsyncDisposable
             // Slowloris: the headers must arrive within readTimeout (capped at 30 s, at least 1 s).
             var read = config.EntryPoints.Values.Select(e => e.ReadTimeout).Where(t => t > TimeSpan.Zero).DefaultIfEmpty(TimeSpan.FromSeconds(30)).Min();
             k.Limits.RequestHeadersTimeout = TimeSpan.FromSeconds(Math.Min(30, Math.Max(1, read.TotalSeconds)));
+            // The same for the sizes: the largest entry point's value (Go's http2 defaults otherwise).
+            var eps = config.EntryPoints.Values;
+            if (eps.Max(e => e.MaxHeaderBytes) is > 0 and var headerBytes)
+            {
+                k.Limits.MaxRequestHeadersTotalSize = headerBytes;
+                k.Limits.MaxRequestLineSize = headerBytes;
+            }
+            k.Limits.Http2.MaxStreamsPerConnection = eps.Max(e => e.Http2MaxConcurrentStreams);
+            k.Limits.Http2.HeaderTableSize = eps.Max(e => e.Http2MaxDecoderHeaderTableSize);
         }
         async Task Handle(HttpContext ctx, string ep)
         {
@@ -98,6 +115,7 @@ public sealed class EdgeHost : IAsyncDisposable
             await dataPlane(ctx, ep);
         }
         Func<HttpContext, string, Task> handle = Handle;
+        bool keepAliveLimits = config.EntryPoints.Values.Any(e => e.KeepAliveMaxRequests > 0 || e.KeepAliveMaxTime > TimeSpan.Zero);
         _application = new EdgeApplication(ctx =>
         {
             // Framing and header syntax Kestrel would repair or pass on (Content-Length with
@@ -117,6 +135,7 @@ public sealed class EdgeHost : IAsyncDisposable
                 return Task.CompletedTask;
             }
             var ep = _entryPointByPort.TryGetValue(ctx.Connection.LocalPort, out var name) ? name : "";
+            if (keepAliveLimits) KeepAliveBudget.Apply(ctx);
             return observer is { Enabled: true } ? observer.ObserveAsync(ctx, ep, handle) : Handle(ctx, ep);
         });
     }

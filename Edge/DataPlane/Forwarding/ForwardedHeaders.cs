@@ -16,16 +16,21 @@ public sealed class ForwardedHeaders
     [
         "X-Forwarded-For", "X-Forwarded-Proto", "X-Forwarded-Host", "X-Forwarded-Port", "X-Forwarded-Server",
         "X-Forwarded-Uri", "X-Forwarded-Method", "X-Forwarded-Tls-Client-Cert", "X-Forwarded-Tls-Client-Cert-Info", "X-Real-Ip",
+        "X-Forwarded-Scheme", "X-Scheme",
     ];
 
-    private static readonly string[] PassedThrough = ["X-Forwarded-Uri", "X-Forwarded-Method", "X-Forwarded-Tls-Client-Cert", "X-Forwarded-Tls-Client-Cert-Info"];
+    private static readonly string[] PassedThrough = ["X-Forwarded-Uri", "X-Forwarded-Method", "X-Forwarded-Tls-Client-Cert", "X-Forwarded-Tls-Client-Cert-Info", "X-Forwarded-Scheme", "X-Scheme"];
     private static readonly string ServerName = Environment.MachineName;
     private readonly bool _insecure;
+    private readonly bool _notAppendXff;
+    private readonly bool _schemeHeaders;
     private readonly List<IPNetwork> _trusted = new();
 
     public ForwardedHeaders(EntryPointOptions ep)
     {
         _insecure = ep.ForwardedHeadersInsecure;
+        _notAppendXff = ep.NotAppendXForwardedFor;
+        _schemeHeaders = ep.AddXForwardedSchemeHeaders;
         foreach (var t in ep.ForwardedHeadersTrustedIPs)
         {
             if (IPNetwork.TryParse(t, out var net)) _trusted.Add(net);
@@ -58,6 +63,11 @@ public sealed class ForwardedHeaders
         var protoValue = !StringValues.IsNullOrEmpty(proto) ? proto.ToString()
             : isWebSocket ? (req.IsHttps ? "wss" : "ws") : (req.IsHttps ? "https" : "http");
         outgoing.Headers.TryAddWithoutValidation("X-Forwarded-Proto", protoValue);
+        if (_schemeHeaders)
+        {
+            outgoing.Headers.TryAddWithoutValidation("X-Forwarded-Scheme", protoValue);
+            outgoing.Headers.TryAddWithoutValidation("X-Scheme", protoValue);
+        }
 
         var host = Incoming("X-Forwarded-Host");
         var hostValue = !StringValues.IsNullOrEmpty(host) ? host.ToString() : req.Host.Value ?? "";
@@ -75,12 +85,14 @@ public sealed class ForwardedHeaders
 
         // Like Go's ReverseProxy: the client address is appended to a (trusted) existing list.
         var xff = Incoming("X-Forwarded-For");
-        var xffValue = StringValues.IsNullOrEmpty(xff) ? clientIp : string.Join(", ", xff.ToArray()) + ", " + clientIp;
+        var xffValue = StringValues.IsNullOrEmpty(xff) ? (_notAppendXff ? "" : clientIp)
+            : _notAppendXff ? string.Join(", ", xff.ToArray()) : string.Join(", ", xff.ToArray()) + ", " + clientIp;
         if (xffValue.Length > 0) outgoing.Headers.TryAddWithoutValidation("X-Forwarded-For", xffValue);
 
         if (!trusted) return;   // the rest are only ever passed through from a trusted source
         foreach (var name in PassedThrough)
         {
+            if (_schemeHeaders && name is "X-Forwarded-Scheme" or "X-Scheme") continue;   // set above, as Traefik's Set does
             var v = Incoming(name);
             if (!StringValues.IsNullOrEmpty(v)) outgoing.Headers.TryAddWithoutValidation(name, v.ToArray());
         }
