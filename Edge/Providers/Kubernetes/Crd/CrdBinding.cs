@@ -14,6 +14,13 @@ public static class CrdBinding
     public static TranslationOutput Translate(ClusterSnapshot snapshot, CrdProviderOptions options)
     {
         var issues = new List<TranslationIssue>();
+        var config = Build(snapshot, options, issues);
+        return new TranslationOutput(config, issues.Select(i => i.ToString()).ToList(), []);
+    }
+
+    /// <summary>The provider's configuration; the problems found join <paramref name="issues"/> (the loop logs them, <c>edge render</c> lists them).</summary>
+    public static DynamicConfig Build(ClusterSnapshot snapshot, CrdProviderOptions options, List<TranslationIssue> issues)
+    {
         var config = new DynamicConfig();
         var certificates = new SortedDictionary<string, CertAndStores>(StringComparer.Ordinal);
         // Traefik's order: routes (and their services), then middlewares, then TraefikServices.
@@ -25,6 +32,6 @@ public static class CrdBinding
         // Kinds Edge does not serve yet: named, never silently dropped.
         foreach (var o in snapshot.UnservedObjects)
             issues.Add(new TranslationIssue(o.Kind, o.Namespace, o.Name, $"{o.Kind} is not served by Edge yet; the object is ignored"));
-        return new TranslationOutput(config, issues.Select(i => i.ToString()).ToList(), []);
+        return config;
     }
 }
