@@ -78,6 +78,8 @@ public class RbacCoverageTests
         var accesses = await Exercise(["--providers.kubernetesingress.ingressendpoint.publishedservice=default/edge",
             "--leaderelection.enabled=true", $"--leaderelection.namespace={leaseNs}", "--providers.kubernetescrd=true"], "default");
         await Assert.That(accesses.Any(a => a.Verb == "watch" && a.Resource == "middlewares")).IsTrue();
+        await Assert.That(accesses.Any(a => a.Verb == "watch" && a.Resource == "ingressroutes")).IsTrue();
+        await Assert.That(accesses.Any(a => a.Verb == "watch" && a.Resource == "traefikservices")).IsTrue();
         await Assert.That(accesses.Any(a => a.Verb == "watch" && a.Resource == "ingresses")).IsTrue();
         await Assert.That(accesses.Any(a => a.Verb == "patch" && a.Resource == "ingresses/status")).IsTrue();
         await Assert.That(accesses.Any(a => a.Resource == "leases" && a.Namespace == leaseNs)).IsTrue();
@@ -127,6 +129,8 @@ public class RbacCoverageTests
         await Assert.That(args).Contains($"--providers.kubernetescrd.namespaces={ns}");
         var accesses = await Exercise(args, ns);
         await Assert.That(accesses.Any(a => a.Verb == "watch" && a.Resource == "middlewares")).IsTrue();
+        await Assert.That(accesses.Any(a => a.Verb == "watch" && a.Resource == "ingressroutes")).IsTrue();
+        await Assert.That(accesses.Any(a => a.Verb == "watch" && a.Resource == "traefikservices")).IsTrue();
         foreach (var a in accesses)
         {
             await Assert.That(a.Namespace).IsEqualTo(ns).Because($"{a} must be namespaced");

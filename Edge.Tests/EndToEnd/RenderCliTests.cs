@@ -96,6 +96,55 @@ public class RenderCliTests
               - {path: /, pathType: Prefix, backend: {service: {name: web, port: {number: 80}}}}
         """;
 
+    private const string IngressRoutes = """
+        apiVersion: v1
+        kind: Service
+        metadata: {name: web, namespace: default}
+        spec: {ports: [{name: http, port: 80}]}
+        ---
+        apiVersion: discovery.k8s.io/v1
+        kind: EndpointSlice
+        metadata: {name: web-abc, namespace: default, labels: {kubernetes.io/service-name: web}}
+        addressType: IPv4
+        ports: [{name: http, port: 8080}]
+        endpoints: [{addresses: [10.42.0.7]}]
+        ---
+        apiVersion: traefik.io/v1alpha1
+        kind: IngressRoute
+        metadata: {name: shop, namespace: default}
+        spec:
+          routes: [{match: Host(`shop.example.com`), services: [{name: web, port: 80}]}]
+        ---
+        apiVersion: traefik.io/v1alpha1
+        kind: IngressRoute
+        metadata: {name: bad, namespace: default}
+        spec:
+          routes: [{match: Host(`bad.example.com`), services: [{name: nowhere, port: 80}]}]
+        ---
+        apiVersion: traefik.io/v1alpha1
+        kind: IngressRouteTCP
+        metadata: {name: db, namespace: default}
+        spec: {routes: [{match: HostSNI(`*`), services: [{name: db, port: 5432}]}]}
+        """;
+
+    [Test]
+    public async Task IngressRoutes_are_rendered_like_the_CRD_provider_and_what_is_not_served_is_named()
+    {
+        var dir = Directory.CreateTempSubdirectory("edge-render-");
+        try
+        {
+            var file = Path.Combine(dir.FullName, "routes.yaml");
+            await File.WriteAllTextAsync(file, IngressRoutes);
+            var (code, stdout, _) = await CliRunner.RunAsync(["render", "-f", file, "--providers.kubernetescrd"]);
+            await Assert.That(code).IsEqualTo(1);
+            await Assert.That(stdout).Contains("default-shop-");
+            await Assert.That(stdout).Contains("http://10.42.0.7:8080");
+            await Assert.That(stdout).Contains("IngressRoute default/bad: route Host(`bad.example.com`): kubernetes service not found: default/nowhere");
+            await Assert.That(stdout).Contains("IngressRouteTCP default/db: IngressRouteTCP is not served by Edge yet");
+        }
+        finally { dir.Delete(recursive: true); }
+    }
+
     [Test]
     public async Task Unknown_service_and_malformed_yaml_are_named_and_exit_1()
     {

@@ -23,6 +23,12 @@ internal static class ResourceCatalog
         new("events.k8s.io", "v1", "events", "Event", Namespaced: true, HasStatus: false, typeof(Eventsv1Event)),
         // Traefik's CustomResourceDefinitions: no KubernetesClient model, stored and served as JSON (UpsertJson).
         new("traefik.io", "v1alpha1", "middlewares", "Middleware", Namespaced: true, HasStatus: false, null),
+        new("traefik.io", "v1alpha1", "ingressroutes", "IngressRoute", Namespaced: true, HasStatus: false, null),
+        new("traefik.io", "v1alpha1", "traefikservices", "TraefikService", Namespaced: true, HasStatus: false, null),
+        new("traefik.io", "v1alpha1", "ingressroutetcps", "IngressRouteTCP", Namespaced: true, HasStatus: false, null),
+        new("traefik.io", "v1alpha1", "ingressrouteudps", "IngressRouteUDP", Namespaced: true, HasStatus: false, null),
+        new("traefik.io", "v1alpha1", "middlewaretcps", "MiddlewareTCP", Namespaced: true, HasStatus: false, null),
+        new("traefik.io", "v1alpha1", "serverstransporttcps", "ServersTransportTCP", Namespaced: true, HasStatus: false, null),
     ];
 
     public static ResourceType? Find(string group, string version, string plural) =>

@@ -139,9 +139,11 @@ public sealed class ApiHandler(StaticConfig config, ConfigurationStore store, Fu
 
     private List<ServiceInfo> Services() => Current().Services.Select(kv => new ServiceInfo
     {
-        LoadBalancer = kv.Value.LoadBalancer, Middlewares = kv.Value.Middlewares, Error = kv.Value.Error, Status = kv.Value.Status,
+        LoadBalancer = kv.Value.LoadBalancer, Weighted = kv.Value.Weighted, Mirroring = kv.Value.Mirroring, Failover = kv.Value.Failover,
+        Middlewares = kv.Value.Middlewares, Error = kv.Value.Error, Status = kv.Value.Status,
         UsedBy = kv.Value.UsedBy, ServerStatus = kv.Value.ServerStatus, Name = kv.Key, Provider = ProviderOf(kv.Key),
-        Type = kv.Value.LoadBalancer is null ? null : "loadbalancer",
+        Type = kv.Value.LoadBalancer is not null ? "loadbalancer" : kv.Value.Weighted is not null ? "weighted"
+            : kv.Value.Mirroring is not null ? "mirroring" : kv.Value.Failover is not null ? "failover" : null,
     }).ToList();
 
     private static string ProviderOf(string name) => ProviderNames.ProviderOf(name);

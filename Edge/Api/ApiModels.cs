@@ -25,6 +25,9 @@ public sealed class RouterInfo
 public sealed class ServiceInfo
 {
     [JsonPropertyName("loadBalancer")] public ServersLoadBalancer? LoadBalancer { get; set; }
+    [JsonPropertyName("weighted")] public WeightedRoundRobinService? Weighted { get; set; }
+    [JsonPropertyName("mirroring")] public MirroringService? Mirroring { get; set; }
+    [JsonPropertyName("failover")] public FailoverService? Failover { get; set; }
     [JsonPropertyName("middlewares")] public List<string>? Middlewares { get; set; }
     [JsonPropertyName("error")] public List<string>? Error { get; set; }
     [JsonPropertyName("status")] public string Status { get; set; } = "enabled";

@@ -46,10 +46,10 @@ public static class RawDataBuilder
                 info.Status = "disabled";
                 info.Error = [err];
             }
-            else if (!config.Http.Services.ContainsKey(r.Service))
+            else if (!config.Http.Services.ContainsKey(ProviderNames.Resolve(r.Service, name)))
             {
                 info.Status = "disabled";
-                info.Error = [$"the service \"{ProviderNames.Qualify(r.Service, Provider)}\" does not exist"];
+                info.Error = [$"the service \"{ProviderNames.Qualify(r.Service, ProviderNames.ProviderOf(name))}\" does not exist"];
             }
             else if (r.Warning is { } warning)
             {
@@ -58,7 +58,8 @@ public static class RawDataBuilder
                 info.Error = [warning];
             }
             raw.Routers[qualified] = info;
-            if (!usedBy.TryGetValue(r.Service, out var users)) usedBy[r.Service] = users = new();
+            var serviceKey = ProviderNames.Resolve(r.Service, name);
+            if (!usedBy.TryGetValue(serviceKey, out var users)) usedBy[serviceKey] = users = new();
             users.Add(qualified);
         }
         AddMiddlewares(raw, config);
@@ -66,7 +67,7 @@ public static class RawDataBuilder
         {
             var info = new ServiceInfo
             {
-                LoadBalancer = s.LoadBalancer,
+                LoadBalancer = s.LoadBalancer, Weighted = s.Weighted, Mirroring = s.Mirroring, Failover = s.Failover,
                 Middlewares = s.Middlewares,
                 UsedBy = usedBy.TryGetValue(name, out var u) ? u.OrderBy(x => x, StringComparer.Ordinal).ToList() : null,
             };
@@ -101,7 +102,7 @@ public static class RawDataBuilder
         foreach (var (name, r) in config.Http.Routers)
             foreach (var m in r.Middlewares ?? [])
             {
-                var q = ProviderNames.Qualify(m, Provider);
+                var q = ProviderNames.Qualify(m, ProviderNames.ProviderOf(name));
                 if (!usedBy.TryGetValue(q, out var set)) usedBy[q] = set = new(StringComparer.Ordinal);
                 set.Add(ProviderNames.Qualify(name, Provider));
             }

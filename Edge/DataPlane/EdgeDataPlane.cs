@@ -114,12 +114,15 @@ public sealed class EdgeDataPlane : IDisposable
         var compiled = new Dictionary<string, (Service, BackendService)>(StringComparer.Ordinal);
         foreach (var (name, service) in config.Http.Services)
         {
-            var backend = _compiledServices.TryGetValue(name, out var previous) && ReferenceEquals(previous.Model, service)
+            // A weighted service is linked to this configuration's children: never reused.
+            var backend = service.Weighted is null && _compiledServices.TryGetValue(name, out var previous) && ReferenceEquals(previous.Model, service)
                 ? previous.Backend : new BackendService(name, service);
             services[name] = backend;
             compiled[name] = (service, backend);
         }
         _compiledServices = compiled;
+        foreach (var (name, backend) in services)
+            if (backend.IsWeighted) backend.Link(child => services.GetValueOrDefault(ProviderNames.Resolve(child, name)));
         var state = new DataPlaneState(routes, services, new CertificateStore(config.Tls, _defaultCert, config.HostOwnership), errors,
             _gates.Update(config.NamespaceLimits), chains);
         // Caches shared across generations let go of what this configuration no longer names.
@@ -176,7 +179,7 @@ public sealed class EdgeDataPlane : IDisposable
             observed.AccessLogs = route.AccessLogs ?? ep.ObservabilityAccessLogs;
             observed.Metrics = route.Metrics ?? ep.ObservabilityMetrics;
         }
-        if (!state.Services.TryGetValue(route.Router.Service, out var service))
+        if (!state.Services.TryGetValue(route.ServiceKey, out var service))
         {
             await NotFound(ctx);
             return;
@@ -213,6 +216,7 @@ public sealed class EdgeDataPlane : IDisposable
 
     private async Task ForwardAsync(HttpContext ctx, EntryPointOptions ep, BackendService service, ObservedRequest? observed, RequestPath path)
     {
+        if (service.IsWeighted && service.Leaf(ctx) is { } leaf) service = leaf;
         var server = service.Pick(ctx, out var setCookie);
         if (server is null)
         {

@@ -107,6 +107,9 @@ public sealed class ServersTransport
 public sealed class Service
 {
     [JsonPropertyName("loadBalancer")] public ServersLoadBalancer? LoadBalancer { get; set; }
+    [JsonPropertyName("weighted")] public WeightedRoundRobinService? Weighted { get; set; }
+    [JsonPropertyName("mirroring")] public MirroringService? Mirroring { get; set; }
+    [JsonPropertyName("failover")] public FailoverService? Failover { get; set; }
     [JsonPropertyName("middlewares")] public List<string>? Middlewares { get; set; }
 }
 

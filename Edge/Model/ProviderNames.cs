@@ -26,4 +26,16 @@ public static class ProviderNames
     public static string? Unqualified(string name, string provider = Kubernetes) =>
         !name.Contains('@') ? name
         : name.EndsWith("@" + provider, StringComparison.Ordinal) ? name[..^(provider.Length + 1)] : null;
+
+    /// <summary>
+    /// Where a reference made by the object stored under <paramref name="ownerKey"/> (a router, a
+    /// service) is stored in the merged configuration: an unqualified reference belongs to the
+    /// owner's provider (Traefik's GetQualifiedName), and the implied provider's objects are stored
+    /// unqualified (see ConfigurationMerge).
+    /// </summary>
+    public static string Resolve(string reference, string ownerKey)
+    {
+        var qualified = Qualify(reference, ProviderOf(ownerKey));
+        return Unqualified(qualified) ?? qualified;
+    }
 }

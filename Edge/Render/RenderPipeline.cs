@@ -74,16 +74,13 @@ public static class RenderPipeline
         var snapshot = ClusterSnapshot.FromObjects(objects);
         var result = IngressTranslator.Translate(snapshot, options);
         var issues = result.Issues.ToList();
-        // Middleware objects among the manifests are read as the CRD provider would (it is on in
-        // Traefik's Helm chart), so that references to them resolve as they will in the cluster.
+        // Traefik's CRD kinds among the manifests (Middleware, IngressRoute, TraefikService, and the
+        // kinds Edge names as not served) are read as the CRD provider would (it is on in Traefik's
+        // Helm chart), so that references to them resolve as they will in the cluster.
         var byProvider = new Dictionary<string, DynamicConfig> { [ProviderNames.Kubernetes] = result.Config };
-        if (config.KubernetesCrdEnabled || snapshot.Middlewares.Length > 0)
-        {
-            var crd = new DynamicConfig();
-            foreach (var (name, middleware) in Edge.Providers.Kubernetes.Crd.MiddlewareTranslator.Translate(snapshot, config.KubernetesCrd, issues))
-                crd.Http.Middlewares[name] = middleware;
-            byProvider[ProviderNames.KubernetesCrd] = crd;
-        }
+        if (config.KubernetesCrdEnabled || snapshot.Middlewares.Length > 0 || snapshot.IngressRoutes.Length > 0
+            || snapshot.TraefikServices.Length > 0 || snapshot.UnservedObjects.Length > 0)
+            byProvider[ProviderNames.KubernetesCrd] = Edge.Providers.Kubernetes.Crd.CrdBinding.Build(snapshot, config.KubernetesCrd, issues);
         var merged = Aggregation.ConfigurationMerge.Merge(byProvider);
         foreach (var issue in issues)
         {

@@ -33,6 +33,16 @@ public sealed class BackendService
     /// <summary>h2c backends (service.serversscheme=h2c) speak HTTP/2 without TLS.</summary>
     public bool H2c { get; }
     private readonly WeightedRoundRobin _balancer;
+    private readonly List<WeightedService>? _weighted;
+    // A weighted service's children, linked once every service of the configuration is built.
+    private (BackendService Service, string CookieValue)[] _children = [];
+    private WeightedRoundRobin? _childBalancer;
+
+    /// <summary>A service of services (Traefik's weighted): requests go to one of its children, by weight.</summary>
+    public bool IsWeighted => _weighted is not null;
+
+    /// <summary>ctx.Items key of the weighted services' cookies to set on the response.</summary>
+    public const string WeightedCookiesKey = "edge.sticky.weighted";
 
     public BackendService(string name, Service service)
     {
@@ -49,12 +59,61 @@ public sealed class BackendService
         _balancer = new WeightedRoundRobin(Servers.Select(_ => 1).ToList());
         PassHostHeader = lb?.PassHostHeader ?? true;
         FlushInterval = Configuration.OptionValues.TryDuration(lb?.ResponseForwarding?.FlushInterval ?? "100ms", out var fi) ? fi : TimeSpan.FromMilliseconds(100);
-        if (lb?.Sticky?.Cookie is { } c)
+        _weighted = service.Weighted?.Services ?? (service.Weighted is null ? null : []);
+        if ((lb?.Sticky ?? service.Weighted?.Sticky)?.Cookie is { } c)
         {
             Sticky = new StickyCookieOptions(
                 string.IsNullOrEmpty(c.Name) ? DefaultCookieName(name) : c.Name!,
                 c.Secure ?? false, c.HttpOnly ?? false, c.SameSite, c.MaxAge ?? 0, c.Path ?? "/", c.Domain);
         }
+    }
+
+    /// <summary>
+    /// Links a weighted service to its children, looked up by <paramref name="key"/> (a child's
+    /// unqualified name belongs to this service's provider). Called once, before the state is
+    /// published; a child that does not exist is skipped (its routers are in error already).
+    /// </summary>
+    public void Link(Func<string, BackendService?> key)
+    {
+        if (_weighted is null) return;
+        var children = new List<(BackendService, string)>();
+        var weights = new List<int>();
+        foreach (var child in _weighted)
+        {
+            if (key(child.Name) is not { } backend) continue;
+            children.Add((backend, Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(backend.Name)))[..16]));
+            weights.Add(Math.Max(0, child.Weight ?? 1));
+        }
+        _children = children.ToArray();
+        _childBalancer = new WeightedRoundRobin(weights);
+    }
+
+    /// <summary>
+    /// The load balancer a request goes to: this service, or for a weighted one the child its
+    /// sticky cookie names, else the next by weight (recursively, at most 16 levels); null when none.
+    /// </summary>
+    public BackendService? Leaf(HttpContext ctx, int depth = 0)
+    {
+        if (_weighted is null) return this;
+        if (_children.Length == 0 || depth > 16) return null;
+        if (Sticky is not null && ctx.Request.Cookies[Sticky.Name] is { } value)
+            foreach (var (child, cookie) in _children)
+                if (cookie == value) return child.Leaf(ctx, depth + 1);
+        var i = _childBalancer!.Pick();
+        if (i < 0) return null;
+        if (Sticky is not null)
+        {
+            if (ctx.Items[WeightedCookiesKey] is not List<(BackendService, string)> pending) ctx.Items[WeightedCookiesKey] = pending = new();
+            pending.Add((this, _children[i].CookieValue));
+        }
+        return _children[i].Service.Leaf(ctx, depth + 1);
+    }
+
+    /// <summary>Sets the cookies of the sticky weighted services this request went through.</summary>
+    public static void AppendWeightedCookies(HttpContext ctx)
+    {
+        if (ctx.Items[WeightedCookiesKey] is not List<(BackendService Service, string Value)> pending) return;
+        foreach (var (service, value) in pending) service.AppendCookie(ctx, value);
     }
 
     /// <summary>Traefik names an unnamed sticky cookie after a hash of the service.</summary>
@@ -78,7 +137,9 @@ public sealed class BackendService
         return i < 0 ? null : Servers[i];
     }
 
-    public void AppendStickyCookie(HttpContext ctx, BackendServer server)
+    public void AppendStickyCookie(HttpContext ctx, BackendServer server) => AppendCookie(ctx, server.CookieValue);
+
+    private void AppendCookie(HttpContext ctx, string value)
     {
         if (Sticky is null) return;
         var options = new CookieOptions
@@ -91,6 +152,6 @@ public sealed class BackendService
         };
         if (Sticky.MaxAge > 0) options.MaxAge = TimeSpan.FromSeconds(Sticky.MaxAge);
         else if (Sticky.MaxAge < 0) options.Expires = DateTimeOffset.UnixEpoch;
-        ctx.Response.Cookies.Append(Sticky.Name, server.CookieValue, options);
+        ctx.Response.Cookies.Append(Sticky.Name, value, options);
     }
 }

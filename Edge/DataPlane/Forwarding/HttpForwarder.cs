@@ -80,6 +80,7 @@ public sealed class HttpForwarder(BackendTransports transports)
             ctx.Response.StatusCode = (int)response.StatusCode;
             CopyResponseHeaders(response, ctx.Response);
             if (service.Sticky is not null && ctx.Items.ContainsKey(StickyKey)) service.AppendStickyCookie(ctx, server);
+            BackendService.AppendWeightedCookies(ctx);
             try
             {
                 await CopyBodyAsync(response, ctx).ConfigureAwait(false);

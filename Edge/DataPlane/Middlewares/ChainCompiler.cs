@@ -14,17 +14,30 @@ public sealed class ChainCompiler(DynamicConfig config, string provider, bool te
     private readonly Dictionary<string, (HttpMiddleware? Built, string? Error)> _built = new(StringComparer.Ordinal);
 
     /// <summary>The compiled steps for <paramref name="router"/> (empty when it has none), or null with the reason.</summary>
-    public IReadOnlyList<HttpMiddleware>? Compile(Router router, out string? error)
+    public IReadOnlyList<HttpMiddleware>? Compile(Router router, out string? error) => Compile("", router, out error);
+
+    /// <summary>The same for the router stored under <paramref name="routerKey"/>: its unqualified references belong to its provider.</summary>
+    public IReadOnlyList<HttpMiddleware>? Compile(string routerKey, Router router, out string? error)
     {
         error = null;
         var steps = new List<HttpMiddleware>();
         var routerNamespace = router.Observability?.Metadata?.Ingress?.Namespace;
-        var names = new List<string>();
-        if (router.Middlewares is { } own) names.AddRange(own);
-        if (config.Http.Services.TryGetValue(router.Service, out var service) && service.Middlewares is { } svc) names.AddRange(svc);
-        foreach (var name in names)
-            if (!Add(name, provider, routerNamespace, steps, new HashSet<string>(StringComparer.Ordinal), out error)) return null;
+        var context = ProviderNames.ProviderOf(routerKey, provider);
+        if (router.Middlewares is { } own)
+            foreach (var name in own)
+                if (!Add(name, context, routerNamespace, steps, new HashSet<string>(StringComparer.Ordinal), out error)) return null;
+        // The service's middlewares belong to the service's provider (Traefik qualifies them there).
+        var serviceKey = ServiceKey(routerKey, router);
+        if (config.Http.Services.TryGetValue(serviceKey, out var service) && service.Middlewares is { } svc)
+            foreach (var name in svc)
+                if (!Add(name, ProviderNames.ProviderOf(serviceKey, provider), routerNamespace, steps, new HashSet<string>(StringComparer.Ordinal), out error)) return null;
         return steps;
+    }
+
+    private string ServiceKey(string routerKey, Router router)
+    {
+        var qualified = ProviderNames.Qualify(router.Service, ProviderNames.ProviderOf(routerKey, provider));
+        return ProviderNames.Unqualified(qualified, provider) ?? qualified;
     }
 
     private bool Add(string name, string context, string? routerNamespace, List<HttpMiddleware> steps, HashSet<string> path, out string? error)
@@ -80,9 +93,9 @@ public sealed class ChainCompiler(DynamicConfig config, string provider, bool te
         foreach (var (name, router) in config.Http.Routers)
         {
             if (errors.ContainsKey(name) || router.DisabledReason is not null || ProviderNames.IsInternal(name)) continue;
-            bool serviceHas = config.Http.Services.TryGetValue(router.Service, out var svc) && svc.Middlewares is { Count: > 0 };
+            bool serviceHas = config.Http.Services.TryGetValue(compiler.ServiceKey(name, router), out var svc) && svc.Middlewares is { Count: > 0 };
             if (router.Middlewares is not { Count: > 0 } && !serviceHas) continue;
-            var steps = compiler.Compile(router, out var error);
+            var steps = compiler.Compile(name, router, out var error);
             if (steps is null) errors[name] = error!;
             else if (steps.Count > 0) chains[name] = Build(steps, terminal);
         }

@@ -14,7 +14,8 @@ public sealed class RouteEntry
         Priority = priority;
         // Computed once per configuration so that metrics and access logs never concatenate per request.
         QualifiedName = ProviderNames.Qualify(name);
-        QualifiedService = ProviderNames.Qualify(router.Service);
+        QualifiedService = ProviderNames.Qualify(router.Service, ProviderNames.ProviderOf(name));
+        ServiceKey = ProviderNames.Resolve(router.Service, name);
         Namespace = router.Observability?.Metadata?.Ingress?.Namespace;
         AccessLogs = router.Observability?.AccessLogs;
         Metrics = router.Observability?.Metrics;
@@ -31,6 +32,9 @@ public sealed class RouteEntry
     public string QualifiedName { get; }
 
     public string QualifiedService { get; }
+
+    /// <summary>The router's service as the configuration stores it (its unqualified name belongs to the router's provider).</summary>
+    public string ServiceKey { get; }
 
     public string Name { get; }
 

@@ -20,6 +20,10 @@ public sealed class ClusterCache
     private readonly List<ResourceInformer<V1Node, V1NodeList>> _nodes = new();
     private readonly List<ResourceInformer<V1Namespace, V1NamespaceList>> _namespaces = new();
     private readonly List<ResourceInformer<TraefikMiddleware, TraefikMiddlewareList>> _middlewares = new();
+    private readonly List<ResourceInformer<TraefikObject, TraefikObjectList>> _ingressRoutes = new();
+    private readonly List<ResourceInformer<TraefikObject, TraefikObjectList>> _traefikServices = new();
+    private readonly List<(string Kind, ResourceInformer<TraefikObject, TraefikObjectList> Informer)> _unserved = new();
+    private readonly List<IResourceInformer> _crd = new();
     private readonly List<IResourceInformer> _all = new();
 
     /// <param name="crd">The CRD provider's options when it is enabled: its Middlewares (and the Secrets they name) are watched too.</param>
@@ -46,7 +50,11 @@ public sealed class ClusterCache
             IReadOnlyList<string?> crdScopes = crd.Namespaces.Count == 0 ? [null] : crd.Namespaces.Cast<string?>().ToList();
             foreach (var ns in crdScopes)
             {
-                _middlewares.Add(new(api, ResourceKinds.Middleware, ns, crd.LabelSelector.Length > 0 ? crd.LabelSelector : null, onChange));
+                var selector = crd.LabelSelector.Length > 0 ? crd.LabelSelector : null;
+                _middlewares.Add(new(api, ResourceKinds.Middleware, ns, selector, onChange));
+                _ingressRoutes.Add(new(api, ResourceKinds.IngressRoute, ns, selector, onChange));
+                _traefikServices.Add(new(api, ResourceKinds.TraefikService, ns, selector, onChange));
+                foreach (var kind in ResourceKinds.Unserved) _unserved.Add((kind.Name, new(api, kind, ns, selector, onChange)));
                 // basicAuth users live in Secrets of the Middleware's namespace; watch the ones the
                 // Ingress provider's scopes do not already cover.
                 if (!scopes.Contains(null) && (ns is null || !scopes.Contains(ns)))
@@ -54,7 +62,9 @@ public sealed class ClusterCache
             }
         }
         _all.AddRange(_namespaces);
-        _all.AddRange(_middlewares);
+        _crd.AddRange(_middlewares); _crd.AddRange(_ingressRoutes); _crd.AddRange(_traefikServices);
+        _crd.AddRange(_unserved.Select(u => u.Informer));
+        _all.AddRange(_crd);
         _all.AddRange(_ingresses); _all.AddRange(_services); _all.AddRange(_slices);
         _all.AddRange(_secrets); _all.AddRange(_classes); _all.AddRange(_nodes);
     }
@@ -63,11 +73,15 @@ public sealed class ClusterCache
 
     public bool Synced => _all.All(i => i.Synced);
 
-    /// <summary>The Ingress provider's informers (all but the CRD provider's Middlewares) have listed.</summary>
-    public bool IngressSynced => _all.Where(i => !_middlewares.Contains(i)).All(i => i.Synced);
+    /// <summary>The Ingress provider's informers (all but the CRD provider's kinds) have listed.</summary>
+    public bool IngressSynced => _all.Where(i => !_crd.Contains(i)).All(i => i.Synced);
 
-    /// <summary>The CRD provider's informers (Middlewares and the Secrets they may name) have listed.</summary>
-    public bool CrdSynced => _middlewares.All(i => i.Synced) && _secrets.All(i => i.Synced);
+    /// <summary>
+    /// The CRD provider's informers (its kinds, and the Services, EndpointSlices and Secrets its
+    /// routes and Middlewares name) have listed.
+    /// </summary>
+    public bool CrdSynced => _crd.All(i => i.Synced) && _secrets.All(i => i.Synced)
+        && (_ingressRoutes.Count == 0 || (_services.All(i => i.Synced) && _slices.All(i => i.Synced)));
 
     public Task RunAsync(CancellationToken ct) => Task.WhenAll(_all.Select(i => Task.Run(() => i.RunAsync(ct), ct)));
 
@@ -81,6 +95,8 @@ public sealed class ClusterCache
     private (long, ImmutableDictionary<string, V1Secret>) _secretPart = (-1, ImmutableDictionary<string, V1Secret>.Empty);
     private (long, ImmutableArray<V1Node>) _nodePart = (-1, []);
     private (long, ImmutableArray<TraefikMiddleware>) _middlewarePart = (-1, []);
+    private (long, ImmutableArray<TraefikObject>) _ingressRoutePart = (-1, []);
+    private (long, ImmutableArray<TraefikObject>) _traefikServicePart = (-1, []);
     private (long, ImmutableDictionary<string, V1Namespace>) _namespacePart = (-1, ImmutableDictionary<string, V1Namespace>.Empty);
 
     /// <summary>Sum of the informers' versions; read before their items, so a racing change only makes the next snapshot rebuild.</summary>
@@ -144,9 +160,22 @@ public sealed class ClusterCache
         var middlewares = Part(ref _middlewarePart, Version(_middlewares), () =>
             _middlewares.SelectMany(i => i.Items).OrderBy(m => m.Metadata?.NamespaceProperty, StringComparer.Ordinal)
                 .ThenBy(m => m.Metadata?.Name, StringComparer.Ordinal).ToImmutableArray());
+        var ingressRoutes = Part(ref _ingressRoutePart, Version(_ingressRoutes), () => Sorted(_ingressRoutes));
+        var traefikServices = Part(ref _traefikServicePart, Version(_traefikServices), () => Sorted(_traefikServices));
+        // A few objects at most, and only their names: rebuilt every time.
+        var unserved = _unserved.SelectMany(u => u.Informer.Items.Select(o => new UnservedObject(u.Kind, o.Metadata?.NamespaceProperty ?? "", o.Metadata?.Name ?? "")))
+            .OrderBy(o => o.Kind, StringComparer.Ordinal).ThenBy(o => o.Namespace, StringComparer.Ordinal).ThenBy(o => o.Name, StringComparer.Ordinal).ToImmutableArray();
         var nodes = Part(ref _nodePart, Version(_nodes), () => _nodes.SelectMany(i => i.Items).ToImmutableArray());
         var namespaces = Part(ref _namespacePart, Version(_namespaces), () =>
             _namespaces.SelectMany(i => i.Items).Where(n => n.Metadata?.Name is not null).ToImmutableDictionary(n => n.Metadata!.Name, StringComparer.Ordinal));
-        return new ClusterSnapshot(ingresses, classes, services, slices, secrets, nodes) { Namespaces = namespaces, Middlewares = middlewares };
+        return new ClusterSnapshot(ingresses, classes, services, slices, secrets, nodes) 
+        {
+            Namespaces = namespaces, Middlewares = middlewares,
+            IngressRoutes = ingressRoutes, TraefikServices = traefikServices, UnservedObjects = unserved,
+        };
     }
+
+    private static ImmutableArray<TraefikObject> Sorted(List<ResourceInformer<TraefikObject, TraefikObjectList>> informers) =>
+        informers.SelectMany(i => i.Items).OrderBy(o => o.Metadata?.NamespaceProperty, StringComparer.Ordinal)
+            .ThenBy(o => o.Metadata?.Name, StringComparer.Ordinal).ToImmutableArray();
 }

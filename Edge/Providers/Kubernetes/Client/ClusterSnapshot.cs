@@ -29,6 +29,15 @@ public sealed record ClusterSnapshot(
     /// <summary>Traefik Middleware objects (providers.kubernetesCRD), sorted by namespace and name. Empty without that provider.</summary>
     public ImmutableArray<TraefikMiddleware> Middlewares { get; init; } = [];
 
+    /// <summary>Traefik IngressRoute objects (providers.kubernetesCRD), sorted by namespace and name.</summary>
+    public ImmutableArray<TraefikObject> IngressRoutes { get; init; } = [];
+
+    /// <summary>Traefik TraefikService objects (providers.kubernetesCRD), sorted by namespace and name.</summary>
+    public ImmutableArray<TraefikObject> TraefikServices { get; init; } = [];
+
+    /// <summary>Objects of the CRD provider's kinds Edge does not serve yet (IngressRouteTCP, ...), by name only.</summary>
+    public ImmutableArray<UnservedObject> UnservedObjects { get; init; } = [];
+
     public static string Key(string? ns, string? name) => $"{ns}/{name}";
 
     public V1Service? GetService(string ns, string name) => Services.GetValueOrDefault(Key(ns, name));
@@ -49,6 +58,9 @@ public sealed record ClusterSnapshot(
         var nodes = ImmutableArray.CreateBuilder<V1Node>();
         var namespaces = ImmutableDictionary.CreateBuilder<string, V1Namespace>();
         var middlewares = ImmutableArray.CreateBuilder<TraefikMiddleware>();
+        var routes = new List<TraefikObject>();
+        var traefikServices = new List<TraefikObject>();
+        var unserved = new List<UnservedObject>();
         foreach (var o in objects)
         {
             switch (o)
@@ -59,6 +71,9 @@ public sealed record ClusterSnapshot(
                 case V1Secret s: secrets[Key(s.Metadata?.NamespaceProperty, s.Metadata?.Name)] = s; break;
                 case V1Node n: nodes.Add(n); break;
                 case TraefikMiddleware m: middlewares.Add(m); break;
+                case TraefikObject { Kind: "IngressRoute" } r: routes.Add(r); break;
+                case TraefikObject { Kind: "TraefikService" } t: traefikServices.Add(t); break;
+                case TraefikObject t: unserved.Add(new UnservedObject(t.Kind, t.Metadata?.NamespaceProperty ?? "", t.Metadata?.Name ?? "")); break;
                 case V1Namespace n when n.Metadata?.Name is { } nsName: namespaces[nsName] = n; break;
                 case V1EndpointSlice e:
                     string? svc = null;
@@ -75,7 +90,13 @@ public sealed record ClusterSnapshot(
             secrets.ToImmutable(), nodes.ToImmutable())
         {
             Namespaces = namespaces.ToImmutable(),
+            IngressRoutes = [.. routes.OrderBy(m => m.Metadata?.NamespaceProperty, StringComparer.Ordinal).ThenBy(m => m.Metadata?.Name, StringComparer.Ordinal)],
+            TraefikServices = [.. traefikServices.OrderBy(m => m.Metadata?.NamespaceProperty, StringComparer.Ordinal).ThenBy(m => m.Metadata?.Name, StringComparer.Ordinal)],
+            UnservedObjects = [.. unserved],
             Middlewares = middlewares.OrderBy(m => m.Metadata?.NamespaceProperty, StringComparer.Ordinal).ThenBy(m => m.Metadata?.Name, StringComparer.Ordinal).ToImmutableArray(),
         };
     }
 }
+
+/// <summary>An object of a kind Edge watches only to say it is not served.</summary>
+public sealed record UnservedObject(string Kind, string Namespace, string Name);

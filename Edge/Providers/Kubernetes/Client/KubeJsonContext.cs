@@ -36,6 +36,8 @@ namespace Edge.Providers.Kubernetes.Client;
 [JsonSerializable(typeof(Corev1Event))]
 [JsonSerializable(typeof(TraefikMiddleware))]
 [JsonSerializable(typeof(TraefikMiddlewareList))]
+[JsonSerializable(typeof(TraefikObject))]
+[JsonSerializable(typeof(TraefikObjectList))]
 public sealed partial class KubeJsonContext : JsonSerializerContext
 {
 }

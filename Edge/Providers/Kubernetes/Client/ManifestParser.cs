@@ -27,6 +27,12 @@ public static partial class ManifestParser
         ["Namespace"] = ("v1", j => JsonSerializer.Deserialize(j, KubeJsonContext.Default.V1Namespace)!),
         ["Lease"] = ("coordination.k8s.io/v1", j => JsonSerializer.Deserialize(j, KubeJsonContext.Default.V1Lease)!),
         ["Middleware"] = ("traefik.io/v1alpha1", j => JsonSerializer.Deserialize(j, KubeJsonContext.Default.TraefikMiddleware)!),
+        ["IngressRoute"] = ("traefik.io/v1alpha1", j => JsonSerializer.Deserialize(j, KubeJsonContext.Default.TraefikObject)!),
+        ["TraefikService"] = ("traefik.io/v1alpha1", j => JsonSerializer.Deserialize(j, KubeJsonContext.Default.TraefikObject)!),
+        ["IngressRouteTCP"] = ("traefik.io/v1alpha1", j => JsonSerializer.Deserialize(j, KubeJsonContext.Default.TraefikObject)!),
+        ["IngressRouteUDP"] = ("traefik.io/v1alpha1", j => JsonSerializer.Deserialize(j, KubeJsonContext.Default.TraefikObject)!),
+        ["MiddlewareTCP"] = ("traefik.io/v1alpha1", j => JsonSerializer.Deserialize(j, KubeJsonContext.Default.TraefikObject)!),
+        ["ServersTransportTCP"] = ("traefik.io/v1alpha1", j => JsonSerializer.Deserialize(j, KubeJsonContext.Default.TraefikObject)!),
     };
 
     public static IEnumerable<ManifestDocument> Parse(string multiDocYaml, string source)

@@ -84,4 +84,22 @@ public static class ResourceKinds
         Name = "Middleware", GroupVersionPath = "/apis/traefik.io/v1alpha1", Plural = "middlewares", Namespaced = true,
         Items = l => l.Items, ListMeta = l => l.Metadata,
     };
+
+    /// <summary>A Traefik route kind read as JSON (see <see cref="TraefikObject"/>); its CRD may not be installed.</summary>
+    private static ResourceKind<TraefikObject, TraefikObjectList> Traefik(string name, string plural) => new()
+    {
+        ItemJson = KubeJsonContext.Default.TraefikObject, ListJson = KubeJsonContext.Default.TraefikObjectList,
+        Name = name, GroupVersionPath = "/apis/traefik.io/v1alpha1", Plural = plural, Namespaced = true,
+        Items = l => l.Items, ListMeta = l => l.Metadata,
+    };
+
+    public static readonly ResourceKind<TraefikObject, TraefikObjectList> IngressRoute = Traefik("IngressRoute", "ingressroutes");
+    public static readonly ResourceKind<TraefikObject, TraefikObjectList> TraefikService = Traefik("TraefikService", "traefikservices");
+
+    /// <summary>Kinds of Traefik's CRD provider that Edge does not serve yet: watched only to name each object once in the log.</summary>
+    public static readonly IReadOnlyList<ResourceKind<TraefikObject, TraefikObjectList>> Unserved =
+    [
+        Traefik("IngressRouteTCP", "ingressroutetcps"), Traefik("IngressRouteUDP", "ingressrouteudps"),
+        Traefik("MiddlewareTCP", "middlewaretcps"), Traefik("ServersTransportTCP", "serverstransporttcps"),
+    ];
 }

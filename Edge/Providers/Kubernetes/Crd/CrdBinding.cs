@@ -5,17 +5,33 @@ using Edge.Providers.Kubernetes.Client;
 namespace Edge.Providers.Kubernetes.Crd;
 
 /// <summary>
-/// The CRD provider's translation as its loop runs it: its own configuration (Middlewares so far,
-/// under their unqualified <c>namespace-name</c>; the aggregator adds <c>@kubernetescrd</c>).
+/// The CRD provider's translation as its loop runs it: its own configuration (IngressRoutes,
+/// TraefikServices, Middlewares and the certificates the routes name, under unqualified
+/// <c>namespace-name</c> names; the aggregator adds <c>@kubernetescrd</c>).
 /// </summary>
 public static class CrdBinding
 {
     public static TranslationOutput Translate(ClusterSnapshot snapshot, CrdProviderOptions options)
     {
         var issues = new List<TranslationIssue>();
+        var config = Build(snapshot, options, issues);
+        return new TranslationOutput(config, issues.Select(i => i.ToString()).ToList(), []);
+    }
+
+    /// <summary>The provider's configuration; the problems found join <paramref name="issues"/> (the loop logs them, <c>edge render</c> lists them).</summary>
+    public static DynamicConfig Build(ClusterSnapshot snapshot, CrdProviderOptions options, List<TranslationIssue> issues)
+    {
         var config = new DynamicConfig();
+        var certificates = new SortedDictionary<string, CertAndStores>(StringComparer.Ordinal);
+        // Traefik's order: routes (and their services), then middlewares, then TraefikServices.
+        IngressRouteTranslator.Translate(snapshot, options, config.Http, certificates, issues);
         foreach (var (name, middleware) in MiddlewareTranslator.Translate(snapshot, options, issues))
             config.Http.Middlewares[name] = middleware;
-        return new TranslationOutput(config, issues.Select(i => i.ToString()).ToList(), []);
+        TraefikServiceTranslator.Translate(snapshot, options, config.Http.Services, issues);
+        if (certificates.Count > 0) config.Tls = new TlsConfig { Certificates = [.. certificates.Values] };
+        // Kinds Edge does not serve yet: named, never silently dropped.
+        foreach (var o in snapshot.UnservedObjects)
+            issues.Add(new TranslationIssue(o.Kind, o.Namespace, o.Name, $"{o.Kind} is not served by Edge yet; the object is ignored"));
+        return config;
     }
 }

@@ -1,6 +1,6 @@
-using System.Text;
 using Edge.Model;
 using Edge.Providers.Kubernetes.Client;
+using Edge.Providers.Kubernetes.Shared;
 using k8s.Models;
 
 namespace Edge.Providers.Kubernetes.Ingress;
@@ -19,31 +19,12 @@ public static class CertificateLoader
             if (string.IsNullOrEmpty(t.SecretName)) continue;   // Traefik: skipped, no secret name
             var key = ns + "-" + t.SecretName;
             if (certificates.ContainsKey(key)) continue;
-            var secret = snapshot.GetSecret(ns, t.SecretName);
-            if (secret is null)
+            if (SecretCertificate.Read(snapshot, ns, t.SecretName, out var error) is not { } certificate)
             {
-                issue($"Error configuring TLS: secret {ns}/{t.SecretName} does not exist");
+                issue("Error configuring TLS: " + error);
                 return;
             }
-            var missing = new List<string>();
-            byte[]? crt = null, keyBytes = null;
-            if (secret.Data is null || !secret.Data.TryGetValue("tls.crt", out crt)) missing.Add("tls.crt");
-            if (secret.Data is null || !secret.Data.TryGetValue("tls.key", out keyBytes)) missing.Add("tls.key");
-            if (missing.Count > 0)
-            {
-                issue($"Error configuring TLS: secret {ns}/{t.SecretName} is missing the following TLS data entries: {string.Join(", ", missing)}");
-                return;
-            }
-            var cert = Encoding.UTF8.GetString(crt ?? []);
-            var privateKey = Encoding.UTF8.GetString(keyBytes ?? []);
-            if (cert.Length == 0) missing.Add("tls.crt");
-            if (privateKey.Length == 0) missing.Add("tls.key");
-            if (missing.Count > 0)
-            {
-                issue($"Error configuring TLS: secret {ns}/{t.SecretName} contains the following empty TLS data entries: {string.Join(", ", missing)}");
-                return;
-            }
-            certificates[key] = new CertAndStores { CertFile = cert, KeyFile = privateKey, SourceSecret = ns + "/" + t.SecretName };
+            certificates[key] = certificate;
         }
     }
 }

@@ -1,6 +1,6 @@
-using System.Globalization;
 using Edge.Configuration;
 using Edge.Model;
+using Edge.Providers.Kubernetes.Shared;
 using Edge.Providers.Kubernetes.Client;
 using k8s.Models;
 
@@ -76,38 +76,14 @@ public static class ServiceLoader
 
         if (nativeLB)
         {
-            if (spec.ClusterIP == "None") throw new TranslationException($"getting native Kubernetes Service address: no clusterIP on headless service: {ns}/{backend.Name}");
-            if (string.IsNullOrEmpty(spec.ClusterIP)) throw new TranslationException($"getting native Kubernetes Service address: no clusterIP found for service: {ns}/{backend.Name}");
-            var protocol = Protocol(portSpec, portSpec.Name ?? "", svcConfig);
-            lb.Servers = [new Server { Url = $"{protocol}://{JoinHostPort(spec.ClusterIP, portSpec.Port)}" }];
+            var address = EndpointServers.NativeAddress(spec, ns, backend.Name, portSpec.Port, out var nativeError)
+                ?? throw new TranslationException("getting native Kubernetes Service address: " + nativeError);
+            lb.Servers = [new Server { Url = $"{Protocol(portSpec, portSpec.Name ?? "", svcConfig)}://{address}" }];
             return svc;
         }
 
-        var seen = new HashSet<string>();
-        foreach (var slice in snapshot.GetEndpointSlicesForService(ns, backend.Name))
-        {
-            int port = 0;
-            foreach (var p in slice.Ports ?? [])
-            {
-                if (p.Name is not null && p.Name == portName) { port = p.Port ?? 0; break; }
-            }
-            if (port == 0) continue;
-            var protocol = Protocol(portSpec, portName, svcConfig);
-            foreach (var endpoint in slice.Endpoints ?? [])
-            {
-                // Serving: ready or terminating pods that still take traffic; nil means true.
-                if (!(endpoint.Conditions?.Serving ?? true)) continue;
-                foreach (var address in endpoint.Addresses ?? [])
-                {
-                    if (!seen.Add(address)) continue;
-                    (lb.Servers ??= new List<Server>()).Add(new Server
-                    {
-                        Url = $"{protocol}://{JoinHostPort(address, port)}",
-                        Fenced = endpoint.Conditions?.Terminating == true ? true : null,
-                    });
-                }
-            }
-        }
+        var found = EndpointServers.FromSlices(snapshot, ns, backend.Name, portName, Protocol(portSpec, portName, svcConfig));
+        if (found.Count > 0) lb.Servers = found;
         return svc;
     }
 
@@ -117,9 +93,7 @@ public static class ServiceLoader
         return portSpec.Port == 443 || portName.StartsWith("https", StringComparison.Ordinal) ? "https" : "http";
     }
 
-    /// <summary>Go's net.JoinHostPort: IPv6 literals in brackets.</summary>
-    public static string JoinHostPort(string host, int port) =>
-        (host.Contains(':') ? "[" + host + "]" : host) + ":" + port.ToString(CultureInfo.InvariantCulture);
+    private static string JoinHostPort(string host, int port) => EndpointServers.JoinHostPort(host, port);
 }
 
 public sealed class TranslationException(string message) : Exception(message);
