@@ -43,4 +43,23 @@ public class ProcessLogEndToEndTests
         await Assert.That(records.Any(r => (string)r["message"]! == "Shutting down")).IsTrue();
         await Assert.That(records.Any(r => (string)r["level"]! == "debug")).IsTrue();
     }
+
+    [Test]
+    public async Task Log_filePath_sends_the_log_to_the_file_instead_of_stdout()
+    {
+        var dir = Directory.CreateTempSubdirectory("edge-processlog-").FullName;
+        var file = Path.Combine(dir, "nested", "edge.log");
+        await using var f = await DataPlaneFixture.StartAsync((api, _) =>
+            api.Upsert(K8s.Ingress("default", "app", "app.example.com", "/api", "whoami", 80)), $"--log.filePath={file}", "--log.maxSize=1");
+        await f.WaitForRouteAsync("app.example.com", "/api");
+        await Tests.Support.Eventually.UntilAsync(() => File.Exists(file) && ReadShared(file).Contains("Edge started"),
+            TimeSpan.FromSeconds(10), () => "no 'Edge started' in " + file);
+        await Assert.That(f.Edge.Output).DoesNotContain("Edge started").Because("stdout carries no log lines once log.filePath is set");
+    }
+
+    private static string ReadShared(string path)
+    {
+        using var fs = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+        return new StreamReader(fs).ReadToEnd();
+    }
 }

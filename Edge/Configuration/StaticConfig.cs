@@ -162,6 +162,12 @@ public sealed class LogOptions
 {
     public string Level { get; set; } = "ERROR";
     public string Format { get; set; } = "common";
+    /// <summary>log.filePath: the process log goes to this file (rotated by size) instead of stdout.</summary>
+    public string FilePath { get; set; } = "";
+    public int MaxSize { get; set; }
+    public int MaxBackups { get; set; }
+    public int MaxAge { get; set; }
+    public bool Compress { get; set; }
 }
 
 public sealed class AccessLogOptions

@@ -56,6 +56,18 @@ public static class EdgeMain
         }
         Log.Level = Edge.Observability.Logging.Log.Parse(config.Log.Level);
         Log.Json = config.Log.Format == "json";
+        if (config.Log.FilePath.Length > 0)
+        {
+            try
+            {
+                Log.Output = new Edge.Observability.Logging.RotatingFileWriter(config.Log.FilePath, config.Log.MaxSize, config.Log.MaxBackups, config.Log.MaxAge, config.Log.Compress);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                Console.Error.WriteLine($"edge: invalid option log.filePath: cannot open {config.Log.FilePath}: {e.Message}");
+                return 2;
+            }
+        }
 
         try
         {
