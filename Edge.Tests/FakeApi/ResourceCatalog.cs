@@ -23,6 +23,9 @@ internal static class ResourceCatalog
         new("events.k8s.io", "v1", "events", "Event", Namespaced: true, HasStatus: false, typeof(Eventsv1Event)),
         // Traefik's CustomResourceDefinitions: no KubernetesClient model, stored and served as JSON (UpsertJson).
         new("traefik.io", "v1alpha1", "middlewares", "Middleware", Namespaced: true, HasStatus: false, null),
+        new("traefik.io", "v1alpha1", "tlsoptions", "TLSOption", Namespaced: true, HasStatus: false, null),
+        new("traefik.io", "v1alpha1", "tlsstores", "TLSStore", Namespaced: true, HasStatus: false, null),
+        new("traefik.io", "v1alpha1", "serverstransports", "ServersTransport", Namespaced: true, HasStatus: false, null),
     ];
 
     public static ResourceType? Find(string group, string version, string plural) =>

@@ -32,6 +32,8 @@ public sealed class BackendService
     public StickyCookieOptions? Sticky { get; }
     /// <summary>h2c backends (service.serversscheme=h2c) speak HTTP/2 without TLS.</summary>
     public bool H2c { get; }
+    /// <summary>The qualified name of the service's servers transport; null for default@internal.</summary>
+    public string? TransportName { get; }
     private readonly WeightedRoundRobin _balancer;
 
     public BackendService(string name, Service service)
@@ -46,6 +48,7 @@ public sealed class BackendService
             if (Uri.TryCreate(url, UriKind.Absolute, out var uri)) servers.Add(new BackendServer(uri));
         }
         Servers = servers.ToArray();
+        TransportName = TransportOf(name, service);
         _balancer = new WeightedRoundRobin(Servers.Select(_ => 1).ToList());
         PassHostHeader = lb?.PassHostHeader ?? true;
         FlushInterval = Configuration.OptionValues.TryDuration(lb?.ResponseForwarding?.FlushInterval ?? "100ms", out var fi) ? fi : TimeSpan.FromMilliseconds(100);
@@ -56,6 +59,14 @@ public sealed class BackendService
                 c.Secure ?? false, c.HttpOnly ?? false, c.SameSite, c.MaxAge ?? 0, c.Path ?? "/", c.Domain);
         }
     }
+
+    /// <summary>
+    /// The qualified servers transport of a service, null for default@internal. An unqualified
+    /// name belongs to the service's provider (Traefik's GetQualifiedName).
+    /// </summary>
+    public static string? TransportOf(string serviceName, Service service) =>
+        service.LoadBalancer?.ServersTransport is { Length: > 0 } st
+        && ProviderNames.Qualify(st, ProviderNames.ProviderOf(serviceName)) is var q && q != "default@internal" ? q : null;
 
     /// <summary>Traefik names an unnamed sticky cookie after a hash of the service.</summary>
     public static string DefaultCookieName(string service) =>

@@ -20,6 +20,11 @@ public sealed class ClusterCache
     private readonly List<ResourceInformer<V1Node, V1NodeList>> _nodes = new();
     private readonly List<ResourceInformer<V1Namespace, V1NamespaceList>> _namespaces = new();
     private readonly List<ResourceInformer<TraefikMiddleware, TraefikMiddlewareList>> _middlewares = new();
+    private readonly List<ResourceInformer<TraefikTlsOption, TraefikTlsOptionList>> _tlsOptions = new();
+    private readonly List<ResourceInformer<TraefikTlsStore, TraefikTlsStoreList>> _tlsStores = new();
+    private readonly List<ResourceInformer<TraefikServersTransport, TraefikServersTransportList>> _transports = new();
+    // The CRD provider's own informers (not the Secrets it shares with the Ingress provider).
+    private readonly List<IResourceInformer> _crd = new();
     private readonly List<IResourceInformer> _all = new();
 
     /// <param name="crd">The CRD provider's options when it is enabled: its Middlewares (and the Secrets they name) are watched too.</param>
@@ -46,7 +51,11 @@ public sealed class ClusterCache
             IReadOnlyList<string?> crdScopes = crd.Namespaces.Count == 0 ? [null] : crd.Namespaces.Cast<string?>().ToList();
             foreach (var ns in crdScopes)
             {
-                _middlewares.Add(new(api, ResourceKinds.Middleware, ns, crd.LabelSelector.Length > 0 ? crd.LabelSelector : null, onChange));
+                var selector = crd.LabelSelector.Length > 0 ? crd.LabelSelector : null;
+                _middlewares.Add(new(api, ResourceKinds.Middleware, ns, selector, onChange));
+                _tlsOptions.Add(new(api, ResourceKinds.TlsOption, ns, selector, onChange));
+                _tlsStores.Add(new(api, ResourceKinds.TlsStore, ns, selector, onChange));
+                _transports.Add(new(api, ResourceKinds.ServersTransport, ns, selector, onChange));
                 // basicAuth users live in Secrets of the Middleware's namespace; watch the ones the
                 // Ingress provider's scopes do not already cover.
                 if (!scopes.Contains(null) && (ns is null || !scopes.Contains(ns)))
@@ -54,7 +63,8 @@ public sealed class ClusterCache
             }
         }
         _all.AddRange(_namespaces);
-        _all.AddRange(_middlewares);
+        _crd.AddRange(_middlewares); _crd.AddRange(_tlsOptions); _crd.AddRange(_tlsStores); _crd.AddRange(_transports);
+        _all.AddRange(_crd);
         _all.AddRange(_ingresses); _all.AddRange(_services); _all.AddRange(_slices);
         _all.AddRange(_secrets); _all.AddRange(_classes); _all.AddRange(_nodes);
     }
@@ -64,10 +74,10 @@ public sealed class ClusterCache
     public bool Synced => _all.All(i => i.Synced);
 
     /// <summary>The Ingress provider's informers (all but the CRD provider's Middlewares) have listed.</summary>
-    public bool IngressSynced => _all.Where(i => !_middlewares.Contains(i)).All(i => i.Synced);
+    public bool IngressSynced => _all.Where(i => !_crd.Contains(i)).All(i => i.Synced);
 
     /// <summary>The CRD provider's informers (Middlewares and the Secrets they may name) have listed.</summary>
-    public bool CrdSynced => _middlewares.All(i => i.Synced) && _secrets.All(i => i.Synced);
+    public bool CrdSynced => _crd.All(i => i.Synced) && _secrets.All(i => i.Synced);
 
     public Task RunAsync(CancellationToken ct) => Task.WhenAll(_all.Select(i => Task.Run(() => i.RunAsync(ct), ct)));
 
@@ -81,6 +91,9 @@ public sealed class ClusterCache
     private (long, ImmutableDictionary<string, V1Secret>) _secretPart = (-1, ImmutableDictionary<string, V1Secret>.Empty);
     private (long, ImmutableArray<V1Node>) _nodePart = (-1, []);
     private (long, ImmutableArray<TraefikMiddleware>) _middlewarePart = (-1, []);
+    private (long, ImmutableArray<TraefikTlsOption>) _tlsOptionPart = (-1, []);
+    private (long, ImmutableArray<TraefikTlsStore>) _tlsStorePart = (-1, []);
+    private (long, ImmutableArray<TraefikServersTransport>) _transportPart = (-1, []);
     private (long, ImmutableDictionary<string, V1Namespace>) _namespacePart = (-1, ImmutableDictionary<string, V1Namespace>.Empty);
 
     /// <summary>Sum of the informers' versions; read before their items, so a racing change only makes the next snapshot rebuild.</summary>
@@ -144,9 +157,14 @@ public sealed class ClusterCache
         var middlewares = Part(ref _middlewarePart, Version(_middlewares), () =>
             _middlewares.SelectMany(i => i.Items).OrderBy(m => m.Metadata?.NamespaceProperty, StringComparer.Ordinal)
                 .ThenBy(m => m.Metadata?.Name, StringComparer.Ordinal).ToImmutableArray());
+        var tlsOptions = Part(ref _tlsOptionPart, Version(_tlsOptions), () => ClusterSnapshot.Sorted(_tlsOptions.SelectMany(i => i.Items)));
+        var tlsStores = Part(ref _tlsStorePart, Version(_tlsStores), () => ClusterSnapshot.Sorted(_tlsStores.SelectMany(i => i.Items)));
+        var transports = Part(ref _transportPart, Version(_transports), () => ClusterSnapshot.Sorted(_transports.SelectMany(i => i.Items)));
         var nodes = Part(ref _nodePart, Version(_nodes), () => _nodes.SelectMany(i => i.Items).ToImmutableArray());
         var namespaces = Part(ref _namespacePart, Version(_namespaces), () =>
             _namespaces.SelectMany(i => i.Items).Where(n => n.Metadata?.Name is not null).ToImmutableDictionary(n => n.Metadata!.Name, StringComparer.Ordinal));
-        return new ClusterSnapshot(ingresses, classes, services, slices, secrets, nodes) { Namespaces = namespaces, Middlewares = middlewares };
+        return new ClusterSnapshot(ingresses, classes, services, slices, secrets, nodes) {
+            Namespaces = namespaces, Middlewares = middlewares, TlsOptions = tlsOptions, TlsStores = tlsStores, ServersTransports = transports,
+        };
     }
 }

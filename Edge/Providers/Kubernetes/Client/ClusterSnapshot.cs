@@ -29,6 +29,19 @@ public sealed record ClusterSnapshot(
     /// <summary>Traefik Middleware objects (providers.kubernetesCRD), sorted by namespace and name. Empty without that provider.</summary>
     public ImmutableArray<TraefikMiddleware> Middlewares { get; init; } = [];
 
+    /// <summary>Traefik TLSOption objects (providers.kubernetesCRD), sorted by namespace and name.</summary>
+    public ImmutableArray<TraefikTlsOption> TlsOptions { get; init; } = [];
+
+    /// <summary>Traefik TLSStore objects (providers.kubernetesCRD), sorted by namespace and name.</summary>
+    public ImmutableArray<TraefikTlsStore> TlsStores { get; init; } = [];
+
+    /// <summary>Traefik ServersTransport objects (providers.kubernetesCRD), sorted by namespace and name.</summary>
+    public ImmutableArray<TraefikServersTransport> ServersTransports { get; init; } = [];
+
+    /// <summary>Objects sorted the way every CRD translation reads them: by namespace, then name.</summary>
+    public static ImmutableArray<T> Sorted<T>(IEnumerable<T> items) where T : k8s.IKubernetesObject<V1ObjectMeta> =>
+        items.OrderBy(m => m.Metadata?.NamespaceProperty, StringComparer.Ordinal).ThenBy(m => m.Metadata?.Name, StringComparer.Ordinal).ToImmutableArray();
+
     public static string Key(string? ns, string? name) => $"{ns}/{name}";
 
     public V1Service? GetService(string ns, string name) => Services.GetValueOrDefault(Key(ns, name));
@@ -49,6 +62,9 @@ public sealed record ClusterSnapshot(
         var nodes = ImmutableArray.CreateBuilder<V1Node>();
         var namespaces = ImmutableDictionary.CreateBuilder<string, V1Namespace>();
         var middlewares = ImmutableArray.CreateBuilder<TraefikMiddleware>();
+        var tlsOptions = new List<TraefikTlsOption>();
+        var tlsStores = new List<TraefikTlsStore>();
+        var transports = new List<TraefikServersTransport>();
         foreach (var o in objects)
         {
             switch (o)
@@ -59,6 +75,9 @@ public sealed record ClusterSnapshot(
                 case V1Secret s: secrets[Key(s.Metadata?.NamespaceProperty, s.Metadata?.Name)] = s; break;
                 case V1Node n: nodes.Add(n); break;
                 case TraefikMiddleware m: middlewares.Add(m); break;
+                case TraefikTlsOption t: tlsOptions.Add(t); break;
+                case TraefikTlsStore t: tlsStores.Add(t); break;
+                case TraefikServersTransport t: transports.Add(t); break;
                 case V1Namespace n when n.Metadata?.Name is { } nsName: namespaces[nsName] = n; break;
                 case V1EndpointSlice e:
                     string? svc = null;
@@ -76,6 +95,9 @@ public sealed record ClusterSnapshot(
         {
             Namespaces = namespaces.ToImmutable(),
             Middlewares = middlewares.OrderBy(m => m.Metadata?.NamespaceProperty, StringComparer.Ordinal).ThenBy(m => m.Metadata?.Name, StringComparer.Ordinal).ToImmutableArray(),
+            TlsOptions = Sorted(tlsOptions),
+            TlsStores = Sorted(tlsStores),
+            ServersTransports = Sorted(transports),
         };
     }
 }

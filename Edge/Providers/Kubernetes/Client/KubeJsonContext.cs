@@ -36,6 +36,12 @@ namespace Edge.Providers.Kubernetes.Client;
 [JsonSerializable(typeof(Corev1Event))]
 [JsonSerializable(typeof(TraefikMiddleware))]
 [JsonSerializable(typeof(TraefikMiddlewareList))]
+[JsonSerializable(typeof(TraefikTlsOption))]
+[JsonSerializable(typeof(TraefikTlsOptionList))]
+[JsonSerializable(typeof(TraefikTlsStore))]
+[JsonSerializable(typeof(TraefikTlsStoreList))]
+[JsonSerializable(typeof(TraefikServersTransport))]
+[JsonSerializable(typeof(TraefikServersTransportList))]
 public sealed partial class KubeJsonContext : JsonSerializerContext
 {
 }

@@ -27,6 +27,9 @@ public static partial class ManifestParser
         ["Namespace"] = ("v1", j => JsonSerializer.Deserialize(j, KubeJsonContext.Default.V1Namespace)!),
         ["Lease"] = ("coordination.k8s.io/v1", j => JsonSerializer.Deserialize(j, KubeJsonContext.Default.V1Lease)!),
         ["Middleware"] = ("traefik.io/v1alpha1", j => JsonSerializer.Deserialize(j, KubeJsonContext.Default.TraefikMiddleware)!),
+        ["TLSOption"] = ("traefik.io/v1alpha1", j => JsonSerializer.Deserialize(j, KubeJsonContext.Default.TraefikTlsOption)!),
+        ["TLSStore"] = ("traefik.io/v1alpha1", j => JsonSerializer.Deserialize(j, KubeJsonContext.Default.TraefikTlsStore)!),
+        ["ServersTransport"] = ("traefik.io/v1alpha1", j => JsonSerializer.Deserialize(j, KubeJsonContext.Default.TraefikServersTransport)!),
     };
 
     public static IEnumerable<ManifestDocument> Parse(string multiDocYaml, string source)
