@@ -32,7 +32,9 @@ public sealed class EchoBackend : IAsyncDisposable
         _app = app; Name = name; Address = address; Port = port;
     }
 
-    public static async Task<EchoBackend> StartAsync(string name, string address = "127.0.0.1", int port = 0, bool h2c = false)
+    /// <param name="tls">Serve HTTPS with this certificate (a TLS backend behind a ServersTransport).</param>
+    public static async Task<EchoBackend> StartAsync(string name, string address = "127.0.0.1", int port = 0, bool h2c = false,
+        System.Security.Cryptography.X509Certificates.X509Certificate2? tls = null)
     {
         if (port == 0) port = FreePort.Get();
         var builder = WebApplication.CreateSlimBuilder();
@@ -44,6 +46,7 @@ public sealed class EchoBackend : IAsyncDisposable
             k.Listen(IPAddress.Parse(address), port, lo =>
             {
                 lo.Protocols = h2c ? HttpProtocols.Http2 : HttpProtocols.Http1;
+                if (tls is not null) lo.UseHttps(tls);
                 lo.Use(next => async connection =>
                 {
                     Interlocked.Increment(ref backend!._open);
