@@ -217,4 +217,39 @@ public class TlsOptionsEndToEndTests
         await Assert.That(await TlsGetAsync(port, "orphan.example.com", SslProtocols.Tls12)).IsNotEqualTo(200);
         await Assert.That(f.BackendRequests).IsEqualTo(before);
     }
+
+    [Test]
+    public async Task A_ServersTransport_presents_its_client_certificate_to_a_backend_that_requires_one()
+    {
+        using var ca = new TestCa("edge test mtls CA");
+        using var backendCert = ca.Issue("backend", client: false, "backend.internal");
+        using var clientCert = ca.Issue("edge-client", client: true);
+        await using var backend = await EchoBackend.StartAsync("mtls", "127.0.0.5", tls: backendCert, requireClientCertificate: true);
+        var clientSecret = TlsEndToEndTests.TlsSecret("default", "edge-client",
+            (clientCert.ExportCertificatePem(), clientCert.GetECDsaPrivateKey()!.ExportPkcs8PrivateKeyPem()));
+        await using var f = await StartAsync(api =>
+        {
+            api.Upsert(CaSecret("backend-ca", ca.Pem));
+            api.Upsert(clientSecret);
+            api.UpsertJson(Crd("ServersTransport", "default", "mtls",
+                """{"serverName":"backend.internal","rootCAs":[{"secret":"backend-ca"}],"certificatesSecrets":["edge-client"]}"""));
+            api.UpsertJson(Crd("ServersTransport", "default", "nocert", """{"serverName":"backend.internal","rootCAs":[{"secret":"backend-ca"}]}"""));
+            foreach (var (svc, transport) in new[] { ("withcert", "default-mtls@kubernetescrd"), ("nocert", "default-nocert@kubernetescrd") })
+            {
+                api.Upsert(K8s.Service("default", svc, 443, "https", new Dictionary<string, string> { [Prefix + "service.serverstransport"] = transport }));
+                api.Upsert(K8s.Slice("default", svc, backend.Port, "https", "127.0.0.5"));
+                api.Upsert(K8s.Ingress("default", svc, svc + ".example.com", "/", svc, 443));
+            }
+        });
+        await f.WaitForRouteAsync("withcert.example.com", "/");
+        using (var ok = await f.SendAsync("withcert.example.com", "/"))
+        {
+            await Assert.That((int)ok.StatusCode).IsEqualTo(200);
+            var seen = JsonNode.Parse(await ok.Content.ReadAsStringAsync())!;
+            await Assert.That((string?)seen["clientCert"]).IsEqualTo("CN=edge-client");
+        }
+        await f.WaitForRouteAsync("nocert.example.com", "/");
+        using var refused = await f.SendAsync("nocert.example.com", "/");
+        await Assert.That((int)refused.StatusCode).IsEqualTo(502).Because("the backend requires a client certificate");
+    }
 }
