@@ -77,9 +77,8 @@ public class RbacCoverageTests
         await Assert.That(args).Contains("--providers.kubernetescrd=true");
         var accesses = await Exercise(["--providers.kubernetesingress.ingressendpoint.publishedservice=default/edge",
             "--leaderelection.enabled=true", $"--leaderelection.namespace={leaseNs}", "--providers.kubernetescrd=true"], "default");
-        await Assert.That(accesses.Any(a => a.Verb == "watch" && a.Resource == "middlewares")).IsTrue();
-        await Assert.That(accesses.Any(a => a.Verb == "watch" && a.Resource == "ingressroutes")).IsTrue();
-        await Assert.That(accesses.Any(a => a.Verb == "watch" && a.Resource == "traefikservices")).IsTrue();
+        foreach (var crd in new[] { "middlewares", "tlsoptions", "tlsstores", "serverstransports", "ingressroutes", "traefikservices" })
+            await Assert.That(accesses.Any(a => a.Verb == "watch" && a.Resource == crd)).IsTrue().Because($"the CRD provider watches {crd}");
         await Assert.That(accesses.Any(a => a.Verb == "watch" && a.Resource == "ingresses")).IsTrue();
         await Assert.That(accesses.Any(a => a.Verb == "patch" && a.Resource == "ingresses/status")).IsTrue();
         await Assert.That(accesses.Any(a => a.Resource == "leases" && a.Namespace == leaseNs)).IsTrue();
@@ -128,9 +127,8 @@ public class RbacCoverageTests
         await Assert.That(args).Contains("--providers.kubernetesingress.disableclusterscoperesources=true");
         await Assert.That(args).Contains($"--providers.kubernetescrd.namespaces={ns}");
         var accesses = await Exercise(args, ns);
-        await Assert.That(accesses.Any(a => a.Verb == "watch" && a.Resource == "middlewares")).IsTrue();
-        await Assert.That(accesses.Any(a => a.Verb == "watch" && a.Resource == "ingressroutes")).IsTrue();
-        await Assert.That(accesses.Any(a => a.Verb == "watch" && a.Resource == "traefikservices")).IsTrue();
+        foreach (var crd in new[] { "middlewares", "tlsoptions", "tlsstores", "serverstransports", "ingressroutes", "traefikservices" })
+            await Assert.That(accesses.Any(a => a.Verb == "watch" && a.Resource == crd)).IsTrue().Because($"the CRD provider watches {crd}");
         foreach (var a in accesses)
         {
             await Assert.That(a.Namespace).IsEqualTo(ns).Because($"{a} must be namespaced");

@@ -29,6 +29,9 @@ internal static class ResourceCatalog
         new("traefik.io", "v1alpha1", "ingressrouteudps", "IngressRouteUDP", Namespaced: true, HasStatus: false, null),
         new("traefik.io", "v1alpha1", "middlewaretcps", "MiddlewareTCP", Namespaced: true, HasStatus: false, null),
         new("traefik.io", "v1alpha1", "serverstransporttcps", "ServersTransportTCP", Namespaced: true, HasStatus: false, null),
+        new("traefik.io", "v1alpha1", "tlsoptions", "TLSOption", Namespaced: true, HasStatus: false, null),
+        new("traefik.io", "v1alpha1", "tlsstores", "TLSStore", Namespaced: true, HasStatus: false, null),
+        new("traefik.io", "v1alpha1", "serverstransports", "ServersTransport", Namespaced: true, HasStatus: false, null),
     ];
 
     public static ResourceType? Find(string group, string version, string plural) =>

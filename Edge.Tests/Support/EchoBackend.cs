@@ -32,7 +32,9 @@ public sealed class EchoBackend : IAsyncDisposable
         _app = app; Name = name; Address = address; Port = port;
     }
 
-    public static async Task<EchoBackend> StartAsync(string name, string address = "127.0.0.1", int port = 0, bool h2c = false)
+    /// <param name="tls">Serve HTTPS with this certificate (a TLS backend behind a ServersTransport).</param>
+    public static async Task<EchoBackend> StartAsync(string name, string address = "127.0.0.1", int port = 0, bool h2c = false,
+        System.Security.Cryptography.X509Certificates.X509Certificate2? tls = null, bool requireClientCertificate = false)
     {
         if (port == 0) port = FreePort.Get();
         var builder = WebApplication.CreateSlimBuilder();
@@ -47,6 +49,16 @@ public sealed class EchoBackend : IAsyncDisposable
             k.Listen(IPAddress.Parse(address), port, lo =>
             {
                 lo.Protocols = h2c ? HttpProtocols.Http2 : HttpProtocols.Http1;
+                if (tls is not null)
+                    lo.UseHttps(new Microsoft.AspNetCore.Server.Kestrel.Https.HttpsConnectionAdapterOptions
+                    {
+                        ServerCertificate = tls,
+                        // The test checks which certificate arrived (reported as "clientCert"), not its chain.
+                        ClientCertificateMode = requireClientCertificate
+                            ? Microsoft.AspNetCore.Server.Kestrel.Https.ClientCertificateMode.RequireCertificate
+                            : Microsoft.AspNetCore.Server.Kestrel.Https.ClientCertificateMode.NoCertificate,
+                        ClientCertificateValidation = (_, _, _) => true,
+                    });
                 lo.Use(next => async connection =>
                 {
                     Interlocked.Increment(ref backend!._open);
@@ -136,6 +148,7 @@ public sealed class EchoBackend : IAsyncDisposable
             ["protocol"] = ctx.Request.Protocol,
             ["headers"] = headers,
         };
+        if (ctx.Connection.ClientCertificate is { } clientCert) body["clientCert"] = clientCert.Subject;
         ctx.Response.ContentType = "application/json";
         await ctx.Response.WriteAsync(body.ToJsonString());
     }

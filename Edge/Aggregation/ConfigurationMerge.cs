@@ -23,10 +23,12 @@ public static class ConfigurationMerge
                 Middlewares = Copy(implied?.Http.Middlewares),
                 ServersTransports = Copy(implied?.Http.ServersTransports),
             },
-            Tls = implied?.Tls is { } tls ? new TlsConfig { Certificates = [.. tls.Certificates] } : null,
+            Tls = implied?.Tls is { } tls ? new TlsConfig { Certificates = [.. tls.Certificates], Options = CopyOrNull(tls.Options), Stores = CopyOrNull(tls.Stores) } : null,
             NamespaceLimits = implied?.NamespaceLimits ?? new(StringComparer.Ordinal),
             HostOwnership = implied?.HostOwnership,
         };
+        var defaultOptions = new List<string>();
+        var defaultStores = new List<string>();
         foreach (var (provider, config) in byProvider.OrderBy(kv => kv.Key, StringComparer.Ordinal))
         {
             if (provider == ProviderNames.Kubernetes) continue;
@@ -36,9 +38,42 @@ public static class ConfigurationMerge
             Qualified(merged.Http.ServersTransports, config.Http.ServersTransports, provider);
             if (config.Tls is { Certificates.Count: > 0 } more)
                 (merged.Tls ??= new TlsConfig()).Certificates.AddRange(more.Certificates);
+            if (config.Tls?.Options is { Count: > 0 } options)
+                TlsNamed((merged.Tls ??= new TlsConfig()).Options ??= new(StringComparer.Ordinal), options, provider, defaultOptions);
+            if (config.Tls?.Stores is { Count: > 0 } stores)
+                TlsNamed((merged.Tls ??= new TlsConfig()).Stores ??= new(StringComparer.Ordinal), stores, provider, defaultStores);
+        }
+        if (implied?.Tls?.Options?.ContainsKey(DefaultName) == true) defaultOptions.Insert(0, ProviderNames.Kubernetes);
+        if (implied?.Tls?.Stores?.ContainsKey(DefaultName) == true) defaultStores.Insert(0, ProviderNames.Kubernetes);
+        // Traefik: "default" defined by two providers is an error and neither is used.
+        if (defaultOptions.Count > 1)
+        {
+            Edge.Observability.Logging.Log.Error("Default TLS Options defined in multiple providers", ("providers", string.Join(",", defaultOptions)));
+            merged.Tls!.Options!.Remove(DefaultName);
+        }
+        if (defaultStores.Count > 1)
+        {
+            Edge.Observability.Logging.Log.Error("Default TLS Store defined in multiple providers", ("providers", string.Join(",", defaultStores)));
+            merged.Tls!.Stores!.Remove(DefaultName);
         }
         return merged;
     }
+
+    /// <summary>Traefik's one default TLS option set and store: named "default" whatever provider defines it.</summary>
+    public const string DefaultName = "default";
+
+    /// <summary>TLS options and stores are qualified like every object, except the one named "default" (Traefik's aggregator).</summary>
+    private static void TlsNamed<T>(SortedDictionary<string, T> target, SortedDictionary<string, T> source, string provider, List<string> defaults)
+    {
+        foreach (var (name, value) in source)
+        {
+            if (name == DefaultName) defaults.Add(provider);
+            target[name == DefaultName ? name : ProviderNames.Qualify(name, provider)] = value;
+        }
+    }
+
+    private static SortedDictionary<string, T>? CopyOrNull<T>(SortedDictionary<string, T>? source) =>
+        source is null ? null : new(source, StringComparer.Ordinal);
 
     private static SortedDictionary<string, T> Copy<T>(SortedDictionary<string, T>? source) =>
         source is null ? new(StringComparer.Ordinal) : new(source, StringComparer.Ordinal);

@@ -19,7 +19,14 @@ public static class ReferenceCheck
 
     /// <summary>Router name (as stored in <paramref name="config"/>) to its error.</summary>
     /// <param name="provider">The implied provider, whose objects are stored unqualified.</param>
-    public static Dictionary<string, string> Find(DynamicConfig config, string provider)
+    /// <param name="entryPointTlsOptions">
+    /// <c>entryPoints.&lt;name&gt;.http.tls.options</c> by entry point: the options of that entry point's
+    /// routers that have no TLS section of their own (Traefik's entry point model).
+    /// </param>
+    /// <param name="defaultEntryPoints">The entry points of a router that names none.</param>
+    /// <param name="tenancy">Tenancy mode: a namespace's routers use only their namespace's TLSOptions and ServersTransports.</param>
+    public static Dictionary<string, string> Find(DynamicConfig config, string provider,
+        IReadOnlyDictionary<string, string>? entryPointTlsOptions = null, IReadOnlyList<string>? defaultEntryPoints = null, bool tenancy = false)
     {
         var serviceErrors = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var (name, service) in config.Http.Services)
@@ -36,12 +43,15 @@ public static class ReferenceCheck
         {
             if (ProviderNames.IsInternal(name)) continue;   // served by the API handler itself
             var context = ProviderNames.ProviderOf(name, provider);
+            var ns = router.Observability?.Metadata?.Ingress?.Namespace;
             if (MissingMiddleware(config, router.Middlewares, context, provider) is { } mw)
                 errors[name] = $"middleware \"{mw}\" does not exist";
-            else if (router.Tls?.Options is { Length: > 0 } options && options != DefaultTlsOptions)
-                errors[name] = $"unknown TLS options: {ProviderNames.Qualify(options, context)}";   // Edge has no TLSOption source yet
+            else if (TlsOptionsError(config, router, context, provider, entryPointTlsOptions, defaultEntryPoints, tenancy ? ns : null) is { } tlsError)
+                errors[name] = tlsError;
             else if (ServiceError(config, Key(router.Service, context, provider), serviceErrors, provider, new HashSet<string>(StringComparer.Ordinal)) is { } serviceError)
                 errors[name] = serviceError;
+            else if (tenancy && ns is not null && ForeignTransport(config, Key(router.Service, context, provider), provider, ns) is { } foreign)
+                errors[name] = foreign;
         }
         return errors;
     }
@@ -81,6 +91,62 @@ public static class ReferenceCheck
         return ProviderNames.Unqualified(qualified, provider) ?? qualified;
     }
 
+    /// <summary>The TLS option names a router uses: its own, else its entry points' (or none).</summary>
+    public static IEnumerable<string> TlsOptionNames(Router router, IReadOnlyDictionary<string, string>? entryPointTlsOptions, IReadOnlyList<string>? defaultEntryPoints)
+    {
+        if (router.Tls is { } tls)
+        {
+            if (tls.Options is { Length: > 0 } own) yield return own;
+            yield break;
+        }
+        if (entryPointTlsOptions is null || entryPointTlsOptions.Count == 0) yield break;
+        var eps = router.EntryPoints is { Count: > 0 } ? router.EntryPoints : (IEnumerable<string>?)defaultEntryPoints ?? [];
+        foreach (var ep in eps)
+            if (entryPointTlsOptions.TryGetValue(ep, out var options) && options.Length > 0) yield return options;
+    }
+
+    /// <param name="context">The router's provider: its unqualified references are that provider's.</param>
+    private static string? TlsOptionsError(DynamicConfig config, Router router, string context, string provider,
+        IReadOnlyDictionary<string, string>? entryPointTlsOptions, IReadOnlyList<string>? defaultEntryPoints, string? tenantNamespace)
+    {
+        foreach (var options in TlsOptionNames(router, entryPointTlsOptions, defaultEntryPoints))
+        {
+            if (options == DefaultTlsOptions) continue;
+            var qualified = ProviderNames.Qualify(options, context);
+            var found = FindTlsOptions(config, qualified, provider);
+            if (found is null) return $"unknown TLS options: {qualified}";
+            // Tenancy: another namespace's TLSOption (an @file one has no namespace: the administrator's).
+            if (tenantNamespace is not null && found.Namespace is { } owner && owner != tenantNamespace)
+                return $"TLS options \"{qualified}\" belong to namespace \"{owner}\", not \"{tenantNamespace}\"";
+        }
+        return null;
+    }
+
+    /// <summary>The TLS options a qualified name designates in the merged configuration, or null.</summary>
+    public static TlsOptions? FindTlsOptions(DynamicConfig config, string qualified, string provider)
+    {
+        var all = config.Tls?.Options;
+        if (all is null) return null;
+        if (all.TryGetValue(qualified, out var options)) return options;
+        return Local(qualified, provider, out var local) && all.TryGetValue(local, out options) ? options : null;
+    }
+
+    /// <summary>The servers transport a qualified name designates in the merged configuration, or null (also for default@internal).</summary>
+    public static ServersTransport? FindTransport(DynamicConfig config, string qualified, string provider)
+    {
+        if (config.Http.ServersTransports.TryGetValue(qualified, out var st)) return st;
+        return Local(qualified, provider, out var local) && config.Http.ServersTransports.TryGetValue(local, out st) ? st : null;
+    }
+
+    private static string? ForeignTransport(DynamicConfig config, string serviceKey, string provider, string ns)
+    {
+        if (!config.Http.Services.TryGetValue(serviceKey, out var service)) return null;
+        if (service.LoadBalancer?.ServersTransport is not { Length: > 0 } st) return null;
+        var qualified = ProviderNames.Qualify(st, ProviderNames.ProviderOf(serviceKey, provider));
+        return FindTransport(config, qualified, provider) is { Namespace: { } owner } && owner != ns
+            ? $"servers transport \"{qualified}\" belongs to namespace \"{owner}\", not \"{ns}\"" : null;
+    }
+
     private static string? MissingMiddleware(DynamicConfig config, List<string>? names, string context, string provider)
     {
         if (names is null) return null;
@@ -93,5 +159,13 @@ public static class ReferenceCheck
     }
 
     private static bool TransportExists(DynamicConfig config, string qualified, string provider) =>
-        qualified == DefaultServersTransport || config.Http.ServersTransports.ContainsKey(ProviderNames.Unqualified(qualified, provider) ?? qualified);
+        qualified == DefaultServersTransport || FindTransport(config, qualified, provider) is not null;
+
+    /// <summary>The name within <paramref name="provider"/>'s configuration, when the reference points there.</summary>
+    private static bool Local(string qualified, string provider, out string local)
+    {
+        int at = qualified.LastIndexOf('@');
+        local = qualified[..at];
+        return qualified.AsSpan(at + 1).SequenceEqual(provider);
+    }
 }

@@ -35,6 +35,8 @@ public static class OptionRegistry
             O("configFile", OptionKind.String, "", "Path to a TOML static configuration file.", (c, _, v) => c.ConfigFile = v),
             Ep("address", OptionKind.String, "", "Entry point address, e.g. \":80\" or \"127.0.0.1:8000\".", (e, v) => e.Address = v),
             Ep("http.tls", OptionKind.Bool, "false", "Serve TLS on this entry point (routers default to TLS).", (e, v) => e.HttpTls = Bool("entryPoints." + e.Name + ".http.tls", v)),
+            // Setting an option of http.tls makes the entry point a TLS one, as Traefik's non-nil http.tls section does.
+            Ep("http.tls.options", OptionKind.String, "", "TLS options (name@provider) of this entry point's routers that name none.", (e, v) => { e.HttpTlsOptions = v; e.HttpTls = true; }),
             Ep("http.redirections.entryPoint.to", OptionKind.String, "", "Redirect every request to this entry point.", (e, v) => e.RedirectTo = v),
             Ep("http.redirections.entryPoint.scheme", OptionKind.String, "https", "Scheme used for the redirection.", (e, v) => e.RedirectScheme = v),
             Ep("http.redirections.entryPoint.permanent", OptionKind.Bool, "true", "Use a permanent (308/301) redirection.", (e, v) => e.RedirectPermanent = Bool("entryPoints." + e.Name + ".http.redirections.entryPoint.permanent", v)),

@@ -98,6 +98,8 @@ public sealed class EntryPointOptions
     /// <summary>entryPoints.&lt;name&gt;.asDefault: a router without entryPoints listens here (see StaticConfig.DefaultEntryPoints).</summary>
     public bool AsDefault { get; set; }
     public bool HttpTls { get; set; }
+    /// <summary>entryPoints.&lt;name&gt;.http.tls.options: the TLS options of this entry point's routers that have no TLS section of their own.</summary>
+    public string HttpTlsOptions { get; set; } = "";
     public string RedirectTo { get; set; } = "";
     public string RedirectScheme { get; set; } = "https";
     public bool RedirectPermanent { get; set; } = true;

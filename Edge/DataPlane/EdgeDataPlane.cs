@@ -25,8 +25,12 @@ public sealed record DataPlaneState(
     CertificateStore Certificates,
     IReadOnlyDictionary<string, string> RouterErrors,
     IReadOnlyDictionary<string, NamespaceGate> Gates,
-    IReadOnlyDictionary<string, ProxyHandler>? Chains = null)
+    IReadOnlyDictionary<string, ProxyHandler>? Chains = null,
+    IReadOnlyDictionary<string, EntryPointTlsOptions>? TlsOptions = null)
 {
+    /// <summary>Entry point name to its TLS options by SNI (and each TLS router's options name, for the 421 check).</summary>
+    public IReadOnlyDictionary<string, EntryPointTlsOptions> TlsOptions { get; } = TlsOptions ?? new Dictionary<string, EntryPointTlsOptions>();
+
     /// <summary>Router name to its compiled middleware chain (ending in the forwarder); routers without middlewares are absent.</summary>
     public IReadOnlyDictionary<string, ProxyHandler> Chains { get; } = Chains ?? new Dictionary<string, ProxyHandler>();
 }
@@ -48,12 +52,15 @@ public sealed class EdgeDataPlane : IDisposable
     private DataPlaneState _state;
     private Dictionary<string, (Service Model, BackendService Backend)> _compiledServices = new(StringComparer.Ordinal);
     private readonly ProxyHandler _forwardTerminal;
+    private readonly Dictionary<string, string> _entryPointTlsOptions;
 
     public EdgeDataPlane(StaticConfig config, ConfigurationStore store, ServersTransportOptions? transport = null)
     {
         _config = config;
         _transports = new BackendTransports(transport ?? new ServersTransportOptions());
         _forwarder = new HttpForwarder(_transports);
+        _entryPointTlsOptions = config.EntryPoints.Values.Where(e => e.HttpTlsOptions.Length > 0)
+            .ToDictionary(e => e.Name, e => e.HttpTlsOptions, StringComparer.OrdinalIgnoreCase);
         // The request's namespace feeds the tenancy metrics label and the per-namespace access log.
         _tenancy = config.KubernetesIngress.TenancyEnabled || config.AccessLog.PerNamespaceDir.Length > 0;
         foreach (var ep in config.EntryPoints.Values) _forwarded[ep.Name] = new ForwardedHeaders(ep);
@@ -87,10 +94,16 @@ public sealed class EdgeDataPlane : IDisposable
     {
         // Fail closed: a router whose middleware, TLS options or servers transport does not
         // resolve is kept out of the data plane and shown in error (see ReferenceCheck).
-        var errors = ReferenceCheck.Find(config, ProviderNames.Kubernetes);
+        var defaults = _config.DefaultEntryPoints();
+        var errors = ReferenceCheck.Find(config, ProviderNames.Kubernetes, _entryPointTlsOptions, defaults, _config.KubernetesIngress.TenancyEnabled);
+        AddTransportErrors(config, errors);
+        var syntax = _config.KubernetesIngress.DefaultRuleSyntax == "v2" ? RuleSyntax.V2 : RuleSyntax.V3;
+        // Every router tenancy did not disable takes part in the choice of TLS options by SNI, as in
+        // Traefik (one whose options are missing makes its hosts' handshakes fail).
+        var tlsRouters = config.Http.Routers.Where(kv => kv.Value.DisabledReason is null).ToDictionary(kv => kv.Key, kv => kv.Value, StringComparer.Ordinal);
+        var tlsOptions = TlsOptionsCompiler.Compile(config, _config, tlsRouters, syntax, errors, ProviderNames.Kubernetes);
         var chains = CompileChains(config, errors);
         var routes = new Dictionary<string, EntryPointRoutes>(StringComparer.OrdinalIgnoreCase);
-        var defaults = _config.DefaultEntryPoints();
         // Routers that tenancy disabled are shown by the API (with their reason) but never served.
         var routers = config.Http.Routers;
         if (errors.Count > 0 || routers.Values.Any(r => r.DisabledReason is not null))
@@ -100,8 +113,7 @@ public sealed class EdgeDataPlane : IDisposable
                 if (r.DisabledReason is null && !errors.ContainsKey(name)) routers[name] = r;
         }
         foreach (var ep in _config.EntryPoints.Values)
-            routes[ep.Name] = EntryPointRoutes.Compile(ep, routers, defaults,
-                _config.KubernetesIngress.DefaultRuleSyntax == "v2" ? RuleSyntax.V2 : RuleSyntax.V3, errors, config.HostOwnership);
+            routes[ep.Name] = EntryPointRoutes.Compile(ep, routers, defaults, syntax, errors, config.HostOwnership);
         foreach (var (name, error) in errors)
         {
             var ingress = config.Http.Routers.TryGetValue(name, out var r) ? r.Observability?.Metadata?.Ingress : null;
@@ -123,12 +135,29 @@ public sealed class EdgeDataPlane : IDisposable
         _compiledServices = compiled;
         foreach (var (name, backend) in services)
             if (backend.IsWeighted) backend.Link(child => services.GetValueOrDefault(ProviderNames.Resolve(child, name)));
-        var state = new DataPlaneState(routes, services, new CertificateStore(config.Tls, _defaultCert, config.HostOwnership), errors,
-            _gates.Update(config.NamespaceLimits), chains);
+        // TLSStore "default": its defaultCertificate replaces the generated one.
+        var defaultCert = CertificateStore.FromStore(config.Tls?.Stores?.GetValueOrDefault("default")) ?? _defaultCert;
+        var state = new DataPlaneState(routes, services, new CertificateStore(config.Tls, defaultCert, config.HostOwnership), errors,
+            _gates.Update(config.NamespaceLimits), chains, tlsOptions);
         // Caches shared across generations let go of what this configuration no longer names.
         RuleCache.Sweep();
         CertificateStore.Sweep();
         return state;
+    }
+
+    /// <summary>
+    /// Builds the servers transports' clients; a router whose service's transport cannot be built
+    /// (a CA that does not parse, spiffe) is in error rather than forwarded with weaker checks.
+    /// </summary>
+    private void AddTransportErrors(DynamicConfig config, Dictionary<string, string> errors)
+    {
+        var qualified = config.Http.ServersTransports.ToDictionary(kv => ProviderNames.Qualify(kv.Key), kv => kv.Value, StringComparer.Ordinal);
+        var broken = _transports.Update(qualified);
+        if (broken.Count == 0) return;
+        foreach (var (name, router) in config.Http.Routers)
+            if (config.Http.Services.TryGetValue(router.Service, out var s) && BackendService.TransportOf(router.Service, s) is { } t
+                && broken.TryGetValue(t, out var error))
+                errors.TryAdd(name, error);
     }
 
     /// <summary>Each router's middlewares, compiled once for this configuration (see <see cref="ChainCompiler.CompileAll"/>).</summary>
@@ -168,6 +197,18 @@ public sealed class EdgeDataPlane : IDisposable
         if (route is null)
         {
             await NotFound(ctx);
+            return;
+        }
+        // Traefik's snicheck: a TLS request whose router wants other TLS options than the ones its
+        // connection was accepted with (the SNI named another host) is misdirected.
+        if (ctx.Request.IsHttps && state.TlsOptions.TryGetValue(entryPoint, out var tlsTable) && tlsTable.HasNonDefault
+            && tlsTable.RouterOptions.TryGetValue(route.Name, out var wanted)
+            && ctx.Features.Get<TlsSniffingMiddleware.TlsOptionsFeature>() is { } used && used.Name != wanted)
+        {
+            Log.Debug("TLS options difference between SNI and Host", ("router", route.QualifiedName), ("sniOptions", used.Name), ("hostOptions", wanted));
+            ctx.Response.StatusCode = StatusCodes.Status421MisdirectedRequest;
+            ctx.Response.ContentType = "text/plain; charset=utf-8";
+            await ctx.Response.WriteAsync("Misdirected Request\n");
             return;
         }
         var observed = ObservedRequest.Of(ctx);

@@ -28,7 +28,7 @@ public sealed class EdgeHost : IAsyncDisposable
     public delegate Task RequestHandler(HttpContext context, string entryPoint);
 
     public EdgeHost(StaticConfig config, ApiHandler api, RequestHandler dataPlane, Func<CertificateStore> certificates,
-        RequestObserver? observer = null, EdgeMetrics? metrics = null)
+        RequestObserver? observer = null, EdgeMetrics? metrics = null, Func<string, EntryPointTlsOptions>? tlsOptions = null)
     {
         // Kestrel on its own, without the generic host: no DI container (resolving its open
         // generics made Native AOT build types at run time, ~14% of the start), no appsettings
@@ -57,7 +57,9 @@ public sealed class EdgeHost : IAsyncDisposable
             {
                 var addr = EntryPointAddress.Parse(ep.Name, ep.Address);
                 _entryPointByPort[addr.Port] = ep.Name;
-                var sniff = new TlsSniffingMiddleware(certificates, ep.ReadTimeout > TimeSpan.Zero ? ep.ReadTimeout : TimeSpan.FromSeconds(60));
+                var epName = ep.Name;
+                var sniff = new TlsSniffingMiddleware(certificates, ep.ReadTimeout > TimeSpan.Zero ? ep.ReadTimeout : TimeSpan.FromSeconds(60),
+                    tlsOptions is null ? null : () => tlsOptions(epName));
                 var gauge = metrics?.ConnectionGauge(ep.Name);
                 var proxyProtocol = ep.ProxyProtocolEnabled
                     ? ProxyProtocolMiddleware.Create(ep.Name, ep.ProxyProtocolTrustedIPs, ep.ProxyProtocolInsecure, ep.ReadTimeout)

@@ -163,7 +163,8 @@ public static class EdgeMain
             if (elector is not null) background.Add(elector.RunAsync(stopping.Token));
         }
 
-        await using var host = new EdgeHost(config, api, dataPlane.HandleAsync, () => dataPlane.Certificates, observer, metrics);
+        await using var host = new EdgeHost(config, api, dataPlane.HandleAsync, () => dataPlane.Certificates, observer, metrics,
+            ep => dataPlane.State.TlsOptions.GetValueOrDefault(ep) ?? Edge.DataPlane.Tls.EntryPointTlsOptions.Empty);
         try
         {
             await host.StartAsync(stopping.Token);

@@ -100,10 +100,6 @@ public sealed class IngressMetadata
     [JsonPropertyName("servicePort")] public string? ServicePort { get; set; }
 }
 
-public sealed class ServersTransport
-{
-}
-
 public sealed class Service
 {
     [JsonPropertyName("loadBalancer")] public ServersLoadBalancer? LoadBalancer { get; set; }
@@ -161,6 +157,10 @@ public sealed class ResponseForwarding
 public sealed class TlsConfig
 {
     [JsonPropertyName("certificates")] public List<CertAndStores> Certificates { get; set; } = new();
+    /// <summary>Traefik's <c>tls.options</c>; null when a provider has none (omitted from JSON as in Traefik).</summary>
+    [JsonPropertyName("options")] public SortedDictionary<string, TlsOptions>? Options { get; set; }
+    /// <summary>Traefik's <c>tls.stores</c> (only "default" is used, as in Traefik).</summary>
+    [JsonPropertyName("stores")] public SortedDictionary<string, TlsStore>? Stores { get; set; }
 }
 
 public sealed class CertAndStores

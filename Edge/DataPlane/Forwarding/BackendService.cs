@@ -32,6 +32,8 @@ public sealed class BackendService
     public StickyCookieOptions? Sticky { get; }
     /// <summary>h2c backends (service.serversscheme=h2c) speak HTTP/2 without TLS.</summary>
     public bool H2c { get; }
+    /// <summary>The qualified name of the service's servers transport; null for default@internal.</summary>
+    public string? TransportName { get; }
     private readonly WeightedRoundRobin _balancer;
     private readonly List<WeightedService>? _weighted;
     // A weighted service's children, linked once every service of the configuration is built.
@@ -56,6 +58,7 @@ public sealed class BackendService
             if (Uri.TryCreate(url, UriKind.Absolute, out var uri)) servers.Add(new BackendServer(uri));
         }
         Servers = servers.ToArray();
+        TransportName = TransportOf(name, service);
         _balancer = new WeightedRoundRobin(Servers.Select(_ => 1).ToList());
         PassHostHeader = lb?.PassHostHeader ?? true;
         FlushInterval = Configuration.OptionValues.TryDuration(lb?.ResponseForwarding?.FlushInterval ?? "100ms", out var fi) ? fi : TimeSpan.FromMilliseconds(100);
@@ -115,6 +118,12 @@ public sealed class BackendService
         if (ctx.Items[WeightedCookiesKey] is not List<(BackendService Service, string Value)> pending) return;
         foreach (var (service, value) in pending) service.AppendCookie(ctx, value);
     }
+    /// The qualified servers transport of a service, null for default@internal. An unqualified
+    /// name belongs to the service's provider (Traefik's GetQualifiedName).
+    /// </summary>
+    public static string? TransportOf(string serviceName, Service service) =>
+        service.LoadBalancer?.ServersTransport is { Length: > 0 } st
+        && ProviderNames.Qualify(st, ProviderNames.ProviderOf(serviceName)) is var q && q != "default@internal" ? q : null;
 
     /// <summary>Traefik names an unnamed sticky cookie after a hash of the service.</summary>
     public static string DefaultCookieName(string service) =>

@@ -1,74 +1,78 @@
-using System.Net;
-using System.Net.Security;
-using System.Security.Cryptography.X509Certificates;
+using System.Text.Json;
 using Edge.Configuration;
+using Edge.Model;
+using Edge.Observability.Logging;
 
 namespace Edge.DataPlane.Forwarding;
 
 /// <summary>
-/// The pooled HTTP clients to backends: one SocketsHttpHandler for HTTP/1.1 and TLS backends and one
-/// for h2c, each keeping its own connection pool per backend address. Shared by every route table
-/// generation, so a configuration swap never drops warm connections.
+/// The backend clients: <c>default@internal</c> (the static <c>serversTransport.*</c> options) and
+/// one per dynamic ServersTransport, by qualified name. Shared by every route table generation:
+/// a transport whose settings did not change keeps its client (and its warm connections) across
+/// configurations; a replaced one is disposed once the requests that may still use it are done.
 /// </summary>
 public sealed class BackendTransports : IDisposable
 {
-    private readonly HttpMessageInvoker _http;
-    private readonly HttpMessageInvoker _h2c;
-    public TimeSpan ResponseHeaderTimeout { get; }
+    private readonly BackendClient _default;
+    private Dictionary<string, (string Settings, BackendClient Client)> _named = new(StringComparer.Ordinal);
+    private readonly object _updateLock = new();
 
-    public BackendTransports(ServersTransportOptions options)
-    {
-        ResponseHeaderTimeout = options.ResponseHeaderTimeout;
-        X509Certificate2Collection? roots = null;
-        if (options.RootCAs.Count > 0)
-        {
-            roots = new X509Certificate2Collection();
-            foreach (var path in options.RootCAs) roots.ImportFromPemFile(path);
-        }
-        _http = new HttpMessageInvoker(Create(options, roots), disposeHandler: true);
-        var h2 = Create(options, roots);
-        h2.EnableMultipleHttp2Connections = true;
-        _h2c = new HttpMessageInvoker(h2, disposeHandler: true);
-    }
+    /// <summary>default@internal's response header timeout.</summary>
+    public TimeSpan ResponseHeaderTimeout => _default.ResponseHeaderTimeout;
+
+    public BackendTransports(ServersTransportOptions options) => _default = ServersTransportHandler.Create(options);
 
     /// <summary>Both transports through one handler: for in-process tests of the forwarder (a handler that fails on cue).</summary>
     internal BackendTransports(HttpMessageHandler handler, TimeSpan responseHeaderTimeout)
     {
-        ResponseHeaderTimeout = responseHeaderTimeout;
-        _http = _h2c = new HttpMessageInvoker(handler, disposeHandler: false);
+        var invoker = new HttpMessageInvoker(handler, disposeHandler: false);
+        _default = new BackendClient(invoker, invoker, responseHeaderTimeout);
     }
 
-    private static SocketsHttpHandler Create(ServersTransportOptions o, X509Certificate2Collection? roots)
+    /// <summary>The client of a service: its servers transport's, else default@internal's.</summary>
+    public BackendClient ClientFor(BackendService service) =>
+        service.TransportName is { } name && Volatile.Read(ref _named).TryGetValue(name, out var t) ? t.Client : _default;
+
+    public HttpMessageInvoker For(BackendService service)
     {
-        var handler = new SocketsHttpHandler
-        {
-            UseProxy = false,
-            AllowAutoRedirect = false,
-            AutomaticDecompression = DecompressionMethods.None,
-            UseCookies = false,
-            ConnectTimeout = o.DialTimeout > TimeSpan.Zero ? o.DialTimeout : Timeout.InfiniteTimeSpan,
-            PooledConnectionIdleTimeout = o.IdleConnTimeout,
-            MaxConnectionsPerServer = int.MaxValue,
-            EnableMultipleHttp2Connections = true,
-            ActivityHeadersPropagator = null,
-        };
-        if (o.InsecureSkipVerify)
-            handler.SslOptions.RemoteCertificateValidationCallback = (_, _, _, _) => true;
-        else if (roots is not null)
-            handler.SslOptions.RemoteCertificateValidationCallback = (_, cert, chain, errors) =>
-            {
-                if (errors == SslPolicyErrors.None) return true;
-                if (cert is null || chain is null) return false;
-                return Edge.Security.CustomRootTrust.ChainBuilds(roots, cert, chain);
-            };
-        return handler;
+        var client = ClientFor(service);
+        return service.H2c ? client.H2c : client.Http;
     }
 
-    public HttpMessageInvoker For(BackendService service) => service.H2c ? _h2c : _http;
+    /// <summary>
+    /// Builds the clients of the configuration's servers transports (by qualified name). Returns
+    /// the transports that could not be built, with the reason; their services are in error.
+    /// </summary>
+    public Dictionary<string, string> Update(IReadOnlyDictionary<string, ServersTransport> transports)
+    {
+        var errors = new Dictionary<string, string>(StringComparer.Ordinal);
+        lock (_updateLock)
+        {
+            var previous = _named;
+            var next = new Dictionary<string, (string Settings, BackendClient Client)>(StringComparer.Ordinal);
+            foreach (var (name, st) in transports)
+            {
+                var settings = JsonSerializer.Serialize(st, ModelJsonContext.Default.ServersTransport);
+                if (previous.TryGetValue(name, out var old) && old.Settings == settings) { next[name] = old; continue; }
+                try { next[name] = (settings, ServersTransportHandler.Create(name, st)); }
+                catch (Exception e) when (e is FormatException or System.Security.Cryptography.CryptographicException or IOException)
+                {
+                    errors[name] = $"servers transport {name}: {e.Message}";
+                    Log.Error("Servers transport cannot be built, the services using it are not served", ("serversTransport", name), ("error", e.Message));
+                }
+            }
+            Volatile.Write(ref _named, next);
+            var retired = previous.Where(kv => !next.TryGetValue(kv.Key, out var n) || !ReferenceEquals(n.Client, kv.Value.Client)).Select(kv => kv.Value.Client).ToList();
+            if (retired.Count > 0)
+                // Requests that picked the old client keep it until they finish; a generous delay instead of reference counting.
+                _ = Task.Delay(TimeSpan.FromMinutes(10)).ContinueWith(_ => retired.ForEach(c => c.Dispose()), TaskScheduler.Default);
+        }
+        return errors;
+    }
 
     public void Dispose()
     {
-        _http.Dispose();
-        _h2c.Dispose();
+        _default.Dispose();
+        foreach (var (_, t) in _named) t.Client.Dispose();
     }
 }

@@ -41,12 +41,13 @@ public sealed class HttpForwarder(BackendTransports transports)
         }
         var webSocketKey = h2WebSocket ? UpgradeRequest.NewKey() : null;
         var request = BuildRequest(ctx, service, server, forwarded, path, isUpgrade, upgradable || h2WebSocket, webSocketKey);
-        var invoker = transports.For(service);
+        var client = transports.ClientFor(service);
+        var invoker = service.H2c ? client.H2c : client.Http;
 
         HttpResponseMessage response;
-        using var timeout = transports.ResponseHeaderTimeout > TimeSpan.Zero
+        using var timeout = client.ResponseHeaderTimeout > TimeSpan.Zero
             ? CancellationTokenSource.CreateLinkedTokenSource(ctx.RequestAborted) : null;
-        timeout?.CancelAfter(transports.ResponseHeaderTimeout);
+        timeout?.CancelAfter(client.ResponseHeaderTimeout);
         try
         {
             response = await invoker.SendAsync(request, timeout?.Token ?? ctx.RequestAborted).ConfigureAwait(false);

@@ -169,6 +169,20 @@ public sealed class CertificateStore
     }
 
     /// <summary>
+    /// The TLSStore "default" defaultCertificate as the default certificate (Traefik's store), or
+    /// null when none is configured or it does not parse (logged; the generated one is used).
+    /// </summary>
+    public static Lazy<SslStreamCertificateContext>? FromStore(TlsStore? store)
+    {
+        if (store?.DefaultCertificate is not { } c) return null;
+        var parsed = Parse(new CertAndStores
+        {
+            CertFile = Edge.Security.PemMaterial.Read(c.CertFile), KeyFile = Edge.Security.PemMaterial.Read(c.KeyFile), SourceSecret = "tls.stores.default",
+        });
+        return parsed is null ? null : new Lazy<SslStreamCertificateContext>(() => parsed.Context, LazyThreadSafetyMode.ExecutionAndPublication);
+    }
+
+    /// <summary>
     /// Ends a generation (called by the data plane after compiling a configuration): forgets the
     /// certificates it did not name. Without it every rotated or deleted Secret's certificate and
     /// key stayed parsed until 10,000 had accumulated. Not disposed: a handshake in flight or a

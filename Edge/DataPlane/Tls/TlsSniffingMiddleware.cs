@@ -16,10 +16,9 @@ namespace Edge.DataPlane.Tls;
 /// the certificate chosen by SNI from the current <see cref="CertificateStore"/>, and ALPN offers h2
 /// and http/1.1; Kestrel then sees the TLS features and serves HTTP/2 or HTTP/1.1 over it.
 /// </summary>
-public sealed class TlsSniffingMiddleware(Func<CertificateStore> currentStore, TimeSpan handshakeTimeout)
+/// <param name="currentOptions">The entry point's TLS options (by SNI) of the current configuration; null: Traefik's defaults.</param>
+public sealed class TlsSniffingMiddleware(Func<CertificateStore> currentStore, TimeSpan handshakeTimeout, Func<EntryPointTlsOptions>? currentOptions = null)
 {
-    private static readonly List<SslApplicationProtocol> Alpn = [SslApplicationProtocol.Http2, SslApplicationProtocol.Http11];
-
     public async Task OnConnectionAsync(ConnectionContext ctx, ConnectionDelegate next)
     {
         var input = ctx.Transport.Input;
@@ -40,28 +39,44 @@ public sealed class TlsSniffingMiddleware(Func<CertificateStore> currentStore, T
         var original = ctx.Transport;
         await using var ssl = new SslStream(new DuplexStream(original), leaveInnerStreamOpen: false);
         var store = currentStore();
+        var table = currentOptions?.Invoke() ?? EntryPointTlsOptions.Empty;
+        CompiledTlsOptions? chosen = null;
         try
         {
             using var cts = new CancellationTokenSource(handshakeTimeout);
             // The options are chosen per ClientHello so that the SNI picks the certificate context
-            // (leaf + intermediates) from the store current at handshake time.
-            await ssl.AuthenticateAsServerAsync((_, hello, _, _) => ValueTask.FromResult(new SslServerAuthenticationOptions
+            // (leaf + intermediates) and the TLS options from the configuration current at handshake time.
+            await ssl.AuthenticateAsServerAsync((_, hello, _, _) =>
             {
-                ServerCertificateContext = store.Select(hello.ServerName),
-                ApplicationProtocols = Alpn,
-                EnabledSslProtocols = SslProtocols.Tls12 | SslProtocols.Tls13,
-                CipherSuitesPolicy = TlsDefaults.CipherSuites,
-                ClientCertificateRequired = false,
-                CertificateRevocationCheckMode = X509RevocationMode.NoCheck,
-            }), null, cts.Token);
+                chosen = table.Select(hello.ServerName, out _)
+                    ?? throw new AuthenticationException($"TLS options for \"{hello.ServerName}\" are broken, refusing the handshake");
+                // Traefik's sniStrict: no handshake without a configured certificate for the server name.
+                if (chosen.SniStrict && !store.Has(hello.ServerName))
+                    throw new AuthenticationException($"strict SNI enabled - No certificate found for domain: \"{hello.ServerName}\", closing connection");
+                var options = chosen;
+                return ValueTask.FromResult(new SslServerAuthenticationOptions
+                {
+                    ServerCertificateContext = store.Select(hello.ServerName),
+                    ApplicationProtocols = options.Alpn,
+                    EnabledSslProtocols = options.Protocols,
+                    CipherSuitesPolicy = options.CipherSuites,
+                    AllowTlsResume = options.AllowResume,
+                    ClientCertificateRequired = options.RequestsClientCertificate,
+                    RemoteCertificateValidationCallback = options.RequestsClientCertificate ? (_, cert, chain, _) => options.AcceptsClient(cert, chain) : null,
+                    CertificateRevocationCheckMode = X509RevocationMode.NoCheck,
+                });
+            }, null, cts.Token);
         }
-        catch (Exception e) when (e is AuthenticationException or IOException or OperationCanceledException)
+        catch (Exception e) when (e is AuthenticationException or IOException or OperationCanceledException or System.ComponentModel.Win32Exception)
         {
             Log.Debug("TLS handshake failed", ("remote", ctx.RemoteEndPoint), ("error", e.Message));
             return;
         }
 
         var tls = new TlsFeatures(ssl);
+        if (chosen?.RequestsClientCertificate == true && ssl.RemoteCertificate is { } client)
+            tls.ClientCertificate = client as X509Certificate2 ?? X509CertificateLoader.LoadCertificate(client.GetRawCertData());
+        ctx.Features.Set(new TlsOptionsFeature(chosen?.Name ?? CompiledTlsOptions.DefaultName));
         ctx.Features.Set<ITlsConnectionFeature>(tls);
         ctx.Features.Set<ITlsApplicationProtocolFeature>(tls);
         ctx.Features.Set<ITlsHandshakeFeature>(tls);
@@ -76,6 +91,9 @@ public sealed class TlsSniffingMiddleware(Func<CertificateStore> currentStore, T
             ctx.Transport = original;
         }
     }
+
+    /// <summary>The name of the TLS options a connection was accepted with (Traefik's snicheck compares it per request).</summary>
+    public sealed record TlsOptionsFeature(string Name);
 
     private sealed class DuplexPipe(PipeReader input, PipeWriter output) : IDuplexPipe
     {

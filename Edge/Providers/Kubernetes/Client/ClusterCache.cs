@@ -23,6 +23,10 @@ public sealed class ClusterCache
     private readonly List<ResourceInformer<TraefikObject, TraefikObjectList>> _ingressRoutes = new();
     private readonly List<ResourceInformer<TraefikObject, TraefikObjectList>> _traefikServices = new();
     private readonly List<(string Kind, ResourceInformer<TraefikObject, TraefikObjectList> Informer)> _unserved = new();
+    private readonly List<ResourceInformer<TraefikTlsOption, TraefikTlsOptionList>> _tlsOptions = new();
+    private readonly List<ResourceInformer<TraefikTlsStore, TraefikTlsStoreList>> _tlsStores = new();
+    private readonly List<ResourceInformer<TraefikServersTransport, TraefikServersTransportList>> _transports = new();
+    // The CRD provider's own informers (not the Secrets it shares with the Ingress provider).
     private readonly List<IResourceInformer> _crd = new();
     private readonly List<IResourceInformer> _all = new();
 
@@ -55,6 +59,9 @@ public sealed class ClusterCache
                 _ingressRoutes.Add(new(api, ResourceKinds.IngressRoute, ns, selector, onChange));
                 _traefikServices.Add(new(api, ResourceKinds.TraefikService, ns, selector, onChange));
                 foreach (var kind in ResourceKinds.Unserved) _unserved.Add((kind.Name, new(api, kind, ns, selector, onChange)));
+                _tlsOptions.Add(new(api, ResourceKinds.TlsOption, ns, selector, onChange));
+                _tlsStores.Add(new(api, ResourceKinds.TlsStore, ns, selector, onChange));
+                _transports.Add(new(api, ResourceKinds.ServersTransport, ns, selector, onChange));
                 // basicAuth users live in Secrets of the Middleware's namespace; watch the ones the
                 // Ingress provider's scopes do not already cover.
                 if (!scopes.Contains(null) && (ns is null || !scopes.Contains(ns)))
@@ -63,6 +70,7 @@ public sealed class ClusterCache
         }
         _all.AddRange(_namespaces);
         _crd.AddRange(_middlewares); _crd.AddRange(_ingressRoutes); _crd.AddRange(_traefikServices);
+        _crd.AddRange(_tlsOptions); _crd.AddRange(_tlsStores); _crd.AddRange(_transports);
         _crd.AddRange(_unserved.Select(u => u.Informer));
         _all.AddRange(_crd);
         _all.AddRange(_ingresses); _all.AddRange(_services); _all.AddRange(_slices);
@@ -97,6 +105,9 @@ public sealed class ClusterCache
     private (long, ImmutableArray<TraefikMiddleware>) _middlewarePart = (-1, []);
     private (long, ImmutableArray<TraefikObject>) _ingressRoutePart = (-1, []);
     private (long, ImmutableArray<TraefikObject>) _traefikServicePart = (-1, []);
+    private (long, ImmutableArray<TraefikTlsOption>) _tlsOptionPart = (-1, []);
+    private (long, ImmutableArray<TraefikTlsStore>) _tlsStorePart = (-1, []);
+    private (long, ImmutableArray<TraefikServersTransport>) _transportPart = (-1, []);
     private (long, ImmutableDictionary<string, V1Namespace>) _namespacePart = (-1, ImmutableDictionary<string, V1Namespace>.Empty);
 
     /// <summary>Sum of the informers' versions; read before their items, so a racing change only makes the next snapshot rebuild.</summary>
@@ -165,12 +176,15 @@ public sealed class ClusterCache
         // A few objects at most, and only their names: rebuilt every time.
         var unserved = _unserved.SelectMany(u => u.Informer.Items.Select(o => new UnservedObject(u.Kind, o.Metadata?.NamespaceProperty ?? "", o.Metadata?.Name ?? "")))
             .OrderBy(o => o.Kind, StringComparer.Ordinal).ThenBy(o => o.Namespace, StringComparer.Ordinal).ThenBy(o => o.Name, StringComparer.Ordinal).ToImmutableArray();
+        var tlsOptions = Part(ref _tlsOptionPart, Version(_tlsOptions), () => ClusterSnapshot.Sorted(_tlsOptions.SelectMany(i => i.Items)));
+        var tlsStores = Part(ref _tlsStorePart, Version(_tlsStores), () => ClusterSnapshot.Sorted(_tlsStores.SelectMany(i => i.Items)));
+        var transports = Part(ref _transportPart, Version(_transports), () => ClusterSnapshot.Sorted(_transports.SelectMany(i => i.Items)));
         var nodes = Part(ref _nodePart, Version(_nodes), () => _nodes.SelectMany(i => i.Items).ToImmutableArray());
         var namespaces = Part(ref _namespacePart, Version(_namespaces), () =>
             _namespaces.SelectMany(i => i.Items).Where(n => n.Metadata?.Name is not null).ToImmutableDictionary(n => n.Metadata!.Name, StringComparer.Ordinal));
         return new ClusterSnapshot(ingresses, classes, services, slices, secrets, nodes) 
         {
-            Namespaces = namespaces, Middlewares = middlewares,
+            Namespaces = namespaces, Middlewares = middlewares, TlsOptions = tlsOptions, TlsStores = tlsStores, ServersTransports = transports,
             IngressRoutes = ingressRoutes, TraefikServices = traefikServices, UnservedObjects = unserved,
         };
     }

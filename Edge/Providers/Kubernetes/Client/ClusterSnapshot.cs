@@ -37,6 +37,18 @@ public sealed record ClusterSnapshot(
 
     /// <summary>Objects of the CRD provider's kinds Edge does not serve yet (IngressRouteTCP, ...), by name only.</summary>
     public ImmutableArray<UnservedObject> UnservedObjects { get; init; } = [];
+    /// <summary>Traefik TLSOption objects (providers.kubernetesCRD), sorted by namespace and name.</summary>
+    public ImmutableArray<TraefikTlsOption> TlsOptions { get; init; } = [];
+
+    /// <summary>Traefik TLSStore objects (providers.kubernetesCRD), sorted by namespace and name.</summary>
+    public ImmutableArray<TraefikTlsStore> TlsStores { get; init; } = [];
+
+    /// <summary>Traefik ServersTransport objects (providers.kubernetesCRD), sorted by namespace and name.</summary>
+    public ImmutableArray<TraefikServersTransport> ServersTransports { get; init; } = [];
+
+    /// <summary>Objects sorted the way every CRD translation reads them: by namespace, then name.</summary>
+    public static ImmutableArray<T> Sorted<T>(IEnumerable<T> items) where T : k8s.IKubernetesObject<V1ObjectMeta> =>
+        items.OrderBy(m => m.Metadata?.NamespaceProperty, StringComparer.Ordinal).ThenBy(m => m.Metadata?.Name, StringComparer.Ordinal).ToImmutableArray();
 
     public static string Key(string? ns, string? name) => $"{ns}/{name}";
 
@@ -61,6 +73,9 @@ public sealed record ClusterSnapshot(
         var routes = new List<TraefikObject>();
         var traefikServices = new List<TraefikObject>();
         var unserved = new List<UnservedObject>();
+        var tlsOptions = new List<TraefikTlsOption>();
+        var tlsStores = new List<TraefikTlsStore>();
+        var transports = new List<TraefikServersTransport>();
         foreach (var o in objects)
         {
             switch (o)
@@ -71,6 +86,9 @@ public sealed record ClusterSnapshot(
                 case V1Secret s: secrets[Key(s.Metadata?.NamespaceProperty, s.Metadata?.Name)] = s; break;
                 case V1Node n: nodes.Add(n); break;
                 case TraefikMiddleware m: middlewares.Add(m); break;
+                case TraefikTlsOption t: tlsOptions.Add(t); break;
+                case TraefikTlsStore t: tlsStores.Add(t); break;
+                case TraefikServersTransport t: transports.Add(t); break;
                 case TraefikObject { Kind: "IngressRoute" } r: routes.Add(r); break;
                 case TraefikObject { Kind: "TraefikService" } t: traefikServices.Add(t); break;
                 case TraefikObject t: unserved.Add(new UnservedObject(t.Kind, t.Metadata?.NamespaceProperty ?? "", t.Metadata?.Name ?? "")); break;
@@ -94,6 +112,9 @@ public sealed record ClusterSnapshot(
             TraefikServices = [.. traefikServices.OrderBy(m => m.Metadata?.NamespaceProperty, StringComparer.Ordinal).ThenBy(m => m.Metadata?.Name, StringComparer.Ordinal)],
             UnservedObjects = [.. unserved],
             Middlewares = middlewares.OrderBy(m => m.Metadata?.NamespaceProperty, StringComparer.Ordinal).ThenBy(m => m.Metadata?.Name, StringComparer.Ordinal).ToImmutableArray(),
+            TlsOptions = Sorted(tlsOptions),
+            TlsStores = Sorted(tlsStores),
+            ServersTransports = Sorted(transports),
         };
     }
 }

@@ -38,6 +38,12 @@ namespace Edge.Providers.Kubernetes.Client;
 [JsonSerializable(typeof(TraefikMiddlewareList))]
 [JsonSerializable(typeof(TraefikObject))]
 [JsonSerializable(typeof(TraefikObjectList))]
+[JsonSerializable(typeof(TraefikTlsOption))]
+[JsonSerializable(typeof(TraefikTlsOptionList))]
+[JsonSerializable(typeof(TraefikTlsStore))]
+[JsonSerializable(typeof(TraefikTlsStoreList))]
+[JsonSerializable(typeof(TraefikServersTransport))]
+[JsonSerializable(typeof(TraefikServersTransportList))]
 public sealed partial class KubeJsonContext : JsonSerializerContext
 {
 }

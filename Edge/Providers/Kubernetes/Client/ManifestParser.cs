@@ -33,6 +33,9 @@ public static partial class ManifestParser
         ["IngressRouteUDP"] = ("traefik.io/v1alpha1", j => JsonSerializer.Deserialize(j, KubeJsonContext.Default.TraefikObject)!),
         ["MiddlewareTCP"] = ("traefik.io/v1alpha1", j => JsonSerializer.Deserialize(j, KubeJsonContext.Default.TraefikObject)!),
         ["ServersTransportTCP"] = ("traefik.io/v1alpha1", j => JsonSerializer.Deserialize(j, KubeJsonContext.Default.TraefikObject)!),
+        ["TLSOption"] = ("traefik.io/v1alpha1", j => JsonSerializer.Deserialize(j, KubeJsonContext.Default.TraefikTlsOption)!),
+        ["TLSStore"] = ("traefik.io/v1alpha1", j => JsonSerializer.Deserialize(j, KubeJsonContext.Default.TraefikTlsStore)!),
+        ["ServersTransport"] = ("traefik.io/v1alpha1", j => JsonSerializer.Deserialize(j, KubeJsonContext.Default.TraefikServersTransport)!),
     };
 
     public static IEnumerable<ManifestDocument> Parse(string multiDocYaml, string source)

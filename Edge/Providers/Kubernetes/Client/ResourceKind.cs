@@ -102,4 +102,24 @@ public static class ResourceKinds
         Traefik("IngressRouteTCP", "ingressroutetcps"), Traefik("IngressRouteUDP", "ingressrouteudps"),
         Traefik("MiddlewareTCP", "middlewaretcps"), Traefik("ServersTransportTCP", "serverstransporttcps"),
     ];
+    public static readonly ResourceKind<TraefikTlsOption, TraefikTlsOptionList> TlsOption = new()
+    {
+        ItemJson = KubeJsonContext.Default.TraefikTlsOption, ListJson = KubeJsonContext.Default.TraefikTlsOptionList,
+        Name = "TLSOption", GroupVersionPath = "/apis/traefik.io/v1alpha1", Plural = "tlsoptions", Namespaced = true,
+        Items = l => l.Items, ListMeta = l => l.Metadata,
+    };
+
+    public static readonly ResourceKind<TraefikTlsStore, TraefikTlsStoreList> TlsStore = new()
+    {
+        ItemJson = KubeJsonContext.Default.TraefikTlsStore, ListJson = KubeJsonContext.Default.TraefikTlsStoreList,
+        Name = "TLSStore", GroupVersionPath = "/apis/traefik.io/v1alpha1", Plural = "tlsstores", Namespaced = true,
+        Items = l => l.Items, ListMeta = l => l.Metadata,
+    };
+
+    public static readonly ResourceKind<TraefikServersTransport, TraefikServersTransportList> ServersTransport = new()
+    {
+        ItemJson = KubeJsonContext.Default.TraefikServersTransport, ListJson = KubeJsonContext.Default.TraefikServersTransportList,
+        Name = "ServersTransport", GroupVersionPath = "/apis/traefik.io/v1alpha1", Plural = "serverstransports", Namespaced = true,
+        Items = l => l.Items, ListMeta = l => l.Metadata,
+    };
 }

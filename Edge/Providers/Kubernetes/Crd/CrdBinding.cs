@@ -6,8 +6,8 @@ namespace Edge.Providers.Kubernetes.Crd;
 
 /// <summary>
 /// The CRD provider's translation as its loop runs it: its own configuration (IngressRoutes,
-/// TraefikServices, Middlewares and the certificates the routes name, under unqualified
-/// <c>namespace-name</c> names; the aggregator adds <c>@kubernetescrd</c>).
+/// TraefikServices, Middlewares, ServersTransports, TLSOptions, TLSStores and the certificates the
+/// routes and stores name, under unqualified <c>namespace-name</c> names; the aggregator adds <c>@kubernetescrd</c>).
 /// </summary>
 public static class CrdBinding
 {
@@ -28,7 +28,13 @@ public static class CrdBinding
         foreach (var (name, middleware) in MiddlewareTranslator.Translate(snapshot, options, issues))
             config.Http.Middlewares[name] = middleware;
         TraefikServiceTranslator.Translate(snapshot, options, config.Http.Services, issues);
-        if (certificates.Count > 0) config.Tls = new TlsConfig { Certificates = [.. certificates.Values] };
+        foreach (var (name, transport) in ServersTransportTranslator.Translate(snapshot, issues))
+            config.Http.ServersTransports[name] = transport;
+        var storeCertificates = new List<CertAndStores>();
+        var tlsOptions = TlsOptionTranslator.Translate(snapshot, issues);
+        var stores = TlsStoreTranslator.Translate(snapshot, storeCertificates, issues);
+        if (certificates.Count > 0 || tlsOptions is not null || stores is not null || storeCertificates.Count > 0)
+            config.Tls = new TlsConfig { Options = tlsOptions, Stores = stores, Certificates = [.. certificates.Values, .. storeCertificates] };
         // Kinds Edge does not serve yet: named, never silently dropped.
         foreach (var o in snapshot.UnservedObjects)
             issues.Add(new TranslationIssue(o.Kind, o.Namespace, o.Name, $"{o.Kind} is not served by Edge yet; the object is ignored"));
