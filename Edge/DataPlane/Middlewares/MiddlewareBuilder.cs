@@ -57,6 +57,7 @@ public static class MiddlewareBuilder
         }
         if (m.IpAllowList is { } allow) return IpAllowList(allow, out error);
         if (m.RateLimit is { } limit) return RateLimit(limit, out error);
+        if (m.Compress is { } compress) return Compress(compress, out error);
         if (m.InFlightReq is { } inFlight)
         {
             var source = RequestSource.Create(inFlight.SourceCriterion, hostByDefault: true, out var why);
@@ -98,6 +99,37 @@ public static class MiddlewareBuilder
         if (periodNs < 0) return Fail($"negative value not valid for period: {GoDuration.Format(periodNs)}", out error);
         if (periodNs == 0) periodNs = GoDuration.Second;
         return new RateLimitMiddleware(c.Average ?? 0, periodNs, c.Burst ?? 1, source);
+    }
+
+    /// <summary>Traefik's compress.New checks, with its error texts; encodings default to gzip, br, zstd.</summary>
+    private static HttpMiddleware? Compress(CompressConfig c, out string? error)
+    {
+        error = null;
+        if (c.ExcludedContentTypes is { Count: > 0 } && c.IncludedContentTypes is { Count: > 0 })
+            return Fail("excludedContentTypes and includedContentTypes options are mutually exclusive", out error);
+        var excluded = new List<MediaType> { MediaType.Parse("application/grpc", out _)! };
+        foreach (var v in c.ExcludedContentTypes ?? [])
+        {
+            if (MediaType.Parse(v, out var why) is not { } t) return Fail("parsing excluded media type: " + why, out error);
+            excluded.Add(t);
+        }
+        var included = new List<MediaType>();
+        foreach (var v in c.IncludedContentTypes ?? [])
+        {
+            if (MediaType.Parse(v, out var why) is not { } t) return Fail("parsing included media type: " + why, out error);
+            included.Add(t);
+        }
+        int minSize = c.MinResponseBodyBytes is > 0 ? c.MinResponseBodyBytes.Value : 1024;
+        var encodings = c.Encodings ?? [CompressMiddleware.Gzip, CompressMiddleware.Brotli, CompressMiddleware.Zstd];
+        if (encodings.Count == 0) return Fail("at least one encoding must be specified", out error);
+        foreach (var e in encodings)
+            if (e is not (CompressMiddleware.Gzip or CompressMiddleware.Brotli or CompressMiddleware.Zstd)) return Fail("unsupported encoding: " + e, out error);
+        if (!string.IsNullOrEmpty(c.DefaultEncoding) && !encodings.Contains(c.DefaultEncoding))
+            return Fail("unsupported default encoding: " + c.DefaultEncoding, out error);
+        // Edge has no zstd encoder: refused where nothing else could be served instead.
+        if (c.DefaultEncoding == CompressMiddleware.Zstd) return Fail("defaultEncoding zstd: not supported by Edge (no zstd encoder)", out error);
+        if (encodings.All(e => e == CompressMiddleware.Zstd)) return Fail("encodings zstd: not supported by Edge (no zstd encoder)", out error);
+        return new CompressMiddleware(new CompressRules(excluded, included, minSize), encodings, c.DefaultEncoding);
     }
 
     private static HttpMiddleware? Fail(string why, out string? error)

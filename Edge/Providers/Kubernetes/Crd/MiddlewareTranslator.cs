@@ -23,7 +23,7 @@ public static class MiddlewareTranslator
     /// <summary>Traefik v3.7 middleware types Edge does not serve yet: a router using one is in error.</summary>
     private static readonly HashSet<string> NotYetServed = new(StringComparer.Ordinal)
     {
-        "buffering", "circuitBreaker", "compress", "contentType", "digestAuth", "encodedCharacters", "errors",
+        "buffering", "circuitBreaker", "contentType", "digestAuth", "encodedCharacters", "errors",
         "forwardAuth", "grpcWeb", "passTLSClientCert", "plugin", "retry",
     };
 
@@ -75,6 +75,13 @@ public static class MiddlewareTranslator
                     mw.InFlightReq = Read(spec, ModelJsonContext.Default.InFlightReqConfig, type);
                     // Traefik's amount is omitempty: 0 is not shown.
                     if (mw.InFlightReq is { Amount: 0 }) mw.InFlightReq.Amount = null;
+                    break;
+                case "compress":
+                    // Traefik's createCompressMiddleware: SetDefaults (encodings gzip, br, zstd), then what is set.
+                    mw.Compress = Read(spec, ModelJsonContext.Default.CompressConfig, type) ?? new CompressConfig();
+                    mw.Compress.Encodings ??= ["gzip", "br", "zstd"];
+                    if (mw.Compress.MinResponseBodyBytes is 0) mw.Compress.MinResponseBodyBytes = null;
+                    if (mw.Compress.DefaultEncoding is "") mw.Compress.DefaultEncoding = null;
                     break;
                 case "basicAuth": return BasicAuth(snapshot, ns, spec, mw);
                 case "chain": return Chain(options, ns, spec, mw);
