@@ -129,7 +129,8 @@ public static class RawDataBuilder
         Address = f.Address, TrustForwardHeader = f.TrustForwardHeader, AuthResponseHeaders = f.AuthResponseHeaders,
         AuthResponseHeadersRegex = f.AuthResponseHeadersRegex, AuthRequestHeaders = f.AuthRequestHeaders,
         AddAuthCookiesToResponse = f.AddAuthCookiesToResponse, HeaderField = f.HeaderField, ForwardBody = f.ForwardBody,
-        MaxBodySize = f.MaxBodySize, PreserveLocationHeader = f.PreserveLocationHeader,
+        MaxBodySize = f.MaxBodySize, PreserveLocationHeader = f.PreserveLocationHeader, MaxResponseBodySize = f.MaxResponseBodySize,
+        PreserveRequestMethod = f.PreserveRequestMethod, AuthSigninUrl = f.AuthSigninUrl,
         Tls = f.Tls is null ? null : new ClientTlsConfig { Ca = f.Tls.Ca, Cert = f.Tls.Cert, InsecureSkipVerify = f.Tls.InsecureSkipVerify },
     };
 

@@ -170,6 +170,9 @@ public sealed class ForwardAuthConfig
     [JsonPropertyName("forwardBody")] public bool? ForwardBody { get; set; }
     [JsonPropertyName("maxBodySize")] public long? MaxBodySize { get; set; }
     [JsonPropertyName("preserveLocationHeader")] public bool? PreserveLocationHeader { get; set; }
+    [JsonPropertyName("maxResponseBodySize")] public long? MaxResponseBodySize { get; set; }
+    [JsonPropertyName("preserveRequestMethod")] public bool? PreserveRequestMethod { get; set; }
+    [JsonPropertyName("authSigninURL")] public string? AuthSigninUrl { get; set; }
 }
 
 /// <summary>Traefik's dynamic.ClientTLS: PEM contents (the CRD provider reads them from Secrets). The key is never shown.</summary>

@@ -22,6 +22,8 @@ public sealed class ObservedRequest(Stream inner) : Stream
     public int OriginStatus { get; set; }
     /// <summary>The stage a failed forward failed in (the data plane's ForwarderErrors names it), or null.</summary>
     public string? ForwardError { get; set; }
+    /// <summary>The user an auth middleware authenticated (basicAuth, forwardAuth's headerField): the access log's ClientUsername.</summary>
+    public string? Username { get; set; }
 
     public override bool CanRead => false;
     public override bool CanSeek => false;

@@ -58,6 +58,7 @@ public static class MiddlewareBuilder
         if (m.IpAllowList is { } allow) return IpAllowList(allow, out error);
         if (m.RateLimit is { } limit) return RateLimit(limit, out error);
         if (m.Compress is { } compress) return Compress(compress, out error);
+        if (m.ForwardAuth is { } forwardAuth) return ForwardAuth(forwardAuth, out error);
         if (m.InFlightReq is { } inFlight)
         {
             var source = RequestSource.Create(inFlight.SourceCriterion, hostByDefault: true, out var why);
@@ -130,6 +131,28 @@ public static class MiddlewareBuilder
         if (c.DefaultEncoding == CompressMiddleware.Zstd) return Fail("defaultEncoding zstd: not supported by Edge (no zstd encoder)", out error);
         if (encodings.All(e => e == CompressMiddleware.Zstd)) return Fail("encodings zstd: not supported by Edge (no zstd encoder)", out error);
         return new CompressMiddleware(new CompressRules(excluded, included, minSize), encodings, c.DefaultEncoding);
+    }
+
+    /// <summary>Traefik's auth.NewForward: the address must be a URL, the regex compile; -1 means no body limit.</summary>
+    private static HttpMiddleware? ForwardAuth(ForwardAuthConfig c, out string? error)
+    {
+        error = null;
+        if (string.IsNullOrEmpty(c.Address)) return Fail("forward authentication requires an address", out error);
+        if (!Uri.TryCreate(c.Address, UriKind.Absolute, out var address) || address.Scheme is not ("http" or "https"))
+            return Fail($"invalid forwardAuth address {c.Address}: an absolute http or https URL is expected", out error);
+        Regex? regex = null;
+        if (!string.IsNullOrEmpty(c.AuthResponseHeadersRegex)
+            && !GoRegex.TryCreate(c.AuthResponseHeadersRegex, false, out regex, out var why))
+            return Fail($"error compiling regular expression {c.AuthResponseHeadersRegex}: {why}", out error);
+        var client = ForwardAuthClients.For(c.Tls, out var tlsError);
+        if (client is null) return Fail(tlsError!, out error);
+        var requestHeaders = c.AuthRequestHeaders ?? [];
+        // trustForwardHeader with a filter: Traefik lets the X-Forwarded-* set through the filter too.
+        if (c.TrustForwardHeader == true && requestHeaders.Count > 0) requestHeaders = [.. requestHeaders, .. ForwardAuthRequest.ManagedXHeaders];
+        return new ForwardAuthMiddleware(new ForwardAuthOptions(address, client, c.TrustForwardHeader, requestHeaders,
+            c.AuthResponseHeaders ?? [], regex, new HashSet<string>(c.AddAuthCookiesToResponse ?? [], StringComparer.Ordinal),
+            c.HeaderField, c.ForwardBody == true, c.MaxBodySize ?? -1, c.MaxResponseBodySize ?? -1, c.PreserveLocationHeader == true,
+            c.PreserveRequestMethod == true, c.AuthSigninUrl));
     }
 
     private static HttpMiddleware? Fail(string why, out string? error)

@@ -58,4 +58,61 @@ public class MiddlewareTypesTranslatorTests
         var m = One("compress:\n    level: 9");
         await Assert.That(m.Error).IsEqualTo("compress.level: not supported by Edge, the middleware is not served without it");
     }
+
+    [Test]
+    public async Task ForwardAuth_keeps_its_fields_and_gets_maxBodySize_minus_1()
+    {
+        var m = One("forwardAuth:\n    address: http://auth.default.svc/verify\n    trustForwardHeader: true\n    authResponseHeaders: [X-User]\n    forwardBody: false");
+        await Assert.That(m.Error).IsNull();
+        await Assert.That(JsonSerializer.Serialize(m.ForwardAuth!, ModelJsonContext.Default.ForwardAuthConfig))
+            .IsEqualTo("""{"address":"http://auth.default.svc/verify","trustForwardHeader":true,"authResponseHeaders":["X-User"],"maxBodySize":-1}""");
+    }
+
+    private const string TlsSecrets = """
+        ---
+        apiVersion: v1
+        kind: Secret
+        metadata: {name: auth-ca, namespace: default}
+        data:
+          ca.crt: Q0EtUEVN
+        ---
+        apiVersion: v1
+        kind: Secret
+        metadata: {name: auth-client, namespace: default}
+        type: kubernetes.io/tls
+        data:
+          tls.crt: Q0VSVA==
+          tls.key: S0VZ
+        ---
+        apiVersion: v1
+        kind: Secret
+        metadata: {name: half, namespace: default}
+        data:
+          tls.crt: Q0VSVA==
+        """;
+
+    [Test]
+    public async Task ForwardAuth_tls_is_read_from_Secrets_of_the_Middlewares_namespace()
+    {
+        var m = One("forwardAuth:\n    address: https://auth/\n    tls:\n      caSecret: auth-ca\n      certSecret: auth-client\n      insecureSkipVerify: true", TlsSecrets);
+        await Assert.That(m.Error).IsNull();
+        await Assert.That(m.ForwardAuth!.Tls!.Ca).IsEqualTo("CA-PEM");
+        await Assert.That(m.ForwardAuth.Tls.Cert).IsEqualTo("CERT");
+        await Assert.That(m.ForwardAuth.Tls.Key).IsEqualTo("KEY");
+        await Assert.That(m.ForwardAuth.Tls.InsecureSkipVerify).IsTrue();
+    }
+
+    [Test]
+    [Arguments("forwardAuth:\n    trustForwardHeader: true", "forward authentication requires an address")]
+    [Arguments("forwardAuth:\n    address: https://auth/\n    tls: {caSecret: nope}", "failed to load auth ca secret: secret 'default/nope' not found")]
+    [Arguments("forwardAuth:\n    address: https://auth/\n    tls: {certSecret: nope}", "failed to load auth secret: secret 'default/nope' does not exist")]
+    [Arguments("forwardAuth:\n    address: https://auth/\n    tls: {certSecret: half}", "failed to load auth secret: secret default/half is missing the following TLS data entries: tls.key")]
+    [Arguments("forwardAuth:\n    address: https://auth/\n    tls: {caSecret: auth-client}", "failed to load auth ca secret: secret 'default/auth-client' has no CA block")]
+    [Arguments("forwardAuth:\n    address: https://auth/\n    authRequestHeaderz: [X]", "forwardAuth.authRequestHeaderz: not supported by Edge")]
+    [Arguments("forwardAuth:\n    address: https://auth/\n    tls: {cert: x}", "forwardAuth.tls.cert: not supported by Edge")]
+    public async Task ForwardAuth_errors_name_the_Secret_or_field(string spec, string error)
+    {
+        var m = One(spec, TlsSecrets);
+        await Assert.That(m.Error).StartsWith(error);
+    }
 }

@@ -24,7 +24,7 @@ public static class MiddlewareTranslator
     private static readonly HashSet<string> NotYetServed = new(StringComparer.Ordinal)
     {
         "buffering", "circuitBreaker", "contentType", "digestAuth", "encodedCharacters", "errors",
-        "forwardAuth", "grpcWeb", "passTLSClientCert", "plugin", "retry",
+        "grpcWeb", "passTLSClientCert", "plugin", "retry",
     };
 
     public static SortedDictionary<string, Middleware> Translate(ClusterSnapshot snapshot, CrdProviderOptions options, List<TranslationIssue> issues)
@@ -83,6 +83,9 @@ public static class MiddlewareTranslator
                     if (mw.Compress.MinResponseBodyBytes is 0) mw.Compress.MinResponseBodyBytes = null;
                     if (mw.Compress.DefaultEncoding is "") mw.Compress.DefaultEncoding = null;
                     break;
+                case "forwardAuth":
+                    mw.ForwardAuth = ForwardAuthTranslator.Translate(snapshot, ns, spec, out var authError);
+                    return authError is null ? mw : Failed(mw, authError);
                 case "basicAuth": return BasicAuth(snapshot, ns, spec, mw);
                 case "chain": return Chain(options, ns, spec, mw);
                 default:
