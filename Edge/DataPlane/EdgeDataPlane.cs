@@ -88,7 +88,20 @@ public sealed class EdgeDataPlane : IDisposable
         // Fail closed: a router whose middleware, TLS options or servers transport does not
         // resolve is kept out of the data plane and shown in error (see ReferenceCheck).
         var errors = ReferenceCheck.Find(config, ProviderNames.Kubernetes);
-        var chains = CompileChains(config, errors);
+        // An unchanged service (the same object: the translation memo reuses them) keeps its
+        // compiled form, balancer position included; building them all costs ~30 ms at 10,000.
+        var services = new Dictionary<string, BackendService>(StringComparer.Ordinal);
+        var compiled = new Dictionary<string, (Service, BackendService)>(StringComparer.Ordinal);
+        foreach (var (name, service) in config.Http.Services)
+        {
+            var backend = _compiledServices.TryGetValue(name, out var previous) && ReferenceEquals(previous.Model, service)
+                ? previous.Backend : new BackendService(name, service);
+            services[name] = backend;
+            compiled[name] = (service, backend);
+        }
+        _compiledServices = compiled;
+        // Chains after services: a middleware that forwards elsewhere (errors) gets its service compiled.
+        var chains = CompileChains(config, errors, services);
         var routes = new Dictionary<string, EntryPointRoutes>(StringComparer.OrdinalIgnoreCase);
         var defaults = _config.DefaultEntryPoints();
         // Routers that tenancy disabled are shown by the API (with their reason) but never served.
@@ -108,18 +121,6 @@ public sealed class EdgeDataPlane : IDisposable
             Log.Error("Router in error, it is not served", ("router", ProviderNames.Qualify(name)),
                 ("ingress", ingress is null ? null : ingress.Namespace + "/" + ingress.IngressName), ("error", error));
         }
-        // An unchanged service (the same object: the translation memo reuses them) keeps its
-        // compiled form, balancer position included; building them all costs ~30 ms at 10,000.
-        var services = new Dictionary<string, BackendService>(StringComparer.Ordinal);
-        var compiled = new Dictionary<string, (Service, BackendService)>(StringComparer.Ordinal);
-        foreach (var (name, service) in config.Http.Services)
-        {
-            var backend = _compiledServices.TryGetValue(name, out var previous) && ReferenceEquals(previous.Model, service)
-                ? previous.Backend : new BackendService(name, service);
-            services[name] = backend;
-            compiled[name] = (service, backend);
-        }
-        _compiledServices = compiled;
         var state = new DataPlaneState(routes, services, new CertificateStore(config.Tls, _defaultCert, config.HostOwnership), errors,
             _gates.Update(config.NamespaceLimits), chains);
         // Caches shared across generations let go of what this configuration no longer names.
@@ -129,8 +130,11 @@ public sealed class EdgeDataPlane : IDisposable
     }
 
     /// <summary>Each router's middlewares, compiled once for this configuration (see <see cref="ChainCompiler.CompileAll"/>).</summary>
-    private Dictionary<string, ProxyHandler> CompileChains(DynamicConfig config, Dictionary<string, string> errors) =>
-        ChainCompiler.CompileAll(config, ProviderNames.Kubernetes, _config.KubernetesIngress.TenancyEnabled, errors, _forwardTerminal);
+    private Dictionary<string, ProxyHandler> CompileChains(DynamicConfig config, Dictionary<string, string> errors, Dictionary<string, BackendService> services) =>
+        ChainCompiler.CompileAll(config, ProviderNames.Kubernetes, _config.KubernetesIngress.TenancyEnabled, errors, _forwardTerminal,
+            name => services.TryGetValue(name, out var s) ? s
+                // The data plane's own provider's services are stored unqualified.
+                : name.EndsWith("@" + ProviderNames.Kubernetes, StringComparison.Ordinal) && services.TryGetValue(name[..name.LastIndexOf('@')], out s) ? s : null);
 
     public async Task HandleAsync(HttpContext ctx, string entryPoint)
     {

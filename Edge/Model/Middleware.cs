@@ -191,6 +191,7 @@ public sealed class ErrorPageConfig
     [JsonPropertyName("statusRewrites")] public SortedDictionary<string, int>? StatusRewrites { get; set; }
     [JsonPropertyName("service")] public string? Service { get; set; }
     [JsonPropertyName("query")] public string? Query { get; set; }
+    [JsonPropertyName("errorRequestHeaders")] public List<string>? ErrorRequestHeaders { get; set; }
 }
 
 /// <summary>Traefik's dynamic.Retry; initialInterval is shown as Go prints a duration.</summary>

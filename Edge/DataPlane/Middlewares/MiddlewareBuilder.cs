@@ -12,7 +12,8 @@ namespace Edge.DataPlane.Middlewares;
 /// </summary>
 public static class MiddlewareBuilder
 {
-    public static HttpMiddleware? Create(Middleware m, out string? error)
+    /// <param name="services">The data plane's services and forwarder (errors needs them); without, errors is refused.</param>
+    public static HttpMiddleware? Create(Middleware m, out string? error, MiddlewareServices? services = null)
     {
         error = m.Error;
         if (error is not null) return null;
@@ -59,6 +60,7 @@ public static class MiddlewareBuilder
         if (m.RateLimit is { } limit) return RateLimit(limit, out error);
         if (m.Compress is { } compress) return Compress(compress, out error);
         if (m.ForwardAuth is { } forwardAuth) return ForwardAuth(forwardAuth, out error);
+        if (m.Errors is { } errors) return Errors(errors, services, out error);
         if (m.InFlightReq is { } inFlight)
         {
             var source = RequestSource.Create(inFlight.SourceCriterion, hostByDefault: true, out var why);
@@ -153,6 +155,24 @@ public static class MiddlewareBuilder
             c.AuthResponseHeaders ?? [], regex, new HashSet<string>(c.AddAuthCookiesToResponse ?? [], StringComparer.Ordinal),
             c.HeaderField, c.ForwardBody == true, c.MaxBodySize ?? -1, c.MaxResponseBodySize ?? -1, c.PreserveLocationHeader == true,
             c.PreserveRequestMethod == true, c.AuthSigninUrl));
+    }
+
+    /// <summary>Traefik's customerrors.New: the ranges parse and the service exists (fail closed otherwise).</summary>
+    private static HttpMiddleware? Errors(ErrorPageConfig c, MiddlewareServices? services, out string? error)
+    {
+        error = null;
+        var ranges = HttpStatusRanges.Parse(c.Status ?? [], out var why);
+        if (ranges is null) return Fail(why!, out error);
+        var rewrites = new List<(HttpStatusRanges, int)>();
+        foreach (var (from, to) in c.StatusRewrites ?? [])
+        {
+            var r = HttpStatusRanges.Parse([from], out why);
+            if (r is null) return Fail(why!, out error);
+            rewrites.Add((r, to));
+        }
+        if (string.IsNullOrEmpty(c.Service)) return Fail("the errors middleware needs a service", out error);
+        if (services?.Lookup(c.Service) is not { } service) return Fail($"the service \"{c.Service}\" does not exist", out error);
+        return new ErrorsMiddleware(ranges, rewrites, service, services.Forward, c.Query ?? "", c.ErrorRequestHeaders);
     }
 
     private static HttpMiddleware? Fail(string why, out string? error)

@@ -14,7 +14,7 @@ public static class CrdBinding
     {
         var issues = new List<TranslationIssue>();
         var config = new DynamicConfig();
-        foreach (var (name, middleware) in MiddlewareTranslator.Translate(snapshot, options, issues))
+        foreach (var (name, middleware) in MiddlewareTranslator.Translate(snapshot, options, issues, config.Http.Services))
             config.Http.Middlewares[name] = middleware;
         return new TranslationOutput(config, issues.Select(i => i.ToString()).ToList(), []);
     }

@@ -23,11 +23,13 @@ public static class MiddlewareTranslator
     /// <summary>Traefik v3.7 middleware types Edge does not serve yet: a router using one is in error.</summary>
     private static readonly HashSet<string> NotYetServed = new(StringComparer.Ordinal)
     {
-        "buffering", "circuitBreaker", "contentType", "digestAuth", "encodedCharacters", "errors",
+        "buffering", "circuitBreaker", "contentType", "digestAuth", "encodedCharacters",
         "grpcWeb", "passTLSClientCert", "plugin", "retry",
     };
 
-    public static SortedDictionary<string, Middleware> Translate(ClusterSnapshot snapshot, CrdProviderOptions options, List<TranslationIssue> issues)
+    /// <param name="services">Receives the services middlewares define (an errors middleware's page service).</param>
+    public static SortedDictionary<string, Middleware> Translate(ClusterSnapshot snapshot, CrdProviderOptions options, List<TranslationIssue> issues,
+        IDictionary<string, Service>? services = null)
     {
         var result = new SortedDictionary<string, Middleware>(StringComparer.Ordinal);
         foreach (var m in snapshot.Middlewares)
@@ -35,7 +37,7 @@ public static class MiddlewareTranslator
             var ns = m.Metadata?.NamespaceProperty ?? "default";
             var name = m.Metadata?.Name ?? "";
             var id = Normalize(ns + "-" + name);
-            var middleware = TranslateOne(snapshot, options, m, ns);
+            var middleware = TranslateOne(snapshot, options, m, ns, id, services);
             middleware.Namespace = ns;
             if (middleware.Error is not null) issues.Add(new TranslationIssue("Middleware", ns, name, middleware.Error));
             result[id] = middleware;
@@ -43,7 +45,8 @@ public static class MiddlewareTranslator
         return result;
     }
 
-    private static Middleware TranslateOne(ClusterSnapshot snapshot, CrdProviderOptions options, TraefikMiddleware m, string ns)
+    private static Middleware TranslateOne(ClusterSnapshot snapshot, CrdProviderOptions options, TraefikMiddleware m, string ns, string id,
+        IDictionary<string, Service>? services)
     {
         var mw = new Middleware();
         if (m.Spec.ValueKind != JsonValueKind.Object) return Failed(mw, "spec is missing or not an object");
@@ -86,6 +89,9 @@ public static class MiddlewareTranslator
                 case "forwardAuth":
                     mw.ForwardAuth = ForwardAuthTranslator.Translate(snapshot, ns, spec, out var authError);
                     return authError is null ? mw : Failed(mw, authError);
+                case "errors":
+                    mw.Errors = ErrorPageTranslator.Translate(snapshot, options, ns, id, spec, services, out var pageError);
+                    return pageError is null ? mw : Failed(mw, pageError);
                 case "basicAuth": return BasicAuth(snapshot, ns, spec, mw);
                 case "chain": return Chain(options, ns, spec, mw);
                 default:
