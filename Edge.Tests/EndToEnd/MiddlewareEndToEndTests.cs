@@ -115,7 +115,7 @@ public class MiddlewareEndToEndTests
     {
         await using var f = await StartAsync(api =>
         {
-            api.UpsertJson(Middleware("default", "fwd", """{"forwardAuth":{"address":"http://127.0.0.1:9/auth"}}"""));
+            api.UpsertJson(Middleware("default", "fwd", """{"plugin":{"demo":{"setting":"x"}}}"""));
             api.Upsert(Routed("guarded", "/guarded", "default-fwd@kubernetescrd"));
             api.Upsert(Routed("later", "/later", "default-later@kubernetescrd"));
             api.Upsert(K8s.Ingress("default", "open", "app.example.com", "/open", "whoami", 80));
@@ -133,7 +133,7 @@ public class MiddlewareEndToEndTests
         var routers = raw["routers"]!.AsObject();
         var guarded = routers.Single(kv => kv.Key.StartsWith("default-guarded-", StringComparison.Ordinal)).Value!;
         await Assert.That((string?)guarded["status"]).IsEqualTo("disabled");
-        await Assert.That(guarded["error"]![0]!.ToString()).Contains("middleware type \\\"forwardAuth\\\" is not supported by Edge yet").Or.Contains("middleware type \"forwardAuth\" is not supported by Edge yet");
+        await Assert.That(guarded["error"]![0]!.ToString()).Contains("middleware type \\\"plugin\\\" is not supported by Edge yet").Or.Contains("middleware type \"plugin\" is not supported by Edge yet");
         var later = routers.Single(kv => kv.Key.StartsWith("default-later-", StringComparison.Ordinal)).Value!;
         await Assert.That(later["error"]![0]!.ToString()).IsEqualTo("middleware \"default-later@kubernetescrd\" does not exist");
         await Assert.That((string?)raw["middlewares"]!["default-fwd@kubernetescrd"]!["status"]).IsEqualTo("disabled");

@@ -54,6 +54,10 @@ public sealed class MiddlewareInfo
     [JsonPropertyName("basicAuth")] public BasicAuthConfig? BasicAuth { get; set; }
     [JsonPropertyName("rateLimit")] public RateLimitConfig? RateLimit { get; set; }
     [JsonPropertyName("inFlightReq")] public InFlightReqConfig? InFlightReq { get; set; }
+    [JsonPropertyName("compress")] public CompressConfig? Compress { get; set; }
+    [JsonPropertyName("forwardAuth")] public ForwardAuthConfig? ForwardAuth { get; set; }
+    [JsonPropertyName("errors")] public ErrorPageConfig? Errors { get; set; }
+    [JsonPropertyName("retry")] public RetryConfig? Retry { get; set; }
     [JsonPropertyName("error")] public List<string>? Error { get; set; }
     [JsonPropertyName("status")] public string Status { get; set; } = "enabled";
     [JsonPropertyName("usedBy")] public List<string>? UsedBy { get; set; }

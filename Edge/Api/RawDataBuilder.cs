@@ -114,7 +114,8 @@ public static class RawDataBuilder
                 AddPrefix = m.AddPrefix, StripPrefix = m.StripPrefix, StripPrefixRegex = m.StripPrefixRegex,
                 ReplacePath = m.ReplacePath, ReplacePathRegex = m.ReplacePathRegex, Chain = m.Chain, IpAllowList = m.IpAllowList,
                 Headers = m.Headers, RedirectRegex = m.RedirectRegex, RedirectScheme = m.RedirectScheme,
-                RateLimit = m.RateLimit, InFlightReq = m.InFlightReq,
+                RateLimit = m.RateLimit, InFlightReq = m.InFlightReq, Compress = m.Compress, Errors = m.Errors, Retry = m.Retry,
+                ForwardAuth = m.ForwardAuth is null ? null : PublicForwardAuth(m.ForwardAuth),
                 BasicAuth = m.BasicAuth is null ? null : new BasicAuthConfig { Realm = m.BasicAuth.Realm, RemoveHeader = m.BasicAuth.RemoveHeader, HeaderField = m.BasicAuth.HeaderField },
                 Status = m.Error is null ? "enabled" : "disabled",
                 Error = m.Error is null ? null : [m.Error],
@@ -122,4 +123,16 @@ public static class RawDataBuilder
             };
         }
     }
+
+    /// <summary>forwardAuth as shown by the API: the TLS key is never published (Traefik's loggable:false).</summary>
+    private static ForwardAuthConfig PublicForwardAuth(ForwardAuthConfig f) => new()
+    {
+        Address = f.Address, TrustForwardHeader = f.TrustForwardHeader, AuthResponseHeaders = f.AuthResponseHeaders,
+        AuthResponseHeadersRegex = f.AuthResponseHeadersRegex, AuthRequestHeaders = f.AuthRequestHeaders,
+        AddAuthCookiesToResponse = f.AddAuthCookiesToResponse, HeaderField = f.HeaderField, ForwardBody = f.ForwardBody,
+        MaxBodySize = f.MaxBodySize, PreserveLocationHeader = f.PreserveLocationHeader, MaxResponseBodySize = f.MaxResponseBodySize,
+        PreserveRequestMethod = f.PreserveRequestMethod, AuthSigninUrl = f.AuthSigninUrl,
+        Tls = f.Tls is null ? null : new ClientTlsConfig { Ca = f.Tls.Ca, Cert = f.Tls.Cert, InsecureSkipVerify = f.Tls.InsecureSkipVerify },
+    };
+
 }

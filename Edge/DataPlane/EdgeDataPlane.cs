@@ -102,7 +102,23 @@ public sealed class EdgeDataPlane : IDisposable
         // Traefik (one whose options are missing makes its hosts' handshakes fail).
         var tlsRouters = config.Http.Routers.Where(kv => kv.Value.DisabledReason is null).ToDictionary(kv => kv.Key, kv => kv.Value, StringComparer.Ordinal);
         var tlsOptions = TlsOptionsCompiler.Compile(config, _config, tlsRouters, syntax, errors, ProviderNames.Kubernetes);
-        var chains = CompileChains(config, errors);
+        // An unchanged service (the same object: the translation memo reuses them) keeps its
+        // compiled form, balancer position included; building them all costs ~30 ms at 10,000.
+        var services = new Dictionary<string, BackendService>(StringComparer.Ordinal);
+        var compiled = new Dictionary<string, (Service, BackendService)>(StringComparer.Ordinal);
+        foreach (var (name, service) in config.Http.Services)
+        {
+            // A weighted service is linked to this configuration's children: never reused.
+            var backend = service.Weighted is null && _compiledServices.TryGetValue(name, out var previous) && ReferenceEquals(previous.Model, service)
+                ? previous.Backend : new BackendService(name, service);
+            services[name] = backend;
+            compiled[name] = (service, backend);
+        }
+        _compiledServices = compiled;
+        foreach (var (name, backend) in services)
+            if (backend.IsWeighted) backend.Link(child => services.GetValueOrDefault(ProviderNames.Resolve(child, name)));
+        // Chains after services: a middleware that forwards elsewhere (errors) gets its service compiled.
+        var chains = CompileChains(config, errors, services);
         var routes = new Dictionary<string, EntryPointRoutes>(StringComparer.OrdinalIgnoreCase);
         // Routers that tenancy disabled are shown by the API (with their reason) but never served.
         var routers = config.Http.Routers;
@@ -120,21 +136,6 @@ public sealed class EdgeDataPlane : IDisposable
             Log.Error("Router in error, it is not served", ("router", ProviderNames.Qualify(name)),
                 ("ingress", ingress is null ? null : ingress.Namespace + "/" + ingress.IngressName), ("error", error));
         }
-        // An unchanged service (the same object: the translation memo reuses them) keeps its
-        // compiled form, balancer position included; building them all costs ~30 ms at 10,000.
-        var services = new Dictionary<string, BackendService>(StringComparer.Ordinal);
-        var compiled = new Dictionary<string, (Service, BackendService)>(StringComparer.Ordinal);
-        foreach (var (name, service) in config.Http.Services)
-        {
-            // A weighted service is linked to this configuration's children: never reused.
-            var backend = service.Weighted is null && _compiledServices.TryGetValue(name, out var previous) && ReferenceEquals(previous.Model, service)
-                ? previous.Backend : new BackendService(name, service);
-            services[name] = backend;
-            compiled[name] = (service, backend);
-        }
-        _compiledServices = compiled;
-        foreach (var (name, backend) in services)
-            if (backend.IsWeighted) backend.Link(child => services.GetValueOrDefault(ProviderNames.Resolve(child, name)));
         // TLSStore "default": its defaultCertificate replaces the generated one.
         var defaultCert = CertificateStore.FromStore(config.Tls?.Stores?.GetValueOrDefault("default")) ?? _defaultCert;
         var state = new DataPlaneState(routes, services, new CertificateStore(config.Tls, defaultCert, config.HostOwnership), errors,
@@ -161,8 +162,11 @@ public sealed class EdgeDataPlane : IDisposable
     }
 
     /// <summary>Each router's middlewares, compiled once for this configuration (see <see cref="ChainCompiler.CompileAll"/>).</summary>
-    private Dictionary<string, ProxyHandler> CompileChains(DynamicConfig config, Dictionary<string, string> errors) =>
-        ChainCompiler.CompileAll(config, ProviderNames.Kubernetes, _config.KubernetesIngress.TenancyEnabled, errors, _forwardTerminal);
+    private Dictionary<string, ProxyHandler> CompileChains(DynamicConfig config, Dictionary<string, string> errors, Dictionary<string, BackendService> services) =>
+        ChainCompiler.CompileAll(config, ProviderNames.Kubernetes, _config.KubernetesIngress.TenancyEnabled, errors, _forwardTerminal,
+            name => services.TryGetValue(name, out var s) ? s
+                // The data plane's own provider's services are stored unqualified.
+                : name.EndsWith("@" + ProviderNames.Kubernetes, StringComparison.Ordinal) && services.TryGetValue(name[..name.LastIndexOf('@')], out s) ? s : null);
 
     public async Task HandleAsync(HttpContext ctx, string entryPoint)
     {

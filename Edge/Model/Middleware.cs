@@ -23,6 +23,10 @@ public sealed class Middleware
     [JsonPropertyName("chain")] public ChainConfig? Chain { get; set; }
     [JsonPropertyName("inFlightReq")] public InFlightReqConfig? InFlightReq { get; set; }
     [JsonPropertyName("rateLimit")] public RateLimitConfig? RateLimit { get; set; }
+    [JsonPropertyName("compress")] public CompressConfig? Compress { get; set; }
+    [JsonPropertyName("forwardAuth")] public ForwardAuthConfig? ForwardAuth { get; set; }
+    [JsonPropertyName("errors")] public ErrorPageConfig? Errors { get; set; }
+    [JsonPropertyName("retry")] public RetryConfig? Retry { get; set; }
 
     /// <summary>Why this middleware cannot be served (unsupported type, missing Secret, bad option); null when it can.</summary>
     [JsonIgnore] public string? Error { get; set; }
@@ -140,4 +144,59 @@ public sealed class SourceCriterionConfig
     [JsonPropertyName("ipStrategy")] public IpStrategyConfig? IpStrategy { get; set; }
     [JsonPropertyName("requestHeaderName")] public string? RequestHeaderName { get; set; }
     [JsonPropertyName("requestHost")] public bool? RequestHost { get; set; }
+}
+
+/// <summary>Traefik's dynamic.Compress; encodings defaults to gzip, br, zstd (Traefik's SetDefaults, applied by the provider).</summary>
+public sealed class CompressConfig
+{
+    [JsonPropertyName("excludedContentTypes")] public List<string>? ExcludedContentTypes { get; set; }
+    [JsonPropertyName("includedContentTypes")] public List<string>? IncludedContentTypes { get; set; }
+    [JsonPropertyName("minResponseBodyBytes")] public int? MinResponseBodyBytes { get; set; }
+    [JsonPropertyName("encodings")] public List<string>? Encodings { get; set; }
+    [JsonPropertyName("defaultEncoding")] public string? DefaultEncoding { get; set; }
+}
+
+/// <summary>Traefik's dynamic.ForwardAuth; maxBodySize defaults to -1 (no limit), Traefik's SetDefaults.</summary>
+public sealed class ForwardAuthConfig
+{
+    [JsonPropertyName("address")] public string? Address { get; set; }
+    [JsonPropertyName("tls")] public ClientTlsConfig? Tls { get; set; }
+    [JsonPropertyName("trustForwardHeader")] public bool? TrustForwardHeader { get; set; }
+    [JsonPropertyName("authResponseHeaders")] public List<string>? AuthResponseHeaders { get; set; }
+    [JsonPropertyName("authResponseHeadersRegex")] public string? AuthResponseHeadersRegex { get; set; }
+    [JsonPropertyName("authRequestHeaders")] public List<string>? AuthRequestHeaders { get; set; }
+    [JsonPropertyName("addAuthCookiesToResponse")] public List<string>? AddAuthCookiesToResponse { get; set; }
+    [JsonPropertyName("headerField")] public string? HeaderField { get; set; }
+    [JsonPropertyName("forwardBody")] public bool? ForwardBody { get; set; }
+    [JsonPropertyName("maxBodySize")] public long? MaxBodySize { get; set; }
+    [JsonPropertyName("preserveLocationHeader")] public bool? PreserveLocationHeader { get; set; }
+    [JsonPropertyName("maxResponseBodySize")] public long? MaxResponseBodySize { get; set; }
+    [JsonPropertyName("preserveRequestMethod")] public bool? PreserveRequestMethod { get; set; }
+    [JsonPropertyName("authSigninURL")] public string? AuthSigninUrl { get; set; }
+}
+
+/// <summary>Traefik's dynamic.ClientTLS: PEM contents (the CRD provider reads them from Secrets). The key is never shown.</summary>
+public sealed class ClientTlsConfig
+{
+    [JsonPropertyName("ca")] public string? Ca { get; set; }
+    [JsonPropertyName("cert")] public string? Cert { get; set; }
+    [JsonPropertyName("key")] public string? Key { get; set; }
+    [JsonPropertyName("insecureSkipVerify")] public bool? InsecureSkipVerify { get; set; }
+}
+
+/// <summary>Traefik's dynamic.ErrorPage: the service is a name in the dynamic configuration.</summary>
+public sealed class ErrorPageConfig
+{
+    [JsonPropertyName("status")] public List<string>? Status { get; set; }
+    [JsonPropertyName("statusRewrites")] public SortedDictionary<string, int>? StatusRewrites { get; set; }
+    [JsonPropertyName("service")] public string? Service { get; set; }
+    [JsonPropertyName("query")] public string? Query { get; set; }
+    [JsonPropertyName("errorRequestHeaders")] public List<string>? ErrorRequestHeaders { get; set; }
+}
+
+/// <summary>Traefik's dynamic.Retry; initialInterval is shown as Go prints a duration.</summary>
+public sealed class RetryConfig
+{
+    [JsonPropertyName("attempts")] public int? Attempts { get; set; }
+    [JsonPropertyName("initialInterval")] public string? InitialInterval { get; set; }
 }

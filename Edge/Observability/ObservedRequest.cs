@@ -29,6 +29,8 @@ public sealed class ObservedRequest(Stream inner) : Stream
     public bool Metrics { get; set; } = true;
     /// <summary>How many times a retry middleware re-sent the request (accessLog.filters.retryAttempts).</summary>
     public int RetryAttempts { get; set; }
+    /// <summary>The user an auth middleware authenticated (basicAuth, forwardAuth's headerField): the access log's ClientUsername.</summary>
+    public string? Username { get; set; }
 
     public override bool CanRead => false;
     public override bool CanSeek => false;

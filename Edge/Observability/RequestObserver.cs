@@ -61,7 +61,7 @@ public sealed class RequestObserver(EdgeMetrics? metrics, AccessLogWriter? acces
             RequestContentSize = req.ContentLength ?? obs.BytesRead, Status = code, DownstreamSize = obs.BytesWritten,
             Referer = req.Headers.Referer.ToString(), UserAgent = req.Headers.UserAgent.ToString(),
             RequestCount = Interlocked.Increment(ref _requestCount),
-            Router = obs.Router, Service = obs.Service, ServiceUrl = obs.ServerUrl, Namespace = obs.Namespace,
+            Router = obs.Router, Username = obs.Username, Service = obs.Service, ServiceUrl = obs.ServerUrl, Namespace = obs.Namespace,
             OriginDurationNs = (long)(obs.OriginTicks * 1e9 / Stopwatch.Frequency), OriginStatus = obs.OriginStatus,
         };
         var fields = accessLog!.Fields;

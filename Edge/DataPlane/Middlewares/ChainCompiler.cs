@@ -9,7 +9,8 @@ namespace Edge.DataPlane.Middlewares;
 /// error, a chain that loops, in tenancy mode another namespace's middleware) gets the reason and
 /// is not served.
 /// </summary>
-public sealed class ChainCompiler(DynamicConfig config, string provider, bool tenancy)
+public sealed class ChainCompiler(DynamicConfig config, string provider, bool tenancy,
+    Func<string, Forwarding.BackendService?>? serviceLookup = null, ProxyHandler? forward = null)
 {
     private readonly Dictionary<string, (HttpMiddleware? Built, string? Error)> _built = new(StringComparer.Ordinal);
 
@@ -63,7 +64,11 @@ public sealed class ChainCompiler(DynamicConfig config, string provider, bool te
         }
         if (!_built.TryGetValue(qualified, out var built))
         {
-            var m = MiddlewareBuilder.Create(middleware, out var why);
+            // A service a middleware names (errors) is qualified with the middleware's provider.
+            var ownerProvider = qualified[(qualified.LastIndexOf('@') + 1)..];
+            var services = serviceLookup is null || forward is null ? null
+                : new MiddlewareServices(name => serviceLookup(ProviderNames.Qualify(name, ownerProvider)), forward);
+            var m = MiddlewareBuilder.Create(middleware, out var why, services);
             _built[qualified] = built = (m, why);
         }
         if (built.Built is null) { error = $"middleware \"{qualified}\": {built.Error}"; return false; }
@@ -86,10 +91,10 @@ public sealed class ChainCompiler(DynamicConfig config, string provider, bool te
     /// Routers already in error, disabled, or without middlewares are skipped.
     /// </summary>
     public static Dictionary<string, ProxyHandler> CompileAll(DynamicConfig config, string provider, bool tenancy,
-        Dictionary<string, string> errors, ProxyHandler terminal)
+        Dictionary<string, string> errors, ProxyHandler terminal, Func<string, Forwarding.BackendService?>? serviceLookup = null)
     {
         var chains = new Dictionary<string, ProxyHandler>(StringComparer.Ordinal);
-        var compiler = new ChainCompiler(config, provider, tenancy);
+        var compiler = new ChainCompiler(config, provider, tenancy, serviceLookup, terminal);
         foreach (var (name, router) in config.Http.Routers)
         {
             if (errors.ContainsKey(name) || router.DisabledReason is not null || ProviderNames.IsInternal(name)) continue;

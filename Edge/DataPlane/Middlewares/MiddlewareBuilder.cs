@@ -12,7 +12,8 @@ namespace Edge.DataPlane.Middlewares;
 /// </summary>
 public static class MiddlewareBuilder
 {
-    public static HttpMiddleware? Create(Middleware m, out string? error)
+    /// <param name="services">The data plane's services and forwarder (errors needs them); without, errors is refused.</param>
+    public static HttpMiddleware? Create(Middleware m, out string? error, MiddlewareServices? services = null)
     {
         error = m.Error;
         if (error is not null) return null;
@@ -57,6 +58,9 @@ public static class MiddlewareBuilder
         }
         if (m.IpAllowList is { } allow) return IpAllowList(allow, out error);
         if (m.RateLimit is { } limit) return RateLimit(limit, out error);
+        if (m.Compress is { } compress) return Compress(compress, out error);
+        if (m.ForwardAuth is { } forwardAuth) return ForwardAuth(forwardAuth, out error);
+        if (m.Errors is { } errors) return Errors(errors, services, out error);
         if (m.InFlightReq is { } inFlight)
         {
             var source = RequestSource.Create(inFlight.SourceCriterion, hostByDefault: true, out var why);
@@ -98,6 +102,77 @@ public static class MiddlewareBuilder
         if (periodNs < 0) return Fail($"negative value not valid for period: {GoDuration.Format(periodNs)}", out error);
         if (periodNs == 0) periodNs = GoDuration.Second;
         return new RateLimitMiddleware(c.Average ?? 0, periodNs, c.Burst ?? 1, source);
+    }
+
+    /// <summary>Traefik's compress.New checks, with its error texts; encodings default to gzip, br, zstd.</summary>
+    private static HttpMiddleware? Compress(CompressConfig c, out string? error)
+    {
+        error = null;
+        if (c.ExcludedContentTypes is { Count: > 0 } && c.IncludedContentTypes is { Count: > 0 })
+            return Fail("excludedContentTypes and includedContentTypes options are mutually exclusive", out error);
+        var excluded = new List<MediaType> { MediaType.Parse("application/grpc", out _)! };
+        foreach (var v in c.ExcludedContentTypes ?? [])
+        {
+            if (MediaType.Parse(v, out var why) is not { } t) return Fail("parsing excluded media type: " + why, out error);
+            excluded.Add(t);
+        }
+        var included = new List<MediaType>();
+        foreach (var v in c.IncludedContentTypes ?? [])
+        {
+            if (MediaType.Parse(v, out var why) is not { } t) return Fail("parsing included media type: " + why, out error);
+            included.Add(t);
+        }
+        int minSize = c.MinResponseBodyBytes is > 0 ? c.MinResponseBodyBytes.Value : 1024;
+        var encodings = c.Encodings ?? [CompressMiddleware.Gzip, CompressMiddleware.Brotli, CompressMiddleware.Zstd];
+        if (encodings.Count == 0) return Fail("at least one encoding must be specified", out error);
+        foreach (var e in encodings)
+            if (e is not (CompressMiddleware.Gzip or CompressMiddleware.Brotli or CompressMiddleware.Zstd)) return Fail("unsupported encoding: " + e, out error);
+        if (!string.IsNullOrEmpty(c.DefaultEncoding) && !encodings.Contains(c.DefaultEncoding))
+            return Fail("unsupported default encoding: " + c.DefaultEncoding, out error);
+        // Edge has no zstd encoder: refused where nothing else could be served instead.
+        if (c.DefaultEncoding == CompressMiddleware.Zstd) return Fail("defaultEncoding zstd: not supported by Edge (no zstd encoder)", out error);
+        if (encodings.All(e => e == CompressMiddleware.Zstd)) return Fail("encodings zstd: not supported by Edge (no zstd encoder)", out error);
+        return new CompressMiddleware(new CompressRules(excluded, included, minSize), encodings, c.DefaultEncoding);
+    }
+
+    /// <summary>Traefik's auth.NewForward: the address must be a URL, the regex compile; -1 means no body limit.</summary>
+    private static HttpMiddleware? ForwardAuth(ForwardAuthConfig c, out string? error)
+    {
+        error = null;
+        if (string.IsNullOrEmpty(c.Address)) return Fail("forward authentication requires an address", out error);
+        if (!Uri.TryCreate(c.Address, UriKind.Absolute, out var address) || address.Scheme is not ("http" or "https"))
+            return Fail($"invalid forwardAuth address {c.Address}: an absolute http or https URL is expected", out error);
+        Regex? regex = null;
+        if (!string.IsNullOrEmpty(c.AuthResponseHeadersRegex)
+            && !GoRegex.TryCreate(c.AuthResponseHeadersRegex, false, out regex, out var why))
+            return Fail($"error compiling regular expression {c.AuthResponseHeadersRegex}: {why}", out error);
+        var client = ForwardAuthClients.For(c.Tls, out var tlsError);
+        if (client is null) return Fail(tlsError!, out error);
+        var requestHeaders = c.AuthRequestHeaders ?? [];
+        // trustForwardHeader with a filter: Traefik lets the X-Forwarded-* set through the filter too.
+        if (c.TrustForwardHeader == true && requestHeaders.Count > 0) requestHeaders = [.. requestHeaders, .. ForwardAuthRequest.ManagedXHeaders];
+        return new ForwardAuthMiddleware(new ForwardAuthOptions(address, client, c.TrustForwardHeader, requestHeaders,
+            c.AuthResponseHeaders ?? [], regex, new HashSet<string>(c.AddAuthCookiesToResponse ?? [], StringComparer.Ordinal),
+            c.HeaderField, c.ForwardBody == true, c.MaxBodySize ?? -1, c.MaxResponseBodySize ?? -1, c.PreserveLocationHeader == true,
+            c.PreserveRequestMethod == true, c.AuthSigninUrl));
+    }
+
+    /// <summary>Traefik's customerrors.New: the ranges parse and the service exists (fail closed otherwise).</summary>
+    private static HttpMiddleware? Errors(ErrorPageConfig c, MiddlewareServices? services, out string? error)
+    {
+        error = null;
+        var ranges = HttpStatusRanges.Parse(c.Status ?? [], out var why);
+        if (ranges is null) return Fail(why!, out error);
+        var rewrites = new List<(HttpStatusRanges, int)>();
+        foreach (var (from, to) in c.StatusRewrites ?? [])
+        {
+            var r = HttpStatusRanges.Parse([from], out why);
+            if (r is null) return Fail(why!, out error);
+            rewrites.Add((r, to));
+        }
+        if (string.IsNullOrEmpty(c.Service)) return Fail("the errors middleware needs a service", out error);
+        if (services?.Lookup(c.Service) is not { } service) return Fail($"the service \"{c.Service}\" does not exist", out error);
+        return new ErrorsMiddleware(ranges, rewrites, service, services.Forward, c.Query ?? "", c.ErrorRequestHeaders);
     }
 
     private static HttpMiddleware? Fail(string why, out string? error)

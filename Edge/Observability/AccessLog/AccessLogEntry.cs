@@ -23,6 +23,7 @@ public sealed class AccessLogEntry
     public string UserAgent = "";
     public long RequestCount;
     public string? Router;
+    public string? Username;
     /// <summary>Tenancy mode: the routed Ingress's namespace (selects the per-namespace file).</summary>
     public string? Namespace;
     public string? Service;

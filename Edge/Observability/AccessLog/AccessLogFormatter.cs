@@ -14,7 +14,7 @@ public static class AccessLogFormatter
     public static string Common(AccessLogEntry e, AccessLogFields f)
     {
         var sb = new StringBuilder(256);
-        sb.Append(Val(f.Has("ClientHost") ? e.ClientHost : "")).Append(" - ").Append('-') // ClientUsername: Edge has no basic-auth middleware, so never a user
+        sb.Append(Val(f.Has("ClientHost") ? e.ClientHost : "")).Append(" - ").Append(Val(f.Has("ClientUsername") ? e.Username : null))
           .Append(" [").Append(f.Has("StartLocal") ? ClfTime(e.Start) : "-").Append("] \"")
           .Append(Val(f.Has("RequestMethod") ? e.Method : "")).Append(' ').Append(Val(f.Has("RequestPath") ? e.Path : "")).Append(' ').Append(Val(f.Has("RequestProtocol") ? e.Protocol : "")).Append("\" ")
           .Append(f.Has("DownstreamStatus") ? e.Status.ToString(CultureInfo.InvariantCulture) : "-").Append(' ')
@@ -35,7 +35,7 @@ public static class AccessLogFormatter
             w.WriteStartObject();
             void S(string k, string? v) { if (f.Has(k) && !string.IsNullOrEmpty(v)) w.WriteString(k, v); }
             void N(string k, long v) { if (f.Has(k)) w.WriteNumber(k, v); }
-            S("ClientAddr", e.ClientAddr); S("ClientHost", e.ClientHost); S("ClientPort", e.ClientPort); S("ClientUsername", "-");
+            S("ClientAddr", e.ClientAddr); S("ClientHost", e.ClientHost); S("ClientPort", e.ClientPort); S("ClientUsername", e.Username ?? "-");
             N("DownstreamContentSize", e.DownstreamSize); N("DownstreamStatus", e.Status); N("Duration", e.DurationNs);
             if (e.ServiceUrl is not null)
             {

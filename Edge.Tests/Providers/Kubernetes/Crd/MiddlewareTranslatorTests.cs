@@ -65,7 +65,7 @@ public class MiddlewareTranslatorTests
 
     [Test]
     [Arguments("basicAuth:\n    secret: nope", "secret 'default/nope' not found")]
-    [Arguments("forwardAuth:\n    address: http://127.0.0.1:9", "middleware type \"forwardAuth\" is not supported by Edge yet")]
+    [Arguments("plugin:\n    demo: {}", "middleware type \"plugin\" is not supported by Edge yet")]
     [Arguments("sillyType: {}", "unknown middleware type \"sillyType\"")]
     [Arguments("addPrefix: {prefix: /a}\n  stripPrefix: {prefixes: [/b]}", "multi-types middleware not supported")]
     [Arguments("chain:\n    middlewares:\n    - name: other\n      namespace: team-b", "allowCrossNamespace is disabled")]

@@ -25,7 +25,7 @@ public static class CrdBinding
         var certificates = new SortedDictionary<string, CertAndStores>(StringComparer.Ordinal);
         // Traefik's order: routes (and their services), then middlewares, then TraefikServices.
         IngressRouteTranslator.Translate(snapshot, options, config.Http, certificates, issues);
-        foreach (var (name, middleware) in MiddlewareTranslator.Translate(snapshot, options, issues))
+        foreach (var (name, middleware) in MiddlewareTranslator.Translate(snapshot, options, issues, config.Http.Services))
             config.Http.Middlewares[name] = middleware;
         TraefikServiceTranslator.Translate(snapshot, options, config.Http.Services, issues);
         foreach (var (name, transport) in ServersTransportTranslator.Translate(snapshot, issues))

@@ -23,11 +23,13 @@ public static class MiddlewareTranslator
     /// <summary>Traefik v3.7 middleware types Edge does not serve yet: a router using one is in error.</summary>
     private static readonly HashSet<string> NotYetServed = new(StringComparer.Ordinal)
     {
-        "buffering", "circuitBreaker", "compress", "contentType", "digestAuth", "encodedCharacters", "errors",
-        "forwardAuth", "grpcWeb", "passTLSClientCert", "plugin", "retry",
+        "buffering", "circuitBreaker", "contentType", "digestAuth", "encodedCharacters",
+        "grpcWeb", "passTLSClientCert", "plugin", "retry",
     };
 
-    public static SortedDictionary<string, Middleware> Translate(ClusterSnapshot snapshot, CrdProviderOptions options, List<TranslationIssue> issues)
+    /// <param name="services">Receives the services middlewares define (an errors middleware's page service).</param>
+    public static SortedDictionary<string, Middleware> Translate(ClusterSnapshot snapshot, CrdProviderOptions options, List<TranslationIssue> issues,
+        IDictionary<string, Service>? services = null)
     {
         var result = new SortedDictionary<string, Middleware>(StringComparer.Ordinal);
         foreach (var m in snapshot.Middlewares)
@@ -35,7 +37,7 @@ public static class MiddlewareTranslator
             var ns = m.Metadata?.NamespaceProperty ?? "default";
             var name = m.Metadata?.Name ?? "";
             var id = Normalize(ns + "-" + name);
-            var middleware = TranslateOne(snapshot, options, m, ns);
+            var middleware = TranslateOne(snapshot, options, m, ns, id, services);
             middleware.Namespace = ns;
             if (middleware.Error is not null) issues.Add(new TranslationIssue("Middleware", ns, name, middleware.Error));
             result[id] = middleware;
@@ -43,7 +45,8 @@ public static class MiddlewareTranslator
         return result;
     }
 
-    private static Middleware TranslateOne(ClusterSnapshot snapshot, CrdProviderOptions options, TraefikMiddleware m, string ns)
+    private static Middleware TranslateOne(ClusterSnapshot snapshot, CrdProviderOptions options, TraefikMiddleware m, string ns, string id,
+        IDictionary<string, Service>? services)
     {
         var mw = new Middleware();
         if (m.Spec.ValueKind != JsonValueKind.Object) return Failed(mw, "spec is missing or not an object");
@@ -76,6 +79,19 @@ public static class MiddlewareTranslator
                     // Traefik's amount is omitempty: 0 is not shown.
                     if (mw.InFlightReq is { Amount: 0 }) mw.InFlightReq.Amount = null;
                     break;
+                case "compress":
+                    // Traefik's createCompressMiddleware: SetDefaults (encodings gzip, br, zstd), then what is set.
+                    mw.Compress = Read(spec, ModelJsonContext.Default.CompressConfig, type) ?? new CompressConfig();
+                    mw.Compress.Encodings ??= ["gzip", "br", "zstd"];
+                    if (mw.Compress.MinResponseBodyBytes is 0) mw.Compress.MinResponseBodyBytes = null;
+                    if (mw.Compress.DefaultEncoding is "") mw.Compress.DefaultEncoding = null;
+                    break;
+                case "forwardAuth":
+                    mw.ForwardAuth = ForwardAuthTranslator.Translate(snapshot, ns, spec, out var authError);
+                    return authError is null ? mw : Failed(mw, authError);
+                case "errors":
+                    mw.Errors = ErrorPageTranslator.Translate(snapshot, options, ns, id, spec, services, out var pageError);
+                    return pageError is null ? mw : Failed(mw, pageError);
                 case "basicAuth": return BasicAuth(snapshot, ns, spec, mw);
                 case "chain": return Chain(options, ns, spec, mw);
                 default:
