@@ -55,7 +55,8 @@ public static class ReferenceCheck
     }
 
     private static bool TransportExists(DynamicConfig config, string qualified, string provider) =>
-        qualified == DefaultServersTransport || (Local(qualified, provider, out var local) && config.Http.ServersTransports.ContainsKey(local));
+        qualified == DefaultServersTransport || config.Http.ServersTransports.ContainsKey(qualified)
+        || (Local(qualified, provider, out var local) && config.Http.ServersTransports.ContainsKey(local));
 
     /// <summary>The name within <paramref name="provider"/>'s configuration, when the reference points there.</summary>
     private static bool Local(string qualified, string provider, out string local)
