@@ -167,6 +167,8 @@ public sealed class FileConfigLoaderTests : IDisposable
         var path = Write("d.yml", "http:\n  routers:\n    bad:\n      rule: Host(`b`)\n      service: s\n      foo: 1\n");
         var router = LoadFile(path).Config!.Http.Routers["bad"];
         await Assert.That(router.DisabledReason!).Contains(path).And.Contains("foo");
+        await Assert.That(router.Rule).IsEqualTo("Host(`b`)");
+        await Assert.That(router.Service).IsEqualTo("s@file");
     }
 
     [Test]

@@ -26,7 +26,7 @@ public static class DynamicConfigReader
     private static readonly HashSet<string> Unrouted = new(StringComparer.OrdinalIgnoreCase) { "tcp", "udp" };
 
 /// <summary>One file checked against the model: what fits, and the routers and middlewares that did not (with why).</summary>
-    public sealed record Fitted(JsonObject Json, Dictionary<string, string> BrokenRouters, Dictionary<string, (string? Type, string Error)> BrokenMiddlewares);
+    public sealed record Fitted(JsonObject Json, Dictionary<string, Router> BrokenRouters, Dictionary<string, (string? Type, string Error)> BrokenMiddlewares);
 
     /// <summary>Reads one file's tree into the model (the common case: one file).</summary>
     public static DynamicConfig Read(JsonObject root, string file, List<string> issues) => Build(Fit(root, file, issues));
@@ -35,7 +35,7 @@ public static class DynamicConfigReader
     public static Fitted Fit(JsonObject root, string file, List<string> issues)
     {
         var fitted = new JsonObject();
-        var brokenRouters = new Dictionary<string, string>(StringComparer.Ordinal);
+        var brokenRouters = new Dictionary<string, Router>(StringComparer.Ordinal);
         var brokenMiddlewares = new Dictionary<string, (string? Type, string Error)>(StringComparer.Ordinal);
         var info = Model.DynamicConfig;
         foreach (var (key, value) in root)
@@ -63,8 +63,7 @@ public static class DynamicConfigReader
     public static DynamicConfig Build(Fitted fitted)
     {
         var config = fitted.Json.Deserialize(Model.DynamicConfig) ?? new DynamicConfig();
-        foreach (var (name, error) in fitted.BrokenRouters)
-            config.Http.Routers[name] = new Router { DisabledReason = error };
+        foreach (var (name, router) in fitted.BrokenRouters) config.Http.Routers[name] = router;
         if (fitted.Json["http"]?["middlewares"] is JsonObject middlewares)
             foreach (var (name, m) in config.Http.Middlewares) m.TypeName = Types(middlewares[name]).FirstOrDefault();
         foreach (var (name, (type, error)) in fitted.BrokenMiddlewares)
@@ -86,7 +85,7 @@ public static class DynamicConfigReader
 
     /// <summary>A section (http, tls): each collection is checked entry by entry, so one bad entry costs only itself.</summary>
     private static JsonObject Section(JsonObject section, JsonTypeInfo info, string path, string file, List<string> issues,
-        Dictionary<string, string> brokenRouters, Dictionary<string, (string?, string)> brokenMiddlewares)
+        Dictionary<string, Router> brokenRouters, Dictionary<string, (string?, string)> brokenMiddlewares)
     {
         var result = new JsonObject();
         foreach (var (key, value) in section)
@@ -112,7 +111,7 @@ public static class DynamicConfigReader
                         if (problems.Count == 0) { fittedEntries[name] = node; continue; }
                         var error = $"{file}: {where}.{name}: " + string.Join("; ", problems.Select(p => p.Replace("(top): ", "")));
                         issues.Add(error);
-                        if (where == "http.routers") brokenRouters[name] = error;
+                        if (where == "http.routers") brokenRouters[name] = Disabled(entry, error);
                         else if (where == "http.middlewares") brokenMiddlewares[name] = (FirstKey(entry), error);
                     }
                     result[property.Name] = fittedEntries;
@@ -146,6 +145,15 @@ public static class DynamicConfigReader
         var renamed = new JsonObject();
         foreach (var (k, v) in o) renamed[k.Equals("ipWhiteList", StringComparison.OrdinalIgnoreCase) ? "ipAllowList" : k] = v?.DeepClone();
         return renamed;
+    }
+
+    /// <summary>A router that cannot be served, shown disabled with what could be read of its rule and service.</summary>
+    private static Router Disabled(JsonNode? entry, string error)
+    {
+        string? Text(string key) => entry is JsonObject o && o.FirstOrDefault(kv => kv.Key.Equals(key, StringComparison.OrdinalIgnoreCase)).Value is JsonValue v
+            && v.GetValueKind() == JsonValueKind.String ? v.GetValue<string>() : null;
+        var service = Text("service") ?? "";
+        return new Router { Rule = Text("rule") ?? "", Service = service.Length == 0 ? "" : ProviderNames.Qualify(service, ProviderNames.File), DisabledReason = error };
     }
 
     private static string? FirstKey(JsonNode? entry) => entry is JsonObject o && o.Count > 0 ? o.First().Key : null;

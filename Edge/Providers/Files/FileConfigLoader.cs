@@ -80,8 +80,8 @@ public static class FileConfigLoader
     {
         var routers = (merged.Json["http"]?["routers"] as JsonObject)?.Select(kv => kv.Key).ToHashSet(StringComparer.Ordinal) ?? [];
         var middlewares = (merged.Json["http"]?["middlewares"] as JsonObject)?.Select(kv => kv.Key).ToHashSet(StringComparer.Ordinal) ?? [];
-        foreach (var (name, error) in next.BrokenRouters)
-            if (routers.Contains(name) || !merged.BrokenRouters.TryAdd(name, error)) issues.Add(Skipped(file, "HTTP router", name));
+        foreach (var (name, router) in next.BrokenRouters)
+            if (routers.Contains(name) || !merged.BrokenRouters.TryAdd(name, router)) issues.Add(Skipped(file, "HTTP router", name));
         foreach (var (name, broken) in next.BrokenMiddlewares)
             if (middlewares.Contains(name) || !merged.BrokenMiddlewares.TryAdd(name, broken)) issues.Add(Skipped(file, "HTTP middleware", name));
 
