@@ -107,6 +107,37 @@ public sealed class FileProviderEndToEndTests : IDisposable
         await Assert.That((int)kept.StatusCode).IsEqualTo(200).Because("a file that does not parse keeps the previous configuration");
     }
 
+    [System.Runtime.InteropServices.DllImport("libc", EntryPoint = "rename", SetLastError = true)]
+    private static extern int Rename(string from, string to);
+
+    /// <summary>
+    /// A Kubernetes ConfigMap mount: the file is a symlink through <c>..data</c>, and an update
+    /// swaps <c>..data</c> to a new directory (nothing is written to the file's own name).
+    /// </summary>
+    [Test]
+    public async Task A_configmap_style_symlink_swap_is_followed()
+    {
+        await using var backend = await EchoBackend.StartAsync("a");
+        void Version(string name, string prefix)
+        {
+            Directory.CreateDirectory(Path.Combine(_dir, name));
+            System.IO.File.WriteAllText(Path.Combine(_dir, name, "dynamic.yml"), Routes(backend.Port, prefix));
+        }
+        Version("..v1", "/api");
+        System.IO.File.CreateSymbolicLink(Path.Combine(_dir, "..data"), "..v1");
+        var file = Path.Combine(_dir, "dynamic.yml");
+        System.IO.File.CreateSymbolicLink(file, "..data/dynamic.yml");
+        await using var edge = await EdgeProcess.StartAsync([$"--providers.file.filename={file}", "--providers.providersThrottleDuration=0s"]);
+        using (var first = await GetAsync(edge, "/api/x")) await Assert.That((int)first.StatusCode).IsEqualTo(200);
+
+        // The kubelet's atomic writer: new directory, new link, renamed over ..data.
+        Version("..v2", "/v2");
+        System.IO.File.CreateSymbolicLink(Path.Combine(_dir, "..data_tmp"), "..v2");
+        // rename(2) itself: .NET's File.Move refuses a link to a directory.
+        await Assert.That(Rename(Path.Combine(_dir, "..data_tmp"), Path.Combine(_dir, "..data"))).IsEqualTo(0);
+        await WaitForStatusAsync(edge, "/v2/x", 200);
+    }
+
     [Test]
     public async Task A_certificate_from_tls_certificates_is_presented_for_its_sni()
     {
