@@ -138,6 +138,24 @@ public sealed class FileProviderEndToEndTests : IDisposable
         await WaitForStatusAsync(edge, "/v2/x", 200);
     }
 
+    /// <summary>Both providers at once: an Ingress uses a middleware of the file (<c>strip@file</c>), and a file router the Ingress provider's service is not confused with its own.</summary>
+    [Test]
+    public async Task An_ingress_uses_a_middleware_from_the_file()
+    {
+        var file = Path.Combine(_dir, "dynamic.yml");
+        System.IO.File.WriteAllText(file, "http:\n  middlewares:\n    strip:\n      stripPrefix:\n        prefixes: [/shop]\n");
+        await using var f = await DataPlaneFixture.StartAsync((api, _) => api.Upsert(K8s.Ingress("default", "shop", "app.example.com", "/shop", "whoami", 80,
+            annotations: new Dictionary<string, string> { ["traefik.ingress.kubernetes.io/router.middlewares"] = "strip@file" })),
+            $"--providers.file.filename={file}");
+        await f.WaitForRouteAsync("app.example.com", "/shop/cart");
+        using var r = await f.SendAsync("app.example.com", "/shop/cart");
+        await Assert.That((int)r.StatusCode).IsEqualTo(200);
+        var seen = JsonNode.Parse(await r.Content.ReadAsStringAsync())!;
+        await Assert.That((string?)seen["target"]).IsEqualTo("/cart");
+        var raw = JsonNode.Parse(await f.Edge.GetStringAsync("/api/rawdata"))!;
+        await Assert.That(raw["middlewares"]!["strip@file"]!["usedBy"]!.AsArray().Count).IsEqualTo(1);
+    }
+
     [Test]
     public async Task A_certificate_from_tls_certificates_is_presented_for_its_sni()
     {
