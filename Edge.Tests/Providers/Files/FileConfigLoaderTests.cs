@@ -172,6 +172,15 @@ public sealed class FileConfigLoaderTests : IDisposable
     }
 
     [Test]
+    public async Task The_routers_of_a_service_left_out_are_disabled_with_its_reason()
+    {
+        var path = Write("d.yml", "http:\n  routers:\n    r:\n      rule: Host(`r`)\n      service: s\n  services:\n    s:\n      loadBalancer:\n        healthCheck: {path: /h}\n");
+        var load = LoadFile(path);
+        await Assert.That(load.Config!.Http.Services.ContainsKey("s")).IsFalse();
+        await Assert.That(load.Config.Http.Routers["r"].DisabledReason!).StartsWith("service \"s@file\" is not served: " + path).And.Contains("healthCheck");
+    }
+
+    [Test]
     [Arguments("m: {}", "invalid middleware type or middleware does not exist")]
     [Arguments("m: {stripPrefix: {prefixes: [/a]}, addPrefix: {prefix: /b}}", "multi-types middleware not supported")]
     [Arguments("m: {compressx: {}}", "unknown key \"compressx\"")]

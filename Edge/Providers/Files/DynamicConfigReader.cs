@@ -26,7 +26,11 @@ public static class DynamicConfigReader
     private static readonly HashSet<string> Unrouted = new(StringComparer.OrdinalIgnoreCase) { "tcp", "udp" };
 
 /// <summary>One file checked against the model: what fits, and the routers and middlewares that did not (with why).</summary>
-    public sealed record Fitted(JsonObject Json, Dictionary<string, Router> BrokenRouters, Dictionary<string, (string? Type, string Error)> BrokenMiddlewares);
+    public sealed record Fitted(JsonObject Json, Dictionary<string, Router> BrokenRouters, Dictionary<string, (string? Type, string Error)> BrokenMiddlewares)
+    {
+        /// <summary>Services left out, with why: the routers using them are disabled with that reason.</summary>
+        public Dictionary<string, string> BrokenServices { get; init; } = new(StringComparer.Ordinal);
+    }
 
     /// <summary>Reads one file's tree into the model (the common case: one file).</summary>
     public static DynamicConfig Read(JsonObject root, string file, List<string> issues) => Build(Fit(root, file, issues));
@@ -37,6 +41,7 @@ public static class DynamicConfigReader
         var fitted = new JsonObject();
         var brokenRouters = new Dictionary<string, Router>(StringComparer.Ordinal);
         var brokenMiddlewares = new Dictionary<string, (string? Type, string Error)>(StringComparer.Ordinal);
+        var brokenServices = new Dictionary<string, string>(StringComparer.Ordinal);
         var info = Model.DynamicConfig;
         foreach (var (key, value) in root)
         {
@@ -54,9 +59,9 @@ public static class DynamicConfigReader
                 issues.Add($"{file}: {property.Name}: expected a mapping, not served");
                 continue;
             }
-            fitted[property.Name] = Section(section, Model.Options.GetTypeInfo(property.PropertyType), property.Name, file, issues, brokenRouters, brokenMiddlewares);
+            fitted[property.Name] = Section(section, Model.Options.GetTypeInfo(property.PropertyType), property.Name, file, issues, brokenRouters, brokenMiddlewares, brokenServices);
         }
-        return new Fitted(fitted, brokenRouters, brokenMiddlewares);
+        return new Fitted(fitted, brokenRouters, brokenMiddlewares) { BrokenServices = brokenServices };
     }
 
     /// <summary>The configuration of checked (and possibly merged) trees; throws <see cref="JsonException"/> if the model still refuses it.</summary>
@@ -64,6 +69,11 @@ public static class DynamicConfigReader
     {
         var config = fitted.Json.Deserialize(Model.DynamicConfig) ?? new DynamicConfig();
         foreach (var (name, router) in fitted.BrokenRouters) config.Http.Routers[name] = router;
+        // A router of a service left out says why, instead of "the service does not exist".
+        foreach (var router in config.Http.Routers.Values)
+            if (router.DisabledReason is null && ProviderNames.Unqualified(router.Service, ProviderNames.File) is { } own
+                && fitted.BrokenServices.TryGetValue(own, out var serviceError))
+                router.DisabledReason = $"service \"{own}@file\" is not served: {serviceError}";
         if (fitted.Json["http"]?["middlewares"] is JsonObject middlewares)
             foreach (var (name, m) in config.Http.Middlewares) m.TypeName = Types(middlewares[name]).FirstOrDefault();
         foreach (var (name, (type, error)) in fitted.BrokenMiddlewares)
@@ -85,7 +95,7 @@ public static class DynamicConfigReader
 
     /// <summary>A section (http, tls): each collection is checked entry by entry, so one bad entry costs only itself.</summary>
     private static JsonObject Section(JsonObject section, JsonTypeInfo info, string path, string file, List<string> issues,
-        Dictionary<string, Router> brokenRouters, Dictionary<string, (string?, string)> brokenMiddlewares)
+        Dictionary<string, Router> brokenRouters, Dictionary<string, (string?, string)> brokenMiddlewares, Dictionary<string, string> brokenServices)
     {
         var result = new JsonObject();
         foreach (var (key, value) in section)
@@ -113,6 +123,7 @@ public static class DynamicConfigReader
                         issues.Add(error);
                         if (where == "http.routers") brokenRouters[name] = Disabled(entry, error);
                         else if (where == "http.middlewares") brokenMiddlewares[name] = (FirstKey(entry), error);
+                        else if (where == "http.services") brokenServices[name] = error;
                     }
                     result[property.Name] = fittedEntries;
                     break;

@@ -82,6 +82,9 @@ public static class FileConfigLoader
         var middlewares = (merged.Json["http"]?["middlewares"] as JsonObject)?.Select(kv => kv.Key).ToHashSet(StringComparer.Ordinal) ?? [];
         foreach (var (name, router) in next.BrokenRouters)
             if (routers.Contains(name) || !merged.BrokenRouters.TryAdd(name, router)) issues.Add(Skipped(file, "HTTP router", name));
+        var services = (merged.Json["http"]?["services"] as JsonObject)?.Select(kv => kv.Key).ToHashSet(StringComparer.Ordinal) ?? [];
+        foreach (var (name, error) in next.BrokenServices)
+            if (services.Contains(name) || !merged.BrokenServices.TryAdd(name, error)) issues.Add(Skipped(file, "HTTP service", name));
         foreach (var (name, broken) in next.BrokenMiddlewares)
             if (middlewares.Contains(name) || !merged.BrokenMiddlewares.TryAdd(name, broken)) issues.Add(Skipped(file, "HTTP middleware", name));
 
@@ -99,7 +102,8 @@ public static class FileConfigLoader
                         foreach (var (name, value) in entries)
                         {
                             bool broken = where == "http.routers" ? merged.BrokenRouters.ContainsKey(name)
-                                : where == "http.middlewares" && merged.BrokenMiddlewares.ContainsKey(name);
+                                : where == "http.middlewares" ? merged.BrokenMiddlewares.ContainsKey(name)
+                                : where == "http.services" && merged.BrokenServices.ContainsKey(name);
                             if (into.ContainsKey(name) || broken) issues.Add(Skipped(file, Display(where), name));
                             else into[name] = value?.DeepClone();
                         }
