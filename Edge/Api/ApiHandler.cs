@@ -180,6 +180,7 @@ public sealed class ApiHandler(StaticConfig config, ConfigurationStore store, Fu
         var raw = Current();
         var o = new Overview();
         // Traefik's getProviders: the enabled providers by their static-configuration field names.
+        if (config.FileProviderEnabled) o.Providers.Add("File");
         if (config.KubernetesIngressEnabled) o.Providers.Add("KubernetesIngress");
         if (config.KubernetesCrdEnabled) o.Providers.Add("KubernetesCRD");
         // As Traefik counts them: disabled is an error, warning a warning (the dashboard shows both).

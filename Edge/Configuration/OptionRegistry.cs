@@ -16,7 +16,7 @@ public static class OptionRegistry
         new(name, kind, def, desc, apply);
 
     private static OptionSpec Prov(string name, OptionKind kind, string def, string desc, Action<ProviderOptions, string> apply) =>
-        new(P + name, kind, def, desc, (c, _, v) => { c.KubernetesIngressEnabled = true; apply(c.KubernetesIngress, v); });
+        new(P + name, kind, def, desc, (c, _, v) => { c.KubernetesIngressEnabled = true; c.KubernetesIngressConfigured = true; apply(c.KubernetesIngress, v); });
 
     private static OptionSpec Ep(string name, OptionKind kind, string def, string desc, Action<EntryPointOptions, string> apply) =>
         new("entryPoints.<name>." + name, kind, def, desc, (c, n, v) => apply(c.EntryPoint(n), v));
@@ -137,7 +137,7 @@ public static class OptionRegistry
             O("serversTransport.forwardingTimeouts.responseHeaderTimeout", OptionKind.Duration, "0s", "Time allowed for a backend's response headers (then 504); 0 = none.", (c, _, v) => c.ServersTransport.ResponseHeaderTimeout = Duration("serversTransport.forwardingTimeouts.responseHeaderTimeout", v)),
             O("serversTransport.forwardingTimeouts.idleConnTimeout", OptionKind.Duration, "90s", "Idle backend connections are closed after this.", (c, _, v) => c.ServersTransport.IdleConnTimeout = Duration("serversTransport.forwardingTimeouts.idleConnTimeout", v)),
 
-            O("providers.kubernetesIngress", OptionKind.Section, "true", "Enable the Kubernetes Ingress provider.", (c, _, v) => c.KubernetesIngressEnabled = Bool("providers.kubernetesIngress", v)),
+            O("providers.kubernetesIngress", OptionKind.Section, "true", "Enable the Kubernetes Ingress provider.", (c, _, v) => { c.KubernetesIngressEnabled = Bool("providers.kubernetesIngress", v); c.KubernetesIngressConfigured = true; }),
             Prov("endpoint", OptionKind.String, "", "Kubernetes server endpoint (required for external cluster client).", (p, v) => p.Endpoint = v),
             Prov("token", OptionKind.String, "", "Kubernetes bearer token (not needed for in-cluster client). A token value or a file path to the token.", (p, v) => p.Token = v),
             Prov("certAuthFilePath", OptionKind.String, "", "Kubernetes certificate authority file path (not needed for in-cluster client).", (p, v) => p.CertAuthFilePath = v),
@@ -158,6 +158,7 @@ public static class OptionRegistry
             Prov("strictPrefixMatching", OptionKind.Bool, "false", "Make prefix matching strictly comply with the Kubernetes Ingress specification (path-element-wise).", (p, v) => p.StrictPrefixMatching = Bool(P + "strictPrefixMatching", v)),
         };
         l.AddRange(CrdProviderOptions.Specs());
+        l.AddRange(FileProviderOptions.Specs());
         return l;
     }
 

@@ -20,6 +20,11 @@ public sealed class StaticConfig
     /// <summary>Whether Traefik's Kubernetes CRD provider runs (--providers.kubernetescrd).</summary>
     public bool KubernetesCrdEnabled { get; set; }
     public CrdProviderOptions KubernetesCrd { get; } = new();
+    /// <summary>Whether any providers.kubernetesIngress option was given (the provider is then on unless set to false).</summary>
+    public bool KubernetesIngressConfigured { get; set; }
+    /// <summary>Whether Traefik's file provider runs (--providers.file.*).</summary>
+    public bool FileProviderEnabled { get; set; }
+    public FileProviderOptions FileProvider { get; } = new();
     public LeaderElectionOptions LeaderElection { get; } = new();
     /// <summary>providers.providersThrottleDuration: minimum time between two applied configurations.</summary>
     public TimeSpan ProvidersThrottleDuration { get; set; } = TimeSpan.FromSeconds(2);
@@ -79,6 +84,13 @@ public sealed class StaticConfig
             throw new ConfigException("providers.kubernetesIngress.reportNodeInternalIPs", "not both reportNodeInternalIPs and ingressEndpoint (mutually exclusive)");
         if (KubernetesIngress.ReportNodeInternalIPs && KubernetesIngress.DisableClusterScopeResources)
             throw new ConfigException("providers.kubernetesIngress.reportNodeInternalIPs", "not both reportNodeInternalIPs and disableClusterScopeResources (mutually exclusive)");
+        if (FileProviderEnabled)
+        {
+            FileProvider.Validate();
+            // Traefik runs only the providers it is given: with the file provider and no Kubernetes
+            // option, Edge runs without a cluster (a bare binary on a VM), needing no kubeconfig.
+            if (!KubernetesIngressConfigured && !KubernetesCrdEnabled) KubernetesIngressEnabled = false;
+        }
         if (KubernetesCrdEnabled)
         {
             // One API-server connection serves both Kubernetes providers: the CRD provider's

@@ -153,9 +153,21 @@ public static class EdgeMain
             Log.Info("Ingress label selector is", ("labelSelector", options.LabelSelector));
         }
 
+        // The file provider needs no cluster: with it alone Edge runs as a bare binary (see StaticConfig.ApplyDefaults).
+        Edge.Providers.Files.FileProvider? fileProvider = null;
+        if (config.FileProviderEnabled)
+        {
+            readiness.Expect(ProviderNames.File);
+            if (!config.KubernetesIngressEnabled) aggregator.Applied += readiness.Applied;
+            fileProvider = new Edge.Providers.Files.FileProvider(config.FileProvider, aggregator);
+            Log.Info("File provider reads", ("providerName", ProviderNames.File),
+                ("source", config.FileProvider.Directory.Length > 0 ? config.FileProvider.Directory : config.FileProvider.Filename), ("watch", config.FileProvider.Watch));
+        }
+
         // The informers list while Kestrel binds: the first routes are ready sooner.
         var background = new List<Task>();
         background.Add(aggregator.RunAsync(stopping.Token));
+        if (fileProvider is not null) background.Add(fileProvider.RunAsync(stopping.Token));
         if (cache is not null)
         {
             foreach (var controller in controllers) background.Add(controller.RunAsync(stopping.Token));

@@ -9,6 +9,7 @@ namespace Edge.Model;
 [JsonSerializable(typeof(TlsStore))]
 [JsonSerializable(typeof(ServersTransport))]
 [JsonSerializable(typeof(TlsConfig))]
+[JsonSerializable(typeof(DynamicConfig))]
 public sealed partial class ModelJsonContext : JsonSerializerContext
 {
 }

@@ -10,6 +10,7 @@ public static class ProviderNames
     public const string Kubernetes = "kubernetes";
     public const string KubernetesCrd = "kubernetescrd";
     public const string Internal = "internal";
+    public const string File = "file";
 
     /// <summary>An object of the internal provider (api, dashboard, ping): shown by the API, never routed by the data plane.</summary>
     public static bool IsInternal(string qualifiedName) => qualifiedName.EndsWith("@" + Internal, StringComparison.Ordinal);
