@@ -21,6 +21,8 @@ public sealed class CrdProviderOptions
     public bool AllowExternalNameServices { get; set; }
     public bool NativeLBByDefault { get; set; }
     public bool DisableClusterScopeResources { get; set; }
+    /// <summary>tenancy.enabled: the tenancy options (set from the Ingress provider's); null outside tenancy mode.</summary>
+    public TenancyOptions? Tenancy { get; set; }
 
     private const string P = "providers.kubernetesCRD.";
 

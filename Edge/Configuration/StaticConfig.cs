@@ -99,6 +99,7 @@ public sealed class StaticConfig
             if (k.Endpoint.Length == 0) k.Endpoint = KubernetesCrd.Endpoint;
             if (k.Token.Length == 0) k.Token = KubernetesCrd.Token;
             if (k.CertAuthFilePath.Length == 0) k.CertAuthFilePath = KubernetesCrd.CertAuthFilePath;
+            KubernetesCrd.Tenancy = k.TenancyEnabled ? k.Tenancy : null;
         }
     }
 }

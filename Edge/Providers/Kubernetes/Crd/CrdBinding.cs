@@ -21,6 +21,7 @@ public static class CrdBinding
     /// <summary>The provider's configuration; the problems found join <paramref name="issues"/> (the loop logs them, <c>edge render</c> lists them).</summary>
     public static DynamicConfig Build(ClusterSnapshot snapshot, CrdProviderOptions options, List<TranslationIssue> issues)
     {
+        if (options.Tenancy is { } tenancy) snapshot = TenancyGuard.Restrict(snapshot, tenancy, issues);
         var config = new DynamicConfig();
         var certificates = new SortedDictionary<string, CertAndStores>(StringComparer.Ordinal);
         // Traefik's order: routes (and their services), then middlewares, then TraefikServices.
