@@ -27,6 +27,7 @@ public sealed class Middleware
     [JsonPropertyName("forwardAuth")] public ForwardAuthConfig? ForwardAuth { get; set; }
     [JsonPropertyName("errors")] public ErrorPageConfig? Errors { get; set; }
     [JsonPropertyName("retry")] public RetryConfig? Retry { get; set; }
+    [JsonPropertyName("contentType")] public ContentTypeConfig? ContentType { get; set; }
 
     /// <summary>Why this middleware cannot be served (unsupported type, missing Secret, bad option); null when it can.</summary>
     [JsonIgnore] public string? Error { get; set; }
@@ -199,4 +200,10 @@ public sealed class RetryConfig
 {
     [JsonPropertyName("attempts")] public int? Attempts { get; set; }
     [JsonPropertyName("initialInterval")] public string? InitialInterval { get; set; }
+}
+
+/// <summary>Traefik's dynamic.ContentType: autoDetect is deprecated; only false changes anything (the middleware then does nothing).</summary>
+public sealed class ContentTypeConfig
+{
+    [JsonPropertyName("autoDetect")] public bool? AutoDetect { get; set; }
 }

@@ -53,6 +53,24 @@ public class MiddlewareTypesTranslatorTests
     }
 
     [Test]
+    [Arguments("contentType: {}", "{}")]
+    [Arguments("contentType:\n    autoDetect: false", """{"autoDetect":false}""")]
+    [Arguments("contentType:\n    autoDetect: true", """{"autoDetect":true}""")]
+    public async Task ContentType_keeps_autoDetect_as_given(string spec, string json)
+    {
+        var m = One(spec);
+        await Assert.That(m.Error).IsNull();
+        await Assert.That(JsonSerializer.Serialize(m.ContentType!, ModelJsonContext.Default.ContentTypeConfig)).IsEqualTo(json);
+    }
+
+    [Test]
+    public async Task A_contentType_field_Edge_does_not_read_is_refused_by_name()
+    {
+        var m = One("contentType:\n    sniff: true");
+        await Assert.That(m.Error).IsEqualTo("contentType.sniff: not supported by Edge, the middleware is not served without it");
+    }
+
+    [Test]
     public async Task A_compress_field_Edge_does_not_read_is_refused_by_name()
     {
         var m = One("compress:\n    level: 9");

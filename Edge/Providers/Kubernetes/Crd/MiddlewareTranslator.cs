@@ -23,7 +23,7 @@ public static class MiddlewareTranslator
     /// <summary>Traefik v3.7 middleware types Edge does not serve yet: a router using one is in error.</summary>
     private static readonly HashSet<string> NotYetServed = new(StringComparer.Ordinal)
     {
-        "buffering", "circuitBreaker", "contentType", "digestAuth", "encodedCharacters",
+        "buffering", "circuitBreaker", "digestAuth", "encodedCharacters",
         "grpcWeb", "passTLSClientCert", "plugin", "retry",
     };
 
@@ -92,6 +92,7 @@ public static class MiddlewareTranslator
                 case "errors":
                     mw.Errors = ErrorPageTranslator.Translate(snapshot, options, ns, id, spec, services, out var pageError);
                     return pageError is null ? mw : Failed(mw, pageError);
+                case "contentType": mw.ContentType = Read(spec, ModelJsonContext.Default.ContentTypeConfig, type) ?? new ContentTypeConfig(); break;
                 case "basicAuth": return BasicAuth(snapshot, ns, spec, mw);
                 case "chain": return Chain(options, ns, spec, mw);
                 default:
