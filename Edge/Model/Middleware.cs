@@ -28,6 +28,7 @@ public sealed class Middleware
     [JsonPropertyName("errors")] public ErrorPageConfig? Errors { get; set; }
     [JsonPropertyName("retry")] public RetryConfig? Retry { get; set; }
     [JsonPropertyName("contentType")] public ContentTypeConfig? ContentType { get; set; }
+    [JsonPropertyName("passTLSClientCert")] public PassTlsClientCertConfig? PassTlsClientCert { get; set; }
 
     /// <summary>Why this middleware cannot be served (unsupported type, missing Secret, bad option); null when it can.</summary>
     [JsonIgnore] public string? Error { get; set; }
