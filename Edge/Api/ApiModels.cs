@@ -59,6 +59,7 @@ public sealed class MiddlewareInfo
     [JsonPropertyName("errors")] public ErrorPageConfig? Errors { get; set; }
     [JsonPropertyName("retry")] public RetryConfig? Retry { get; set; }
     [JsonPropertyName("contentType")] public ContentTypeConfig? ContentType { get; set; }
+    [JsonPropertyName("encodedCharacters")] public EncodedCharactersConfig? EncodedCharacters { get; set; }
     [JsonPropertyName("passTLSClientCert")] public PassTlsClientCertConfig? PassTlsClientCert { get; set; }
     [JsonPropertyName("error")] public List<string>? Error { get; set; }
     [JsonPropertyName("status")] public string Status { get; set; } = "enabled";

@@ -87,6 +87,17 @@ public class MiddlewareTypesTranslatorTests
     }
 
     [Test]
+    public async Task EncodedCharacters_keeps_its_allow_options()
+    {
+        var m = One("encodedCharacters:\n    allowEncodedSlash: true\n    allowEncodedHash: false");
+        await Assert.That(m.Error).IsNull();
+        await Assert.That(JsonSerializer.Serialize(m.EncodedCharacters!, ModelJsonContext.Default.EncodedCharactersConfig))
+            .IsEqualTo("""{"allowEncodedSlash":true,"allowEncodedHash":false}""");
+        var typo = One("encodedCharacters:\n    allowEncodedSlashes: true");
+        await Assert.That(typo.Error).IsEqualTo("encodedCharacters.allowEncodedSlashes: not supported by Edge, the middleware is not served without it");
+    }
+
+    [Test]
     public async Task A_compress_field_Edge_does_not_read_is_refused_by_name()
     {
         var m = One("compress:\n    level: 9");

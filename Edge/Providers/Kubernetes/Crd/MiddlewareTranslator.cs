@@ -23,7 +23,7 @@ public static class MiddlewareTranslator
     /// <summary>Traefik v3.7 middleware types Edge does not serve yet: a router using one is in error.</summary>
     private static readonly HashSet<string> NotYetServed = new(StringComparer.Ordinal)
     {
-        "buffering", "circuitBreaker", "digestAuth", "encodedCharacters",
+        "buffering", "circuitBreaker", "digestAuth",
         "grpcWeb", "plugin", "retry",
     };
 
@@ -92,6 +92,7 @@ public static class MiddlewareTranslator
                 case "errors":
                     mw.Errors = ErrorPageTranslator.Translate(snapshot, options, ns, id, spec, services, out var pageError);
                     return pageError is null ? mw : Failed(mw, pageError);
+                case "encodedCharacters": mw.EncodedCharacters = Read(spec, ModelJsonContext.Default.EncodedCharactersConfig, type) ?? new EncodedCharactersConfig(); break;
                 case "passTLSClientCert": mw.PassTlsClientCert = Read(spec, ModelJsonContext.Default.PassTlsClientCertConfig, type) ?? new PassTlsClientCertConfig(); break;
                 case "contentType": mw.ContentType = Read(spec, ModelJsonContext.Default.ContentTypeConfig, type) ?? new ContentTypeConfig(); break;
                 case "basicAuth": return BasicAuth(snapshot, ns, spec, mw);
