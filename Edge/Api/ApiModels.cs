@@ -58,6 +58,9 @@ public sealed class MiddlewareInfo
     [JsonPropertyName("forwardAuth")] public ForwardAuthConfig? ForwardAuth { get; set; }
     [JsonPropertyName("errors")] public ErrorPageConfig? Errors { get; set; }
     [JsonPropertyName("retry")] public RetryConfig? Retry { get; set; }
+    [JsonPropertyName("contentType")] public ContentTypeConfig? ContentType { get; set; }
+    [JsonPropertyName("encodedCharacters")] public EncodedCharactersConfig? EncodedCharacters { get; set; }
+    [JsonPropertyName("passTLSClientCert")] public PassTlsClientCertConfig? PassTlsClientCert { get; set; }
     [JsonPropertyName("error")] public List<string>? Error { get; set; }
     [JsonPropertyName("status")] public string Status { get; set; } = "enabled";
     [JsonPropertyName("usedBy")] public List<string>? UsedBy { get; set; }

@@ -115,6 +115,7 @@ public static class RawDataBuilder
                 ReplacePath = m.ReplacePath, ReplacePathRegex = m.ReplacePathRegex, Chain = m.Chain, IpAllowList = m.IpAllowList,
                 Headers = m.Headers, RedirectRegex = m.RedirectRegex, RedirectScheme = m.RedirectScheme,
                 RateLimit = m.RateLimit, InFlightReq = m.InFlightReq, Compress = m.Compress, Errors = m.Errors, Retry = m.Retry,
+                ContentType = m.ContentType, PassTlsClientCert = m.PassTlsClientCert, EncodedCharacters = m.EncodedCharacters,
                 ForwardAuth = m.ForwardAuth is null ? null : PublicForwardAuth(m.ForwardAuth),
                 BasicAuth = m.BasicAuth is null ? null : new BasicAuthConfig { Realm = m.BasicAuth.Realm, RemoveHeader = m.BasicAuth.RemoveHeader, HeaderField = m.BasicAuth.HeaderField },
                 Status = m.Error is null ? "enabled" : "disabled",

@@ -27,6 +27,9 @@ public sealed class Middleware
     [JsonPropertyName("forwardAuth")] public ForwardAuthConfig? ForwardAuth { get; set; }
     [JsonPropertyName("errors")] public ErrorPageConfig? Errors { get; set; }
     [JsonPropertyName("retry")] public RetryConfig? Retry { get; set; }
+    [JsonPropertyName("contentType")] public ContentTypeConfig? ContentType { get; set; }
+    [JsonPropertyName("encodedCharacters")] public EncodedCharactersConfig? EncodedCharacters { get; set; }
+    [JsonPropertyName("passTLSClientCert")] public PassTlsClientCertConfig? PassTlsClientCert { get; set; }
 
     /// <summary>Why this middleware cannot be served (unsupported type, missing Secret, bad option); null when it can.</summary>
     [JsonIgnore] public string? Error { get; set; }
@@ -199,4 +202,22 @@ public sealed class RetryConfig
 {
     [JsonPropertyName("attempts")] public int? Attempts { get; set; }
     [JsonPropertyName("initialInterval")] public string? InitialInterval { get; set; }
+}
+
+/// <summary>Traefik's dynamic.ContentType: autoDetect is deprecated; only false changes anything (the middleware then does nothing).</summary>
+public sealed class ContentTypeConfig
+{
+    [JsonPropertyName("autoDetect")] public bool? AutoDetect { get; set; }
+}
+
+/// <summary>Traefik's dynamic.EncodedCharacters: every listed encoding is refused unless allowed.</summary>
+public sealed class EncodedCharactersConfig
+{
+    [JsonPropertyName("allowEncodedSlash")] public bool? AllowEncodedSlash { get; set; }
+    [JsonPropertyName("allowEncodedBackSlash")] public bool? AllowEncodedBackSlash { get; set; }
+    [JsonPropertyName("allowEncodedNullCharacter")] public bool? AllowEncodedNullCharacter { get; set; }
+    [JsonPropertyName("allowEncodedSemicolon")] public bool? AllowEncodedSemicolon { get; set; }
+    [JsonPropertyName("allowEncodedPercent")] public bool? AllowEncodedPercent { get; set; }
+    [JsonPropertyName("allowEncodedQuestionMark")] public bool? AllowEncodedQuestionMark { get; set; }
+    [JsonPropertyName("allowEncodedHash")] public bool? AllowEncodedHash { get; set; }
 }

@@ -61,6 +61,11 @@ public static class MiddlewareBuilder
         if (m.Compress is { } compress) return Compress(compress, out error);
         if (m.ForwardAuth is { } forwardAuth) return ForwardAuth(forwardAuth, out error);
         if (m.Errors is { } errors) return Errors(errors, services, out error);
+        // Traefik's contenttype.New: autoDetect false is the default behaviour (no sniffing), so the middleware does nothing.
+        if (m.EncodedCharacters is { } encoded) return new EncodedCharactersMiddleware(encoded);
+        // Traefik's passtlsclientcert.New has no failure case.
+        if (m.PassTlsClientCert is { } passCert) return new PassTlsClientCertMiddleware(passCert.Pem == true, passCert.Info);
+        if (m.ContentType is { } contentType) return new ContentTypeMiddleware(contentType.AutoDetect != false);
         if (m.InFlightReq is { } inFlight)
         {
             var source = RequestSource.Create(inFlight.SourceCriterion, hostByDefault: true, out var why);

@@ -53,6 +53,51 @@ public class MiddlewareTypesTranslatorTests
     }
 
     [Test]
+    [Arguments("contentType: {}", "{}")]
+    [Arguments("contentType:\n    autoDetect: false", """{"autoDetect":false}""")]
+    [Arguments("contentType:\n    autoDetect: true", """{"autoDetect":true}""")]
+    public async Task ContentType_keeps_autoDetect_as_given(string spec, string json)
+    {
+        var m = One(spec);
+        await Assert.That(m.Error).IsNull();
+        await Assert.That(JsonSerializer.Serialize(m.ContentType!, ModelJsonContext.Default.ContentTypeConfig)).IsEqualTo(json);
+    }
+
+    [Test]
+    public async Task A_contentType_field_Edge_does_not_read_is_refused_by_name()
+    {
+        var m = One("contentType:\n    sniff: true");
+        await Assert.That(m.Error).IsEqualTo("contentType.sniff: not supported by Edge, the middleware is not served without it");
+    }
+
+    [Test]
+    public async Task PassTLSClientCert_keeps_pem_and_info()
+    {
+        var m = One("passTLSClientCert:\n    pem: true\n    info:\n      notAfter: true\n      sans: true\n      subject: {commonName: true, organizationalUnit: true}\n      issuer: {domainComponent: true}");
+        await Assert.That(m.Error).IsNull();
+        await Assert.That(JsonSerializer.Serialize(m.PassTlsClientCert!, ModelJsonContext.Default.PassTlsClientCertConfig))
+            .IsEqualTo("""{"pem":true,"info":{"notAfter":true,"sans":true,"subject":{"organizationalUnit":true,"commonName":true},"issuer":{"domainComponent":true}}}""");
+    }
+
+    [Test]
+    public async Task An_issuer_organizationalUnit_is_refused_by_name_as_Traefik_has_none()
+    {
+        var m = One("passTLSClientCert:\n    info:\n      issuer: {organizationalUnit: true}");
+        await Assert.That(m.Error).IsEqualTo("passTLSClientCert.info.issuer.organizationalUnit: not supported by Edge, the middleware is not served without it");
+    }
+
+    [Test]
+    public async Task EncodedCharacters_keeps_its_allow_options()
+    {
+        var m = One("encodedCharacters:\n    allowEncodedSlash: true\n    allowEncodedHash: false");
+        await Assert.That(m.Error).IsNull();
+        await Assert.That(JsonSerializer.Serialize(m.EncodedCharacters!, ModelJsonContext.Default.EncodedCharactersConfig))
+            .IsEqualTo("""{"allowEncodedSlash":true,"allowEncodedHash":false}""");
+        var typo = One("encodedCharacters:\n    allowEncodedSlashes: true");
+        await Assert.That(typo.Error).IsEqualTo("encodedCharacters.allowEncodedSlashes: not supported by Edge, the middleware is not served without it");
+    }
+
+    [Test]
     public async Task A_compress_field_Edge_does_not_read_is_refused_by_name()
     {
         var m = One("compress:\n    level: 9");

@@ -23,8 +23,8 @@ public static class MiddlewareTranslator
     /// <summary>Traefik v3.7 middleware types Edge does not serve yet: a router using one is in error.</summary>
     private static readonly HashSet<string> NotYetServed = new(StringComparer.Ordinal)
     {
-        "buffering", "circuitBreaker", "contentType", "digestAuth", "encodedCharacters",
-        "grpcWeb", "passTLSClientCert", "plugin", "retry",
+        "buffering", "circuitBreaker", "digestAuth",
+        "grpcWeb", "plugin", "retry",
     };
 
     /// <param name="services">Receives the services middlewares define (an errors middleware's page service).</param>
@@ -92,6 +92,9 @@ public static class MiddlewareTranslator
                 case "errors":
                     mw.Errors = ErrorPageTranslator.Translate(snapshot, options, ns, id, spec, services, out var pageError);
                     return pageError is null ? mw : Failed(mw, pageError);
+                case "encodedCharacters": mw.EncodedCharacters = Read(spec, ModelJsonContext.Default.EncodedCharactersConfig, type) ?? new EncodedCharactersConfig(); break;
+                case "passTLSClientCert": mw.PassTlsClientCert = Read(spec, ModelJsonContext.Default.PassTlsClientCertConfig, type) ?? new PassTlsClientCertConfig(); break;
+                case "contentType": mw.ContentType = Read(spec, ModelJsonContext.Default.ContentTypeConfig, type) ?? new ContentTypeConfig(); break;
                 case "basicAuth": return BasicAuth(snapshot, ns, spec, mw);
                 case "chain": return Chain(options, ns, spec, mw);
                 default:
