@@ -40,6 +40,7 @@ public class ConfigLoaderTests
     [Test]
     [Arguments("--nope=1", "--nope")]
     [Arguments("--providers.kubernetesingress.allowemptyservices=maybe", "allowEmptyServices")]
+    [Arguments("--entrypoints.web.http2.maxEncoderHeaderTableSize=8192", "maxEncoderHeaderTableSize")]
     [Arguments("--providers.kubernetesingress.throttleduration=soon", "throttleDuration")]
     [Arguments("--providers.kubernetesingress.labelselector=a=b=c", "labelSelector")]
     [Arguments("--providers.kubernetesingress.ingressendpoint.publishedservice=nons", "publishedService")]

@@ -65,7 +65,7 @@ public static class OptionRegistry
             Ep("http.maxHeaderBytes", OptionKind.Int, "0", "Maximum size of the request line and of the headers (then 414/431); 0 = Edge's 8 KiB line, 32 KiB headers (Traefik: 1 MiB).", (e, v) => e.MaxHeaderBytes = Positive("entryPoints." + e.Name + ".http.maxHeaderBytes", v)),
             Ep("http2.maxConcurrentStreams", OptionKind.Int, "250", "Concurrent HTTP/2 streams each client may open on a connection.", (e, v) => e.Http2MaxConcurrentStreams = Positive("entryPoints." + e.Name + ".http2.maxConcurrentStreams", v)),
             Ep("http2.maxDecoderHeaderTableSize", OptionKind.Int, "4096", "HPACK table size for headers received from clients.", (e, v) => e.Http2MaxDecoderHeaderTableSize = NonNegative("entryPoints." + e.Name + ".http2.maxDecoderHeaderTableSize", v)),
-            Ep("http2.maxEncoderHeaderTableSize", OptionKind.Int, "4096", "Accepted; Kestrel sizes the HPACK table it sends with by the client's setting.", (e, v) => e.Http2MaxEncoderHeaderTableSize = NonNegative("entryPoints." + e.Name + ".http2.maxEncoderHeaderTableSize", v)),
+            Ep("http2.maxEncoderHeaderTableSize", OptionKind.Int, "4096", "Only 4096 (Traefik's default): Kestrel's HPACK encoder table is not configurable, so another value is refused.", (e, v) => e.Http2MaxEncoderHeaderTableSize = EncoderTableSize("entryPoints." + e.Name + ".http2.maxEncoderHeaderTableSize", v)),
             Ep("transport.keepAliveMaxRequests", OptionKind.Int, "0", "Close a keep-alive connection after this many requests (0 = no limit).", (e, v) => e.KeepAliveMaxRequests = NonNegative("entryPoints." + e.Name + ".transport.keepAliveMaxRequests", v)),
             Ep("transport.keepAliveMaxTime", OptionKind.Duration, "0s", "Close a keep-alive connection after this long (0 = no limit).", (e, v) => e.KeepAliveMaxTime = Duration("entryPoints." + e.Name + ".transport.keepAliveMaxTime", v)),
             Ep("reusePort", OptionKind.Bool, "false", "Set SO_REUSEPORT on the listener (several processes share the port).", (e, v) => e.ReusePort = Bool("entryPoints." + e.Name + ".reusePort", v)),
@@ -169,6 +169,13 @@ public static class OptionRegistry
             if (o.TryMatch(segs, out wildcard)) return o;
         wildcard = "";
         return null;
+    }
+
+    private static int EncoderTableSize(string option, string v)
+    {
+        var n = Int(option, v);
+        if (n != 4096) throw new ConfigException(option, $"4096 (Edge cannot size the HPACK table it encodes with), got \"{v}\"");
+        return n;
     }
 
     private static int Positive(string option, string v)
