@@ -57,8 +57,8 @@ public static class OptionRegistry
             Ep("proxyProtocol.insecure", OptionKind.Bool, "false", "Read the PROXY protocol header from any address.", (e, v) => e.ProxyProtocolInsecure = Bool("entryPoints." + e.Name + ".proxyProtocol.insecure", v)),
             Ep("observability.accessLogs", OptionKind.Bool, "true", "Access logs for routers on this entry point that do not set router observability.", (e, v) => e.ObservabilityAccessLogs = Bool("entryPoints." + e.Name + ".observability.accessLogs", v)),
             Ep("observability.metrics", OptionKind.Bool, "true", "Metrics for routers on this entry point that do not set router observability.", (e, v) => e.ObservabilityMetrics = Bool("entryPoints." + e.Name + ".observability.metrics", v)),
-            Ep("observability.tracing", OptionKind.Bool, "true", "Accepted; Edge has no tracing yet.", (e, v) => e.ObservabilityTracing = Bool("entryPoints." + e.Name + ".observability.tracing", v)),
-            Ep("observability.traceVerbosity", OptionKind.String, "minimal", "Accepted (minimal or detailed); Edge has no tracing yet.", (e, v) => e.ObservabilityTraceVerbosity = OneOf("entryPoints." + e.Name + ".observability.traceVerbosity", v, "minimal", "detailed")),
+            Ep("observability.tracing", OptionKind.Bool, "true", "Trace requests on this entry point (when tracing is on); a router's observability.tracing overrides.", (e, v) => e.ObservabilityTracing = Bool("entryPoints." + e.Name + ".observability.tracing", v)),
+            Ep("observability.traceVerbosity", OptionKind.String, "minimal", "minimal (entry point and ReverseProxy spans) or detailed (also Router and Service spans); a router's observability.traceVerbosity overrides.", (e, v) => e.ObservabilityTraceVerbosity = OneOf("entryPoints." + e.Name + ".observability.traceVerbosity", v, "minimal", "detailed")),
             Ep("forwardedHeaders.connection", OptionKind.List, "", "Connection-listed headers kept through the middleware chain (removed before forwarding in any case).", (e, v) => e.ForwardedHeadersConnection = List(v)),
             Ep("forwardedHeaders.notAppendXForwardedFor", OptionKind.Bool, "false", "Do not append the client address to X-Forwarded-For.", (e, v) => e.NotAppendXForwardedFor = Bool("entryPoints." + e.Name + ".forwardedHeaders.notAppendXForwardedFor", v)),
             Ep("forwardedHeaders.addXForwardedSchemeHeaders", OptionKind.Bool, "false", "Also send X-Forwarded-Scheme and X-Scheme (the X-Forwarded-Proto value).", (e, v) => e.AddXForwardedSchemeHeaders = Bool("entryPoints." + e.Name + ".forwardedHeaders.addXForwardedSchemeHeaders", v)),
@@ -159,6 +159,7 @@ public static class OptionRegistry
         };
         l.AddRange(CrdProviderOptions.Specs());
         l.AddRange(FileProviderOptions.Specs());
+        l.AddRange(TracingOptions.Specs());
         return l;
     }
 

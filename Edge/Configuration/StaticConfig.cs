@@ -13,6 +13,7 @@ public sealed class StaticConfig
     public LogOptions Log { get; } = new();
     public AccessLogOptions AccessLog { get; } = new();
     public MetricsOptions Metrics { get; } = new();
+    public TracingOptions Tracing { get; } = new();
     public ServersTransportOptions ServersTransport { get; } = new();
     /// <summary>Whether the Kubernetes Ingress provider runs (on unless --providers.kubernetesingress=false).</summary>
     public bool KubernetesIngressEnabled { get; set; } = true;
@@ -70,6 +71,7 @@ public sealed class StaticConfig
             var ep = EntryPoint(InternalEntryPoint);
             if (string.IsNullOrEmpty(ep.Address)) ep.Address = ":8080";
         }
+        if (Tracing.Enabled) Tracing.ExportUri();   // a bad collector address stops the start, naming the option
         var le = LeaderElection;
         if (le.Enabled && !(le.RetryPeriod > TimeSpan.Zero && le.RetryPeriod < le.RenewDeadline && le.RenewDeadline < le.LeaseDuration))
             throw new ConfigException("leaderElection", $"retryPeriod < renewDeadline < leaseDuration, got {le.RetryPeriod.TotalSeconds}s, {le.RenewDeadline.TotalSeconds}s, {le.LeaseDuration.TotalSeconds}s");

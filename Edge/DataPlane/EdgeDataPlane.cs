@@ -176,6 +176,10 @@ public sealed class EdgeDataPlane : IDisposable
             await NotFound(ctx);
             return;
         }
+        var observed = ObservedRequest.Of(ctx);
+        var trace = observed?.Trace;
+        // Until a router is matched (a 404, a redirect), the entry point decides whether the request is traced.
+        if (trace is not null) { trace.Enabled = ep.ObservabilityTracing; trace.Detailed = ep.ObservabilityTraceVerbosity == "detailed"; }
         // Content-Length with Transfer-Encoding never gets here: Http1FramingGuard answers it 400
         // on the raw bytes (Kestrel would drop the Content-Length), and HTTP/2 forbids the header.
         if (ep.RedirectTo.Length > 0 && !ctx.Request.IsHttps)
@@ -215,7 +219,6 @@ public sealed class EdgeDataPlane : IDisposable
             await ctx.Response.WriteAsync("Misdirected Request\n");
             return;
         }
-        var observed = ObservedRequest.Of(ctx);
         if (observed is not null)
         {
             observed.Router = route.QualifiedName;
@@ -224,6 +227,25 @@ public sealed class EdgeDataPlane : IDisposable
             observed.AccessLogs = route.AccessLogs ?? ep.ObservabilityAccessLogs;
             observed.Metrics = route.Metrics ?? ep.ObservabilityMetrics;
         }
+        if (trace is not null)
+        {
+            trace.Enabled = route.Tracing ?? ep.ObservabilityTracing;
+            trace.Detailed = route.Detailed ?? trace.Detailed;
+            if (trace is { Enabled: true, Detailed: true })
+            {
+                // Traefik's Router span (detailed verbosity) covers the middlewares and the service.
+                var scope = trace.Open("Router");
+                scope.Span?.Set("traefik.service.name", route.QualifiedService).Set("traefik.router.name", route.QualifiedName).Set("http.route", route.Rule.Text);
+                try { await ServeRouteAsync(ctx, state, ep, route, observed, path); }
+                finally { trace.Close(scope); }
+                return;
+            }
+        }
+        await ServeRouteAsync(ctx, state, ep, route, observed, path);
+    }
+
+    private async Task ServeRouteAsync(HttpContext ctx, DataPlaneState state, EntryPointOptions ep, RouteEntry route, ObservedRequest? observed, RequestPath path)
+    {
         if (!state.Services.TryGetValue(route.ServiceKey, out var service))
         {
             await NotFound(ctx);
@@ -277,9 +299,28 @@ public sealed class EdgeDataPlane : IDisposable
         }
         observed.ServerUrl = server.Url;
         long start = System.Diagnostics.Stopwatch.GetTimestamp();
-        await _forwarder.ForwardAsync(ctx, service, server, _forwarded[ep.Name], path);
+        if (observed.Trace is { Enabled: true } trace) await TracedForwardAsync(ctx, trace, service, server, ep, path);
+        else await _forwarder.ForwardAsync(ctx, service, server, _forwarded[ep.Name], path);
         observed.OriginTicks = System.Diagnostics.Stopwatch.GetTimestamp() - start;
         observed.OriginStatus = ctx.Response.StatusCode;
+    }
+
+    /// <summary>Traefik's Service span (detailed verbosity) and ReverseProxy client span around one forward.</summary>
+    private async Task TracedForwardAsync(HttpContext ctx, Edge.Observability.Tracing.RequestTrace trace, BackendService service, BackendServer server, EntryPointOptions ep, RequestPath path)
+    {
+        Edge.Observability.Tracing.SpanScope? serviceScope = null;
+        if (trace.Detailed)
+        {
+            serviceScope = trace.Open("Service");
+            serviceScope.Value.Span?.Set("traefik.service.name", ProviderNames.Qualify(service.Name));
+        }
+        var client = trace.OpenClient(ctx, server.Url, service.H2c);
+        try { await _forwarder.ForwardAsync(ctx, service, server, _forwarded[ep.Name], path); }
+        finally
+        {
+            trace.CloseClient(ctx, client);
+            if (serviceScope is { } s) trace.Close(s);
+        }
     }
 
     /// <summary>A namespace over its limit: refused at once, with a hint for well-behaved clients.</summary>

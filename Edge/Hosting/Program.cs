@@ -96,8 +96,14 @@ public static class EdgeMain
             store.Changed += applied => metrics.ConfigurationReloaded(applied.AppliedAt, applied.Config);
         }
         await using var accessLog = config.AccessLog.Enabled ? new AccessLogWriter(config.AccessLog) : null;
+        await using var spanExporter = config.Tracing.Enabled
+            ? new Edge.Observability.Tracing.SpanExporter(config.Tracing, Edge.Observability.Tracing.TracingResource.Build(config.Tracing)) : null;
+        var tracer = spanExporter is null ? null : new Edge.Observability.Tracing.RequestTracer(config.Tracing, spanExporter);
+        if (spanExporter is not null)
+            Log.Info("Tracing with OpenTelemetry", ("endpoint", Edge.Observability.Tracing.SpanExporter.Target(config.Tracing).ToString()),
+                ("protocol", config.Tracing.UseGrpc ? "grpc" : "http/protobuf"), ("sampleRate", config.Tracing.SampleRate));
         var observer = new RequestObserver(metrics, accessLog, namespaceLabels: config.KubernetesIngress.TenancyEnabled,
-            filter: new ObservationFilter(config.AccessLog, config.Metrics));
+            filter: new ObservationFilter(config.AccessLog, config.Metrics), tracer: tracer);
         var readiness = new Readiness();
         var api = new ApiHandler(config, store, () => dataPlane.RouterErrors, metrics, readiness);
         var debug = new DebugVars()
@@ -108,7 +114,9 @@ public static class EdgeMain
             .Add("services", () => store.Current.Config.Http.Services.Count)
             .Add("metricCells", () => metrics?.Cells.Count ?? 0)
             .Add("framingGuardConnections", () => Edge.DataPlane.Forwarding.Http1FramingGuard.ConnectionCount)
-            .Add("accessLogDropped", () => accessLog?.Dropped ?? 0);
+            .Add("accessLogDropped", () => accessLog?.Dropped ?? 0)
+            .Add("spansExported", () => spanExporter?.Exported ?? 0)
+            .Add("spansDropped", () => spanExporter?.Dropped ?? 0);
         api.DebugVars = debug;
 
         KubeApi? kube = null;

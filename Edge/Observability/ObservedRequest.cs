@@ -31,6 +31,8 @@ public sealed class ObservedRequest(Stream inner) : Stream
     public int RetryAttempts { get; set; }
     /// <summary>The user an auth middleware authenticated (basicAuth, forwardAuth's headerField): the access log's ClientUsername.</summary>
     public string? Username { get; set; }
+    /// <summary>The request's spans when tracing is on (see <see cref="Tracing.RequestTracer"/>).</summary>
+    public Tracing.RequestTrace? Trace { get; set; }
 
     public override bool CanRead => false;
     public override bool CanSeek => false;

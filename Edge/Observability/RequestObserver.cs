@@ -11,14 +11,16 @@ namespace Edge.Observability;
 /// calls the handler directly and this class costs nothing.
 /// </summary>
 /// <param name="namespaceLabels">Tenancy mode: router and service series carry a namespace label.</param>
+/// <param name="tracer">Tracing on: every request gets a server span (exported only when its router is traced).</param>
 /// <param name="filter">Which requests are observed at all (internal routers, router observability, access log filters).</param>
-public sealed class RequestObserver(EdgeMetrics? metrics, AccessLogWriter? accessLog, bool namespaceLabels = false, ObservationFilter? filter = null)
+public sealed class RequestObserver(EdgeMetrics? metrics, AccessLogWriter? accessLog, bool namespaceLabels = false, ObservationFilter? filter = null,
+    Tracing.RequestTracer? tracer = null)
 {
     private readonly ObservationFilter _filter = filter ?? new ObservationFilter();
 
     private long _requestCount;
 
-    public bool Enabled => metrics is not null || accessLog is not null;
+    public bool Enabled => metrics is not null || accessLog is not null || tracer is not null;
 
     public async Task ObserveAsync(HttpContext ctx, string entryPoint, Func<HttpContext, string, Task> handler)
     {
@@ -27,6 +29,7 @@ public sealed class RequestObserver(EdgeMetrics? metrics, AccessLogWriter? acces
         var obs = new ObservedRequest(ctx.Response.Body);
         ctx.Response.Body = obs;
         ctx.Features.Set(obs);
+        if (tracer is not null) obs.Trace = tracer.Begin(ctx, entryPoint);
         try
         {
             await handler(ctx, entryPoint);
@@ -43,6 +46,7 @@ public sealed class RequestObserver(EdgeMetrics? metrics, AccessLogWriter? acces
                 metrics.Record(entryPoint, obs.Router, obs.Service, code, method, Protocols.Of(req), elapsed, req.ContentLength ?? obs.BytesRead, obs.BytesWritten, namespaceLabels ? obs.Namespace : null);
                 if (obs.ForwardError is not null && obs.Service is not null) metrics.ForwardFailed(obs.Service, obs.ForwardError);
             }
+            if (tracer is not null) tracer.End(ctx, obs.Trace!, obs.Trace!.Enabled && (!obs.Internal || tracer.AddInternals));
             if (accessLog is not null && _filter.Logs(obs, code, elapsed)) accessLog.Enqueue(Entry(ctx, entryPoint, obs, startTime, elapsed, code));
         }
     }
@@ -64,6 +68,11 @@ public sealed class RequestObserver(EdgeMetrics? metrics, AccessLogWriter? acces
             Router = obs.Router, Username = obs.Username, Service = obs.Service, ServiceUrl = obs.ServerUrl, Namespace = obs.Namespace,
             OriginDurationNs = (long)(obs.OriginTicks * 1e9 / Stopwatch.Frequency), OriginStatus = obs.OriginStatus,
         };
+        if (obs.Trace is { Enabled: true } trace)
+        {
+            e.TraceId = ((ulong)(trace.Context.TraceId >> 64)).ToString("x16") + ((ulong)trace.Context.TraceId).ToString("x16");
+            e.SpanId = trace.Context.SpanId.ToString("x16");
+        }
         var fields = accessLog!.Fields;
         if (fields.AnyHeaders)
         {

@@ -191,6 +191,12 @@ public sealed class HttpForwarder(BackendTransports transports)
         var host = service.PassHostHeader ? req.Host.Value : server.BaseUri.Authority;
         if (!string.IsNullOrEmpty(host)) message.Headers.TryAddWithoutValidation("Host", host);
         forwarded.Apply(ctx, message, isUpgrade);
+        // Tracing: the backend's parent is this hop's ReverseProxy span, not the client's span.
+        if (Observability.ObservedRequest.Of(ctx)?.Trace?.OutgoingTraceParent is { } traceParent)
+        {
+            message.Headers.Remove("traceparent");
+            message.Headers.TryAddWithoutValidation("traceparent", traceParent);
+        }
         return message;
     }
 

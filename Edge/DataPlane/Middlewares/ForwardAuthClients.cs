@@ -41,54 +41,6 @@ internal static class ForwardAuthClients
         return added;
     }
 
-    /// <summary>Traefik's ClientTLS fields hold PEM contents or a file path.</summary>
-    private static string? Pem(string? value) =>
-        string.IsNullOrEmpty(value) || value.Contains("-----BEGIN", StringComparison.Ordinal) || !File.Exists(value) ? value : File.ReadAllText(value);
-
-    private static bool Configure(SocketsHttpHandler handler, ClientTlsConfig config, out string? error)
-    {
-        error = null;
-        try
-        {
-            var tls = new ClientTlsConfig { Ca = Pem(config.Ca), Cert = Pem(config.Cert), Key = Pem(config.Key), InsecureSkipVerify = config.InsecureSkipVerify };
-            if (!string.IsNullOrEmpty(tls.Cert) || !string.IsNullOrEmpty(tls.Key))
-            {
-                if (string.IsNullOrEmpty(tls.Cert) || string.IsNullOrEmpty(tls.Key))
-                {
-                    error = "unable to create client TLS configuration: both a certificate and a key are needed";
-                    return false;
-                }
-                var cert = X509Certificate2.CreateFromPem(tls.Cert, tls.Key);
-                // An ephemeral key cannot be used by SslStream on every platform: export and reload it.
-                cert = X509CertificateLoader.LoadPkcs12(cert.Export(X509ContentType.Pkcs12), null);
-                handler.SslOptions.ClientCertificates = new X509CertificateCollection { cert };
-            }
-            if (tls.InsecureSkipVerify == true)
-            {
-                handler.SslOptions.RemoteCertificateValidationCallback = static (_, _, _, _) => true;
-            }
-            else if (!string.IsNullOrEmpty(tls.Ca))
-            {
-                var roots = new X509Certificate2Collection();
-                roots.ImportFromPem(tls.Ca);
-                if (roots.Count == 0)
-                {
-                    error = "unable to create client TLS configuration: failed to read CA: no certificate found";
-                    return false;
-                }
-                handler.SslOptions.RemoteCertificateValidationCallback = (_, cert, chain, errors) =>
-                {
-                    if (errors == SslPolicyErrors.None) return true;
-                    if (cert is null || chain is null || (errors & SslPolicyErrors.RemoteCertificateNameMismatch) != 0) return false;
-                    return Edge.Security.CustomRootTrust.ChainBuilds(roots, cert, chain);
-                };
-            }
-            return true;
-        }
-        catch (Exception e) when (e is System.Security.Cryptography.CryptographicException or IOException or UnauthorizedAccessException)
-        {
-            error = "unable to create client TLS configuration: " + e.Message;
-            return false;
-        }
-    }
+    private static bool Configure(SocketsHttpHandler handler, ClientTlsConfig config, out string? error) =>
+        Edge.Security.ClientTls.TryApply(handler, config.Ca, config.Cert, config.Key, config.InsecureSkipVerify == true, out error);
 }

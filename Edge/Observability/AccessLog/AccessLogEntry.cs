@@ -31,4 +31,7 @@ public sealed class AccessLogEntry
     public long OriginDurationNs;
     public int OriginStatus;
     public List<(string Prefix, string Name, string Value)>? Headers;
+    /// <summary>Tracing on: the trace and the entry point span, as Traefik logs them (TraceId/SpanId and OTel's trace_id/span_id).</summary>
+    public string? TraceId;
+    public string? SpanId;
 }

@@ -48,9 +48,12 @@ public static class AccessLogFormatter
             S("RouterName", e.Router);
             if (e.ServiceUrl is not null) S("ServiceAddr", new Uri(e.ServiceUrl).Authority);
             S("ServiceName", e.Service); S("ServiceURL", e.ServiceUrl);
+            S("SpanId", e.SpanId);
             S("StartLocal", e.Start.ToLocalTime().ToString("yyyy-MM-dd'T'HH:mm:ss.fffffffK", CultureInfo.InvariantCulture));
             S("StartUTC", e.Start.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'", CultureInfo.InvariantCulture));
+            S("TraceId", e.TraceId);
             S("entryPointName", e.EntryPoint);
+            S("span_id", e.SpanId); S("trace_id", e.TraceId);
             if (e.Headers is not null)
                 foreach (var (prefix, name, value) in e.Headers) w.WriteString(prefix + name, value);
             w.WriteString("level", "info");

@@ -19,11 +19,16 @@ public sealed class RouteEntry
         Namespace = router.Observability?.Metadata?.Ingress?.Namespace;
         AccessLogs = router.Observability?.AccessLogs;
         Metrics = router.Observability?.Metrics;
+        Tracing = router.Observability?.Tracing;
+        Detailed = router.Observability?.TraceVerbosity is { } v ? v == "detailed" : null;
     }
 
     /// <summary>The router's observability.accessLogs / metrics; null = the entry point's default.</summary>
     public bool? AccessLogs { get; }
     public bool? Metrics { get; }
+    /// <summary>The router's observability.tracing and traceVerbosity (detailed = true); null = the entry point's.</summary>
+    public bool? Tracing { get; }
+    public bool? Detailed { get; }
 
     /// <summary>The namespace of the Ingress this router came from (tenancy limits, metrics and logs).</summary>
     public string? Namespace { get; }
