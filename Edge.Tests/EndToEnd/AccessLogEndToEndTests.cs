@@ -97,6 +97,36 @@ public class AccessLogEndToEndTests
     }
 
     [Test]
+    public async Task Json_format_has_the_tls_version_and_cipher_of_a_tls_request_and_none_for_plain_http()
+    {
+        var file = TempLog();
+        var cert = TlsEndToEndTests.SelfSigned("secure.example.com", "secure.example.com");
+        await using (var f = await DataPlaneFixture.StartAsync((api, _) =>
+        {
+            api.Upsert(K8s.Ingress("default", "app", "app.example.com", "/api", "whoami", 80));
+            api.Upsert(TlsEndToEndTests.TlsSecret("default", "secure-cert", cert));
+            api.Upsert(K8s.Ingress("default", "secure", "secure.example.com", "/", "whoami", 80, secret: "secure-cert",
+                annotations: new Dictionary<string, string> { ["traefik.ingress.kubernetes.io/router.tls"] = "true" }));
+        }, ["--accesslog=true", "--accesslog.filePath=" + file, "--accesslog.format=json"]))
+        {
+            await f.WaitForRouteAsync("app.example.com", "/api");
+            var (r, _) = await Eventually.UntilAsync(() => TlsEndToEndTests.GetAsync(f.Edge.WebPort, "secure.example.com", "/tls-line"),
+                r => r.Response.StatusCode == System.Net.HttpStatusCode.OK, TimeSpan.FromSeconds(10), r => $"secure.example.com answered {r.Response.StatusCode}");
+            r.Dispose();
+            using (await f.SendAsync("app.example.com", "/api/plain-line")) { }
+            var tls = JsonNode.Parse(await WaitForLineAsync(file, l => l.Contains("/tls-line")))!.AsObject();
+            await Assert.That((string)tls["TLSVersion"]!).IsEqualTo("1.3");
+            await Assert.That((string)tls["TLSCipher"]!).Matches("^TLS_(AES_128_GCM_SHA256|AES_256_GCM_SHA384|CHACHA20_POLY1305_SHA256)$");
+            await Assert.That(tls.ContainsKey("TLSClientSubject")).IsFalse();   // no client certificate was asked for
+            await Assert.That((string)tls["RequestScheme"]!).IsEqualTo("https");
+            var plain = JsonNode.Parse(await WaitForLineAsync(file, l => l.Contains("/api/plain-line")))!.AsObject();
+            await Assert.That(plain.ContainsKey("TLSVersion")).IsFalse();
+            await Assert.That(plain.ContainsKey("TLSCipher")).IsFalse();
+        }
+        File.Delete(file);
+    }
+
+    [Test]
     public async Task Sigusr1_reopens_the_file_after_rotation()
     {
         var file = TempLog();

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
+using Edge.Tests.Support;
 
 namespace Edge.Tests.EndToEnd;
 
@@ -18,9 +19,12 @@ public class MetricsEndToEndTests
         {
             api.Upsert(K8s.Ingress("default", "app", "app.example.com", "/api", "whoami", 80));
             api.Upsert(TlsEndToEndTests.TlsSecret("default", "secure-cert", cert));
-            api.Upsert(K8s.Ingress("default", "secure", "secure.example.com", "/", "whoami", 80, secret: "secure-cert"));
+            api.Upsert(K8s.Ingress("default", "secure", "secure.example.com", "/", "whoami", 80, secret: "secure-cert",
+                annotations: new Dictionary<string, string> { ["traefik.ingress.kubernetes.io/router.tls"] = "true" }));
         }, [.. MetricsArgs, .. extra]);
         await f.WaitForRouteAsync("app.example.com", "/api");
+        await Eventually.UntilAsync(async () => { var (r, _) = await TlsEndToEndTests.GetAsync(f.Edge.WebPort, "secure.example.com", "/ready"); using (r) return r.StatusCode == System.Net.HttpStatusCode.OK; },
+            TimeSpan.FromSeconds(10), () => "secure.example.com never served over TLS:\n" + f.Edge.Output);
         var routers = JsonNode.Parse(await f.Edge.GetStringAsync("/api/http/routers"))!.AsArray();
         var router = routers.Select(r => (string)r!["name"]!).Single(n => n.StartsWith("default-app-", StringComparison.Ordinal));
         return (f, router);
@@ -78,7 +82,11 @@ public class MetricsEndToEndTests
         var (f, _) = await StartAsync();
         await using var _f = f;
         for (int i = 0; i < 3; i++) using (await f.SendAsync("app.example.com", "/api")) { }
+        // TLS and header-labelled series are in the scrape promtool checks too.
+        var (tlsResponse, _) = await TlsEndToEndTests.GetAsync(f.Edge.WebPort, "secure.example.com");
+        tlsResponse.Dispose();
         var scrape = await f.Edge.GetStringAsync("/metrics");
+        await Assert.That(scrape).Contains("traefik_entrypoint_requests_tls_total{");
         var promtool = new[] { "/usr/bin/promtool", "/usr/local/bin/promtool" }.FirstOrDefault(File.Exists);
         if (promtool is null)
         {
@@ -94,6 +102,73 @@ public class MetricsEndToEndTests
         // promtool exits 0 only when the text parses; lint problems are printed (and fail the run) too.
         await Assert.That(output.Trim()).IsEmpty();
         await Assert.That(p.ExitCode).IsEqualTo(0);
+    }
+
+    [Test]
+    public async Task Tls_requests_are_counted_by_version_and_cipher_per_entrypoint_router_and_service()
+    {
+        var (f, _) = await StartAsync();
+        await using var _f = f;
+        var before = await f.Edge.GetStringAsync("/metrics");
+        for (int i = 0; i < 3; i++)
+        {
+            var (r, _) = await TlsEndToEndTests.GetAsync(f.Edge.WebPort, "secure.example.com");
+            using (r) await Assert.That((int)r.StatusCode).IsEqualTo(200);
+        }
+        using (await f.SendAsync("app.example.com", "/api")) { }   // plain HTTP: not a TLS request
+        var s = await f.Edge.GetStringAsync("/metrics");
+        var routers = JsonNode.Parse(await f.Edge.GetStringAsync("/api/http/routers"))!.AsArray();
+        var secure = routers.Select(r => (string)r!["name"]!).Single(n => n.StartsWith("default-secure-", StringComparison.Ordinal));
+        // One TLS 1.3 suite (which one OpenSSL picks is its choice), with Traefik's names.
+        static (string Labels, double Value) One(string scrape, string family, string scope)
+        {
+            var line = scrape.Split('\n').Single(l => l.StartsWith(family + "{", StringComparison.Ordinal) && l.Contains(scope, StringComparison.Ordinal));
+            var close = line.LastIndexOf('}');
+            return (line[(family.Length + 1)..close], double.Parse(line[(close + 2)..], System.Globalization.CultureInfo.InvariantCulture));
+        }
+        var tlsLabels = new Regex("^tls_cipher=\"TLS_(AES_128_GCM_SHA256|AES_256_GCM_SHA384|CHACHA20_POLY1305_SHA256)\",tls_version=\"1\\.3\",");
+        const string svc = "default-whoami-80@kubernetes";
+        foreach (var (family, scope) in new[]
+                 {
+                     ("traefik_entrypoint_requests_tls_total", "entrypoint=\"web\""),
+                     ("traefik_router_requests_tls_total", $"router=\"{secure}\",service=\"{svc}\""),
+                     ("traefik_service_requests_tls_total", $"service=\"{svc}\""),
+                 })
+        {
+            var (labels, value) = One(s, family, scope);
+            await Assert.That(tlsLabels.IsMatch(labels)).IsTrue().Because(labels);
+            await Assert.That(labels).EndsWith(scope);
+            // StartAsync's readiness probe was a TLS request too: count from the scrape before.
+            await Assert.That(value - One(before, family, scope).Value).IsEqualTo(3);
+        }
+        // The plain HTTP router has no TLS series.
+        await Assert.That(s.Split('\n').Any(l => l.StartsWith("traefik_router_requests_tls_total{", StringComparison.Ordinal) && l.Contains("router=\"default-app-", StringComparison.Ordinal))).IsFalse();
+    }
+
+    [Test]
+    public async Task Header_labels_split_the_request_counters_and_a_bad_label_name_stops_the_start()
+    {
+        var (f, router) = await StartAsync("--metrics.prometheus.headerLabels.useragent=User-Agent", "--metrics.prometheus.headerLabels.host=Host");
+        await using var _f = f;
+        foreach (var agent in new[] { "foobar", "foobar", "other" })
+        {
+            using var req = f.Get("app.example.com", "/api");
+            req.Headers.UserAgent.ParseAdd(agent);
+            using (await f.Edge.Http.SendAsync(req)) { }
+        }
+        var s = await f.Edge.GetStringAsync("/metrics");
+        const string svc = "default-whoami-80@kubernetes";
+        // Go keeps Host out of the header map: Traefik's "host" label is always empty.
+        await Assert.That(Value(s, $"traefik_service_requests_total{{code=\"200\",method=\"GET\",protocol=\"http\",service=\"{svc}\",host=\"\",useragent=\"foobar\"}}")).IsEqualTo(2);
+        await Assert.That(Value(s, $"traefik_router_requests_total{{code=\"200\",method=\"GET\",protocol=\"http\",router=\"{router}\",service=\"{svc}\",host=\"\",useragent=\"other\"}}")).IsEqualTo(1);
+        await Assert.That(Value(s, "traefik_entrypoint_requests_total{code=\"200\",method=\"GET\",protocol=\"http\",entrypoint=\"web\",host=\"\",useragent=\"foobar\"}")).IsEqualTo(2);
+        // Only the request counters carry them, as in Traefik.
+        await Assert.That(Value(s, $"traefik_service_request_duration_seconds_count{{code=\"200\",method=\"GET\",protocol=\"http\",service=\"{svc}\"}}")).IsGreaterThanOrEqualTo(3);
+        await Assert.That(s.Split('\n').Where(l => l.Contains("useragent=", StringComparison.Ordinal)).All(l => l.Contains("_requests_total{", StringComparison.Ordinal))).IsTrue();
+
+        var (code, _, err) = await CliRunner.RunAsync(["--metrics.prometheus=true", "--metrics.prometheus.headerLabels.user-agent=User-Agent"]);
+        await Assert.That(code).IsEqualTo(2);
+        await Assert.That(err).Contains("metrics.prometheus.headerLabels.user-agent");
     }
 
     [Test]

@@ -71,6 +71,7 @@ public sealed class StaticConfig
             var ep = EntryPoint(InternalEntryPoint);
             if (string.IsNullOrEmpty(ep.Address)) ep.Address = ":8080";
         }
+        Metrics.Validate();
         if (Tracing.Enabled) Tracing.ExportUri();   // a bad collector address stops the start, naming the option
         var le = LeaderElection;
         if (le.Enabled && !(le.RetryPeriod > TimeSpan.Zero && le.RetryPeriod < le.RenewDeadline && le.RenewDeadline < le.LeaseDuration))
@@ -217,6 +218,37 @@ public sealed class MetricsOptions
     public bool ManualRouting { get; set; }
     public bool PrometheusEnabled { get; set; }
     public string PrometheusEntryPoint { get; set; } = "traefik";
+    /// <summary>metrics.prometheus.headerLabels: label name to the request header that fills it (*_requests_total only).</summary>
+    public Dictionary<string, string> HeaderLabels { get; set; } = new(StringComparer.Ordinal);
+
+    private static readonly HashSet<string> OwnLabels = new(StringComparer.Ordinal)
+        { "code", "method", "protocol", "entrypoint", "router", "service", "namespace", "le" };
+
+    /// <summary>
+    /// Traefik lets a bad header label through and then serves no metrics at all (Prometheus's
+    /// registry refuses the family); Edge refuses it at start instead, naming the option.
+    /// </summary>
+    public void Validate()
+    {
+        foreach (var label in HeaderLabels.Keys)
+        {
+            if (!IsLabelName(label))
+                throw new ConfigException("metrics.prometheus.headerLabels." + label, "a Prometheus label name ([a-zA-Z_][a-zA-Z0-9_]*, not starting with __)");
+            if (OwnLabels.Contains(label))
+                throw new ConfigException("metrics.prometheus.headerLabels." + label, $"a label name other than Traefik's own \"{label}\"");
+        }
+    }
+
+    private static bool IsLabelName(string name)
+    {
+        if (name.Length == 0 || name.StartsWith("__", StringComparison.Ordinal)) return false;
+        for (int i = 0; i < name.Length; i++)
+        {
+            char c = name[i];
+            if (!(c is (>= 'a' and <= 'z') or (>= 'A' and <= 'Z') or '_' || (i > 0 && c is >= '0' and <= '9'))) return false;
+        }
+        return true;
+    }
     /// <summary>metrics.addInternals: count requests served by internal routers; Traefik's default is not to.</summary>
     public bool AddInternals { get; set; }
 }

@@ -1,6 +1,9 @@
 using System.Diagnostics;
 using Edge.Observability.AccessLog;
 using Edge.Observability.Metrics;
+using Edge.DataPlane.Tls;
+using Edge.Security;
+using Microsoft.AspNetCore.Connections.Features;
 using Microsoft.AspNetCore.Http;
 
 namespace Edge.Observability;
@@ -43,7 +46,11 @@ public sealed class RequestObserver(EdgeMetrics? metrics, AccessLogWriter? acces
             string method = Protocols.Method(req.Method);
             if (metrics is not null && _filter.Meters(obs))
             {
-                metrics.Record(entryPoint, obs.Router, obs.Service, code, method, Protocols.Of(req), elapsed, req.ContentLength ?? obs.BytesRead, obs.BytesWritten, namespaceLabels ? obs.Namespace : null);
+                var ns = namespaceLabels ? obs.Namespace : null;
+                metrics.Record(entryPoint, obs.Router, obs.Service, code, method, Protocols.Of(req), elapsed, req.ContentLength ?? obs.BytesRead, obs.BytesWritten, ns,
+                    metrics.HeaderLabels.Any ? metrics.HeaderLabels.Values(req.Headers) : null);
+                if (ctx.Features.Get<ITlsHandshakeFeature>() is { } tls)
+                    metrics.RecordTls(entryPoint, obs.Router, obs.Service, GoTlsNames.VersionName(tls.Protocol), GoTlsNames.CipherName(tls.NegotiatedCipherSuite), ns);
                 if (obs.ForwardError is not null && obs.Service is not null) metrics.ForwardFailed(obs.Service, obs.ForwardError);
             }
             if (tracer is not null) tracer.End(ctx, obs.Trace!, obs.Trace!.Enabled && (!obs.Internal || tracer.AddInternals));
@@ -68,6 +75,12 @@ public sealed class RequestObserver(EdgeMetrics? metrics, AccessLogWriter? acces
             Router = obs.Router, Username = obs.Username, Service = obs.Service, ServiceUrl = obs.ServerUrl, Namespace = obs.Namespace,
             OriginDurationNs = (long)(obs.OriginTicks * 1e9 / Stopwatch.Frequency), OriginStatus = obs.OriginStatus,
         };
+        if (ctx.Features.Get<ITlsHandshakeFeature>() is { } tls)
+        {
+            e.TlsVersion = GoTlsNames.VersionName(tls.Protocol);
+            e.TlsCipher = GoTlsNames.CipherName(tls.NegotiatedCipherSuite);
+            if (ctx.Connection.ClientCertificate is { } client) e.TlsClientSubject = GoPkixName.Of(client.SubjectName.RawData);
+        }
         if (obs.Trace is { Enabled: true } trace)
         {
             e.TraceId = ((ulong)(trace.Context.TraceId >> 64)).ToString("x16") + ((ulong)trace.Context.TraceId).ToString("x16");

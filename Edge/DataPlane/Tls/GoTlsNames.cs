@@ -85,6 +85,26 @@ public static class GoTlsNames
         return protocols;
     }
 
+    // Traefik's CipherSuitesReversed: the IANA name of each suite (Go's legacy ChaCha20 aliases are not used).
+    private static readonly Dictionary<TlsCipherSuite, string> CipherNames =
+        Ciphers.Where(kv => !kv.Key.EndsWith("_CHACHA20_POLY1305", StringComparison.Ordinal)).ToDictionary(kv => kv.Value, kv => kv.Key);
+
+    /// <summary>Traefik's GetVersion: "1.0" to "1.3", else "unknown" (the tls_version label, the TLSVersion log field).</summary>
+    public static string VersionName(SslProtocols protocol) => protocol switch
+    {
+#pragma warning disable SYSLIB0039
+        SslProtocols.Tls => "1.0",
+        SslProtocols.Tls11 => "1.1",
+#pragma warning restore SYSLIB0039
+        SslProtocols.Tls12 => "1.2",
+        SslProtocols.Tls13 => "1.3",
+        _ => "unknown",
+    };
+
+    /// <summary>Traefik's GetCipherName: the suite's Go name, else "unknown".</summary>
+    public static string CipherName(TlsCipherSuite? suite) =>
+        suite is { } s && CipherNames.TryGetValue(s, out var name) ? name : "unknown";
+
     public static TlsCipherSuite Cipher(string name) =>
         Ciphers.TryGetValue(name, out var suite) ? suite : throw new FormatException($"invalid CipherSuite: {name}");
 

@@ -108,6 +108,7 @@ public sealed class TlsSniffingMiddleware(Func<CertificateStore> currentStore, T
         public ReadOnlyMemory<byte> ApplicationProtocol => ssl.NegotiatedApplicationProtocol.Protocol;
         public SslProtocols Protocol => ssl.SslProtocol;
         public string HostName => ssl.TargetHostName;
+        public TlsCipherSuite? NegotiatedCipherSuite => ssl.NegotiatedCipherSuite;
 #pragma warning disable SYSLIB0058 // Kestrel's feature interface still carries the legacy members.
         public CipherAlgorithmType CipherAlgorithm => ssl.CipherAlgorithm;
         public int CipherStrength => ssl.CipherStrength;

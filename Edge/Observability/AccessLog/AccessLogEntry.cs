@@ -34,4 +34,8 @@ public sealed class AccessLogEntry
     /// <summary>Tracing on: the trace and the entry point span, as Traefik logs them (TraceId/SpanId and OTel's trace_id/span_id).</summary>
     public string? TraceId;
     public string? SpanId;
+    /// <summary>TLS connections: Traefik's TLSVersion ("1.3"), TLSCipher (Go's suite name) and TLSClientSubject (the client certificate's subject, Go's pkix.Name.String()).</summary>
+    public string? TlsVersion;
+    public string? TlsCipher;
+    public string? TlsClientSubject;
 }

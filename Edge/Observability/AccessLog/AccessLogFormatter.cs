@@ -51,6 +51,7 @@ public static class AccessLogFormatter
             S("SpanId", e.SpanId);
             S("StartLocal", e.Start.ToLocalTime().ToString("yyyy-MM-dd'T'HH:mm:ss.fffffffK", CultureInfo.InvariantCulture));
             S("StartUTC", e.Start.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'", CultureInfo.InvariantCulture));
+            S("TLSCipher", e.TlsCipher); S("TLSClientSubject", e.TlsClientSubject); S("TLSVersion", e.TlsVersion);
             S("TraceId", e.TraceId);
             S("entryPointName", e.EntryPoint);
             S("span_id", e.SpanId); S("trace_id", e.TraceId);

@@ -22,6 +22,9 @@ public sealed class EdgeMetrics
     private readonly ConcurrentDictionary<CellKey, RequestCell> _cells = new();
     private readonly ConcurrentDictionary<string, StrongBox<long>> _openConnections = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<(string Service, string Stage), StrongBox<long>> _forwardErrors = new();
+    // Only with headerLabels: the *_requests_total series split by the header values.
+    private readonly ConcurrentDictionary<(CellKey Key, string Values), RemovableCount> _headerCounts = new();
+    private readonly ConcurrentDictionary<TlsCellKey, RemovableCount> _tlsCounts = new();
     private readonly Func<CellKey, RequestCell> _create;
     private DynamicConfig _config = new();
     private long _reloads;
@@ -31,11 +34,15 @@ public sealed class EdgeMetrics
     {
         Options = options;
         Buckets = options.PrometheusBuckets.ToArray();
+        HeaderLabels = new HeaderLabels(options.HeaderLabels);
         _create = k => new RequestCell(k, Buckets.Length);
     }
 
     public MetricsOptions Options { get; }
     public double[] Buckets { get; }
+    public HeaderLabels HeaderLabels { get; }
+    public IEnumerable<KeyValuePair<(CellKey Key, string Values), RemovableCount>> HeaderCounts => _headerCounts;
+    public IEnumerable<KeyValuePair<TlsCellKey, RemovableCount>> TlsCounts => _tlsCounts;
     public long Reloads => Volatile.Read(ref _reloads);
     public long LastReloadSuccess => Volatile.Read(ref _lastReloadSuccess);
     public ICollection<RequestCell> Cells => _cells.Values;
@@ -61,6 +68,18 @@ public sealed class EdgeMetrics
             if (cell.RemovedAt == 0) cell.RemovedAt = now;
             else if (now - cell.RemovedAt > (long)UnscrapedRetention.TotalMilliseconds) _cells.TryRemove(key, out _);
         }
+        Expire(_headerCounts, k => Configured(config, k.Key), now);
+        Expire(_tlsCounts, k => Configured(config, k.Scope, k.Name, k.Service), now);
+    }
+
+    private static void Expire<TKey>(ConcurrentDictionary<TKey, RemovableCount> counts, Func<TKey, bool> configured, long now) where TKey : notnull
+    {
+        foreach (var (key, count) in counts)
+        {
+            if (configured(key)) { count.RemovedAt = 0; continue; }
+            if (count.RemovedAt == 0) count.RemovedAt = now;
+            else if (now - count.RemovedAt > (long)UnscrapedRetention.TotalMilliseconds) counts.TryRemove(key, out _);
+        }
     }
 
     /// <summary>
@@ -75,12 +94,18 @@ public sealed class EdgeMetrics
             if (!Configured(config, key)) _cells.TryRemove(key, out _);
         foreach (var key in _forwardErrors.Keys)
             if (!Names(config.Http.Services, key.Service)) _forwardErrors.TryRemove(key, out _);
+        foreach (var key in _headerCounts.Keys)
+            if (!Configured(config, key.Key)) _headerCounts.TryRemove(key, out _);
+        foreach (var key in _tlsCounts.Keys)
+            if (!Configured(config, key.Scope, key.Name, key.Service)) _tlsCounts.TryRemove(key, out _);
     }
 
-    private static bool Configured(DynamicConfig config, in CellKey key) => key.Scope switch
+    private static bool Configured(DynamicConfig config, in CellKey key) => Configured(config, key.Scope, key.Name, key.Service);
+
+    private static bool Configured(DynamicConfig config, CellScope scope, string name, string service) => scope switch
     {
-        CellScope.Router => Names(config.Http.Routers, key.Name) && Names(config.Http.Services, key.Service),
-        CellScope.Service => Names(config.Http.Services, key.Name),
+        CellScope.Router => Names(config.Http.Routers, name) && Names(config.Http.Services, service),
+        CellScope.Service => Names(config.Http.Services, name),
         _ => true,   // entry points are static configuration
     };
 
@@ -92,15 +117,38 @@ public sealed class EdgeMetrics
 
     /// <summary>One finished request. <paramref name="router"/> and <paramref name="service"/> are qualified names or null.</summary>
     public void Record(string entryPoint, string? router, string? service, int code, string method, string protocol,
-        long elapsedTicks, long requestBytes, long responseBytes, string? ns = null)
+        long elapsedTicks, long requestBytes, long responseBytes, string? ns = null, string? headerValues = null)
     {
         double seconds = (double)elapsedTicks / Stopwatch.Frequency;
         if (Options.AddEntryPointsLabels)
-            Cell(new CellKey(CellScope.EntryPoint, entryPoint, "", code, method, protocol)).Record(elapsedTicks, seconds, Buckets, requestBytes, responseBytes);
+            Count(new CellKey(CellScope.EntryPoint, entryPoint, "", code, method, protocol), elapsedTicks, seconds, requestBytes, responseBytes, headerValues);
         if (router is not null && service is not null && Options.AddRoutersLabels)
-            Cell(new CellKey(CellScope.Router, router, service, code, method, protocol, ns)).Record(elapsedTicks, seconds, Buckets, requestBytes, responseBytes);
+            Count(new CellKey(CellScope.Router, router, service, code, method, protocol, ns), elapsedTicks, seconds, requestBytes, responseBytes, headerValues);
         if (service is not null && Options.AddServicesLabels)
-            Cell(new CellKey(CellScope.Service, service, "", code, method, protocol, ns)).Record(elapsedTicks, seconds, Buckets, requestBytes, responseBytes);
+            Count(new CellKey(CellScope.Service, service, "", code, method, protocol, ns), elapsedTicks, seconds, requestBytes, responseBytes, headerValues);
+    }
+
+    private void Count(in CellKey key, long elapsedTicks, double seconds, long requestBytes, long responseBytes, string? headerValues)
+    {
+        Cell(key).Record(elapsedTicks, seconds, Buckets, requestBytes, responseBytes);
+        if (headerValues is not null) Interlocked.Increment(ref _headerCounts.GetOrAdd((key, headerValues), _ => new RemovableCount()).Value);
+    }
+
+    /// <summary>
+    /// One finished request over TLS (Traefik's *_requests_tls_total, counted for every TLS request
+    /// whatever its status). <paramref name="version"/> and <paramref name="cipher"/> are Traefik's names.
+    /// </summary>
+    public void RecordTls(string entryPoint, string? router, string? service, string version, string cipher, string? ns = null)
+    {
+        if (Options.AddEntryPointsLabels) Tls(new TlsCellKey(CellScope.EntryPoint, entryPoint, "", version, cipher));
+        if (router is not null && service is not null && Options.AddRoutersLabels) Tls(new TlsCellKey(CellScope.Router, router, service, version, cipher, ns));
+        if (service is not null && Options.AddServicesLabels) Tls(new TlsCellKey(CellScope.Service, service, "", version, cipher, ns));
+    }
+
+    private void Tls(in TlsCellKey key)
+    {
+        if (!_tlsCounts.TryGetValue(key, out var c)) c = _tlsCounts.GetOrAdd(key, _ => new RemovableCount());
+        Interlocked.Increment(ref c.Value);
     }
 
     /// <summary>One failed forward to <paramref name="service"/> (qualified), by the stage it failed in.</summary>
@@ -108,4 +156,11 @@ public sealed class EdgeMetrics
         Interlocked.Increment(ref _forwardErrors.GetOrAdd((service, stage), _ => new StrongBox<long>()).Value);
 
     private RequestCell Cell(in CellKey key) => _cells.TryGetValue(key, out var c) ? c : _cells.GetOrAdd(key, _create);
+}
+
+/// <summary>A counter that remembers when the configuration stopped naming its router or service.</summary>
+public sealed class RemovableCount
+{
+    public long Value;
+    internal long RemovedAt;
 }

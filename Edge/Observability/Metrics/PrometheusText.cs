@@ -53,7 +53,33 @@ public static class PrometheusText
         if (cells.Count == 0) return;
         var name = "traefik_" + prefix;
         Family(sb, name + "_requests_total", "counter", $"How many HTTP requests processed on a {prefix}, partitioned by status code, protocol, and method.");
-        foreach (var c in cells) Series(sb, name + "_requests_total", c, null).Append(c.Count).Append('\n');
+        if (m.HeaderLabels.Any)
+        {
+            // headerLabels: the counter is split by the header values (the other families are not, as in Traefik).
+            foreach (var ((key, values), count) in m.HeaderCounts.Where(h => h.Key.Key.Scope == scope)
+                         .OrderBy(h => h.Key.Key.Name, StringComparer.Ordinal).ThenBy(h => h.Key.Key.Code).ThenBy(h => h.Key.Values, StringComparer.Ordinal))
+            {
+                Labels(sb.Append(name).Append("_requests_total"), key);
+                var split = m.HeaderLabels.Split(values);
+                for (int i = 0; i < split.Length; i++) sb.Append(',').Append(m.HeaderLabels.Label(i)).Append("=\"").Append(Esc(split[i])).Append('"');
+                sb.Append("} ").Append(Volatile.Read(ref count.Value)).Append('\n');
+            }
+        }
+        else
+            foreach (var c in cells) Series(sb, name + "_requests_total", c, null).Append(c.Count).Append('\n');
+
+        var tls = m.TlsCounts.Where(t => t.Key.Scope == scope).OrderBy(t => t.Key.Name, StringComparer.Ordinal)
+            .ThenBy(t => t.Key.Version, StringComparer.Ordinal).ThenBy(t => t.Key.Cipher, StringComparer.Ordinal).ToList();
+        if (tls.Count > 0)
+        {
+            Family(sb, name + "_requests_tls_total", "counter", $"How many HTTP requests with TLS processed on a {prefix}, partitioned by TLS Version and TLS cipher Used.");
+            foreach (var (k, count) in tls)
+            {
+                sb.Append(name).Append("_requests_tls_total{tls_cipher=\"").Append(k.Cipher).Append("\",tls_version=\"").Append(k.Version).Append('"');
+                Names(sb, k.Scope, k.Name, k.Service, k.Namespace);
+                sb.Append("} ").Append(Volatile.Read(ref count.Value)).Append('\n');
+            }
+        }
 
         Family(sb, name + "_request_duration_seconds", "histogram", $"How long it took to process the request on a {prefix}, partitioned by status code, protocol, and method.");
         foreach (var c in cells)
@@ -77,17 +103,27 @@ public static class PrometheusText
 
     private static StringBuilder Series(StringBuilder sb, string name, RequestCell c, string? le)
     {
-        var k = c.Key;
-        sb.Append(name).Append("{code=\"").Append(k.Code).Append("\",method=\"").Append(Esc(k.Method)).Append("\",protocol=\"").Append(k.Protocol).Append('"');
-        switch (k.Scope)
-        {
-            case CellScope.EntryPoint: sb.Append(",entrypoint=\"").Append(Esc(k.Name)).Append('"'); break;
-            case CellScope.Router: sb.Append(",router=\"").Append(Esc(k.Name)).Append("\",service=\"").Append(Esc(k.Service)).Append('"'); break;
-            default: sb.Append(",service=\"").Append(Esc(k.Name)).Append('"'); break;
-        }
-        if (k.Namespace is not null) sb.Append(",namespace=\"").Append(Esc(k.Namespace)).Append('"');
+        Labels(sb.Append(name), c.Key);
         if (le is not null) sb.Append(",le=\"").Append(le).Append('"');
         return sb.Append("} ");
+    }
+
+    // "{code=..,method=..,protocol=..,<scope labels>" without the closing brace.
+    private static void Labels(StringBuilder sb, in CellKey k)
+    {
+        sb.Append("{code=\"").Append(k.Code).Append("\",method=\"").Append(Esc(k.Method)).Append("\",protocol=\"").Append(k.Protocol).Append('"');
+        Names(sb, k.Scope, k.Name, k.Service, k.Namespace);
+    }
+
+    private static void Names(StringBuilder sb, CellScope scope, string name, string service, string? ns)
+    {
+        switch (scope)
+        {
+            case CellScope.EntryPoint: sb.Append(",entrypoint=\"").Append(Esc(name)).Append('"'); break;
+            case CellScope.Router: sb.Append(",router=\"").Append(Esc(name)).Append("\",service=\"").Append(Esc(service)).Append('"'); break;
+            default: sb.Append(",service=\"").Append(Esc(name)).Append('"'); break;
+        }
+        if (ns is not null) sb.Append(",namespace=\"").Append(Esc(ns)).Append('"');
     }
 
     internal static void Family(StringBuilder sb, string name, string type, string help) =>
