@@ -12,12 +12,25 @@ public class OptionSuggestionsTests
 
     [Test]
     [Arguments("--entrypoints.web.http3.advertisedPort=443")]
-    [Arguments("--tracing.otlp=true")]
+    [Arguments("--metrics.otlp=true")]
     [Arguments("--providers.docker=true")]
     [Arguments("--certificatesresolvers.le.acme.email=ops@example.com")]
     public async Task A_traefik_option_edge_lacks_is_named_as_such(string flag)
     {
         await Assert.That(ErrorOf(flag)).Contains("Traefik option that Edge does not implement yet");
+    }
+
+    [Test]
+    [Arguments("--providers.docker=true", "Edge serves the Kubernetes Ingress, Kubernetes CRD and file providers, not docker")]
+    [Arguments("--entryPoints.websecure.http3=true", "HTTP/3 needs QUIC through libmsquic")]
+    [Arguments("--entrypoints.web.http3.advertisedPort=443", "Edge serves HTTP/1.1 and HTTP/2")]
+    [Arguments("--metrics.datadog=true", "Edge exports metrics for Prometheus only")]
+    [Arguments("--experimental.plugins.demo.moduleName=github.com/x/y", "Go plugins")]
+    public async Task A_missing_family_says_why_and_what_edge_does_instead(string flag, string reason)
+    {
+        var error = ErrorOf(flag);
+        await Assert.That(error).Contains("Traefik option that Edge does not implement");
+        await Assert.That(error).Contains(reason);
     }
 
     [Test]

@@ -17,12 +17,28 @@ public static class OptionSuggestions
     {
         var segs = key.ToLowerInvariant().Split('.');
         if (IsTraefikOption(segs))
-            return "an option Edge implements: this is a Traefik option that Edge does not implement yet (see edge --help for the ones it does)";
+            return "an option Edge implements: this is a Traefik option that Edge does not implement yet (" + (Why(segs) ?? "see edge --help for the ones it does") + ")";
         var closest = Closest(segs);
         return closest is null
             ? "a known option (unknown flag; see edge --help)"
             : $"a known option (unknown flag; did you mean --{closest}?)";
     }
+
+    /// <summary>Why a whole family of Traefik's options is missing, so the user knows what to use instead.</summary>
+    private static string? Why(string[] segs) => segs switch
+    {
+        ["providers", "kubernetesingress" or "kubernetescrd" or "file", ..] => null,
+        ["providers", var p, ..] when p != "providersthrottleduration" =>
+            $"Edge serves the Kubernetes Ingress, Kubernetes CRD and file providers, not {p}",
+        ["metrics", "otlp" or "datadog" or "influxdb2" or "statsd", ..] => "Edge exports metrics for Prometheus only",
+        ["accesslog" or "log", "otlp", ..] => "Edge writes logs to files or stdout only; OTLP export is for traces",
+        ["entrypoints", _, "http3", ..] =>
+            "HTTP/3 needs QUIC through libmsquic, which .NET does not ship on Linux and a FROM scratch image cannot load; Edge serves HTTP/1.1 and HTTP/2",
+        ["experimental", "plugins" or "localplugins", ..] => "Traefik's Go plugins run in Yaegi, a Go interpreter Edge does not embed",
+        ["hub", ..] => "Traefik Hub is a commercial product",
+        ["spiffe", ..] or ["serverstransport", "spiffe", ..] or ["tcpserverstransport", "tls", "spiffe", ..] => "Edge has no SPIFFE workload API client",
+        _ => null,
+    };
 
     public static bool IsTraefikOption(string[] segs) =>
         TraefikOptions.Value.Any(t => t.Length == segs.Length && t.Zip(segs).All(p => p.First == "_name_" || p.First == p.Second));
