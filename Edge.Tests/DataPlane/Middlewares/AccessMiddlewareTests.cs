@@ -26,6 +26,22 @@ public class AccessMiddlewareTests
         await Assert.That(Htpasswd.Verify(password, hash)).IsEqualTo(ok);
 
     [Test]
+    public async Task BasicAuth_with_bcrypt_verifies_once_per_credential_and_still_refuses_a_wrong_password()
+    {
+        // htpasswd -nbB -C 4 u abc
+        var middleware = new Middleware { BasicAuth = new() { Users = ["u:$2y$04$5Eauy99OhKai3FDtZMXQjuFBOf8hbHz6Hf5gWLPNI4Hi56ufhLY3W"] } };
+        var built = (BasicAuthMiddleware)MiddlewareBuilder.Create(middleware, out var error)!;
+        await Assert.That(error).IsNull();
+        foreach (var (credentials, status) in new[] { ("u:abc", 200), ("u:abc", 200), ("u:abd", 401), ("u:abc", 200), ("u:ABC", 401), ("v:abc", 401) })
+        {
+            var h = await MiddlewareHarness.RunAsync(new HttpMiddleware[] { built }, "/", request: r => r.Headers.Authorization = Basic(credentials.Split(':')[0], credentials.Split(':')[1]));
+            await Assert.That(h.Status).IsEqualTo(status).Because(credentials);
+        }
+        // One verified credential remembered; the wrong ones were never cached.
+        await Assert.That(built.VerifiedCount).IsEqualTo(1);
+    }
+
+    [Test]
     [Arguments(null, 401)]
     [Arguments("test:wrong", 401)]
     [Arguments("nobody:test", 401)]
@@ -52,7 +68,8 @@ public class AccessMiddlewareTests
     }
 
     [Test]
-    [Arguments("test:$2y$05$abcdefghijklmnopqrstuu5s2v8.iXieOjg/.AySBTTZIIVFJeBui", "bcrypt")]
+    [Arguments("test:$2x$05$abcdefghijklmnopqrstuu5s2v8.iXieOjg/.AySBTTZIIVFJeBui", "bcrypt variant $2x$")]
+    [Arguments("test:$2y$05$short", "malformed bcrypt hash")]
     [Arguments("test:plaintext", "unsupported password hash")]
     [Arguments("no-colon", "error parsing Authenticator user")]
     public async Task BasicAuth_with_a_hash_Edge_cannot_check_is_an_error_never_an_open_door(string line, string reason)

@@ -10,6 +10,11 @@ namespace Edge.DataPlane.Middlewares;
 /// </summary>
 internal sealed class BasicAuthMiddleware(IReadOnlyDictionary<string, string> users, string realm, bool removeHeader, string? headerField) : HttpMiddleware
 {
+    private readonly VerifiedCredentials _verified = new();
+
+    /// <summary>How many credentials are remembered as verified (tests, diagnostics).</summary>
+    internal int VerifiedCount => _verified.Count;
+
     /// <summary>Parses htpasswd lines; null with a reason when one cannot be used (fail closed).</summary>
     public static Dictionary<string, string>? ParseUsers(IEnumerable<string> lines, out string? error)
     {
@@ -41,6 +46,14 @@ internal sealed class BasicAuthMiddleware(IReadOnlyDictionary<string, string> us
     };
 
     private bool TryUser(string authorization, out string user)
+    {
+        if (_verified.TryGet(authorization, out user)) return true;
+        if (!Verify(authorization, out user)) return false;
+        _verified.Add(authorization, user);
+        return true;
+    }
+
+    private bool Verify(string authorization, out string user)
     {
         user = "";
         const string Scheme = "Basic ";

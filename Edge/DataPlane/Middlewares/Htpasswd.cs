@@ -16,11 +16,12 @@ public static class Htpasswd
         hash.StartsWith("{SHA}", StringComparison.Ordinal) || hash.StartsWith("$apr1$", StringComparison.Ordinal) || hash.StartsWith("$1$", StringComparison.Ordinal)
             ? null
             : hash.StartsWith("$2", StringComparison.Ordinal)
-                ? "bcrypt hashes are not supported by Edge yet (use htpasswd -m for APR1-MD5 or -s for SHA1)"
-                : "unsupported password hash (expected {SHA}, $apr1$ or $1$)";
+                ? Security.Bcrypt.Problem(hash)
+                : "unsupported password hash (expected bcrypt $2y$, {SHA}, $apr1$ or $1$)";
 
     public static bool Verify(string password, string hash)
     {
+        if (hash.StartsWith("$2", StringComparison.Ordinal)) return Security.Bcrypt.Verify(password, hash);
         if (hash.StartsWith("{SHA}", StringComparison.Ordinal))
         {
             var expected = Convert.ToBase64String(SHA1.HashData(Encoding.UTF8.GetBytes(password)));
