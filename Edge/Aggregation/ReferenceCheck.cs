@@ -8,8 +8,8 @@ namespace Edge.Aggregation;
 /// error text, instead of being served without the thing its owner asked for. References are
 /// resolved by qualified name (<c>name@provider</c>; an unqualified name belongs to the provider
 /// that produced the router or service), the way Traefik's <c>provider.GetQualifiedName</c> does.
-/// A service of services (weighted) is checked down to its load balancers; one Edge does not
-/// serve yet (mirroring, failover) keeps its routers out, named in the error.
+/// A service of services (weighted, mirroring, failover) is checked down to its load balancers,
+/// with Traefik's health-propagation rules.
 /// </summary>
 public static class ReferenceCheck
 {
@@ -36,6 +36,8 @@ public static class ReferenceCheck
                 serviceErrors[name] = $"middleware \"{mw}\" does not exist";
             else if (service.LoadBalancer?.ServersTransport is { Length: > 0 } st && !TransportExists(config, ProviderNames.Qualify(st, context), provider))
                 serviceErrors[name] = $"servers transport not found {ProviderNames.Qualify(st, context)}";
+            else if (service.LoadBalancer?.HealthCheck is { } hc && HealthCheckError(hc) is { } hcError)
+                serviceErrors[name] = $"service \"{ProviderNames.Qualify(name, provider)}\": {hcError}";
         }
 
         var errors = new Dictionary<string, string>(StringComparer.Ordinal);
@@ -58,29 +60,108 @@ public static class ReferenceCheck
 
     /// <summary>
     /// Why the service stored under <paramref name="key"/> cannot be served: its own error, or a
-    /// weighted child's; null when it is served (or absent, which the API reports on its own).
+    /// child's (weighted children, a mirroring's main and mirrors, a failover's main and fallback),
+    /// or Traefik's health propagation refusing it; null when it is served (or absent, which the
+    /// API reports on its own).
     /// </summary>
     private static string? ServiceError(DynamicConfig config, string key, Dictionary<string, string> serviceErrors, string provider, HashSet<string> path)
     {
         if (serviceErrors.TryGetValue(key, out var own)) return own;
         if (!config.Http.Services.TryGetValue(key, out var service)) return null;
         var qualified = ProviderNames.Qualify(key, provider);
-        if (service.Mirroring is not null) return $"service \"{qualified}\": mirroring services are not served by Edge yet";
-        if (service.Failover is not null) return $"service \"{qualified}\": failover services are not served by Edge yet";
-        if (service.Weighted is not { } weighted) return null;
-        if (!path.Add(key)) return $"service \"{qualified}\": recursion detected in weighted services";
+        var children = Children(service);
+        if (children.Count == 0) return null;
+        if (!path.Add(key)) return $"service \"{qualified}\": recursion detected in {(service.Weighted is not null ? "weighted" : "services of")} services";
         var context = ProviderNames.ProviderOf(key, provider);
-        foreach (var child in weighted.Services ?? [])
+        foreach (var child in children)
         {
-            var childKey = Key(child.Name, context, provider);
+            var childKey = Key(child, context, provider);
+            var childQualified = ProviderNames.Qualify(childKey, provider);
             if (!config.Http.Services.TryGetValue(childKey, out var childService))
-                return $"the service \"{ProviderNames.Qualify(childKey, provider)}\" does not exist";
+                return $"the service \"{childQualified}\" does not exist";
             // Edge's data plane runs one chain per router: a child's own middlewares would be skipped.
             if (childService.Middlewares is { Count: > 0 })
-                return $"service \"{ProviderNames.Qualify(childKey, provider)}\": middlewares on a service inside a weighted service are not served by Edge yet";
+                return $"service \"{childQualified}\": middlewares on a service inside a {KindOf(service)} service are not served by Edge yet";
             if (ServiceError(config, childKey, serviceErrors, provider, path) is { } error) return error;
         }
         path.Remove(key);
+        return PropagationError(config, service, qualified, context, provider);
+    }
+
+    private static List<string> Children(Service service)
+    {
+        if (service.Weighted is { } w) return (w.Services ?? []).Select(c => c.Name).ToList();
+        if (service.Mirroring is { } m) return new[] { m.Service ?? "" }.Concat((m.Mirrors ?? []).Select(x => x.Name)).ToList();
+        if (service.Failover is { } f) return [f.Service ?? "", f.Fallback ?? ""];
+        return [];
+    }
+
+    private static string KindOf(Service service) => service.Weighted is not null ? "weighted" : service.Mirroring is not null ? "mirroring" : "failover";
+
+    /// <summary>
+    /// Traefik's RegisterStatusUpdater checks: a parent that follows health (weighted or failover
+    /// with <c>healthCheck: {}</c>, a failover's main without <c>errors.status</c>) needs children that
+    /// report it: a load balancer with a healthCheck, or a service of services with <c>healthCheck: {}</c>.
+    /// </summary>
+    private static string? PropagationError(DynamicConfig config, Service service, string qualified, string context, string provider)
+    {
+        string? NotReporting(string child)
+        {
+            var key = Key(child, context, provider);
+            var s = config.Http.Services[key];
+            return ReportsHealth(config, s, ProviderNames.ProviderOf(key, provider), provider) ? null
+                : $"cannot register {ProviderNames.Qualify(key, provider)} as updater for {qualified}: healthCheck not enabled in config for this {UpdaterKind(s)} service";
+        }
+        if (service.Weighted is { HealthCheck: not null } w)
+            foreach (var c in w.Services ?? []) if (NotReporting(c.Name) is { } e) return e;
+        if (service.Mirroring is { } m)
+        {
+            foreach (var mirror in m.Mirrors ?? [])
+                if (mirror.Percent is < 0 or > 100) return $"service \"{qualified}\": percent must be between 0 and 100";
+            if (m.HealthCheck is not null && NotReporting(m.Service ?? "") is { } e) return e;
+        }
+        if (service.Failover is { } f)
+        {
+            bool errorsDefined = f.Errors?.Status is { Count: > 0 };
+            if (errorsDefined && StatusRangesError(f.Errors!.Status!) is { } bad) return $"error creating failover service {qualified}: creating HTTP code ranges: {bad}";
+            if (!errorsDefined && NotReporting(f.Service ?? "") is { } e) return e;
+            if (f.HealthCheck is not null && NotReporting(f.Fallback ?? "") is { } e2) return e2;
+        }
+        return null;
+    }
+
+    private static bool ReportsHealth(DynamicConfig config, Service s, string context, string provider)
+    {
+        if (s.LoadBalancer is { } lb) return lb.HealthCheck is not null;
+        if (s.Weighted is { } w) return w.HealthCheck is not null;
+        if (s.Failover is { } f) return f.HealthCheck is not null;
+        if (s.Mirroring is { } m)
+            return m.HealthCheck is not null && config.Http.Services.TryGetValue(Key(m.Service ?? "", context, provider), out var main)
+                && ReportsHealth(config, main, context, provider);
+        return false;
+    }
+
+    private static string UpdaterKind(Service s) => s.Mirroring is not null ? "mirroring" : s.Failover is not null ? "failover" : "WRR";
+
+    /// <summary>Traefik's NewHTTPCodeRanges: "500", "500,502", "500-599"; the Atoi error of a bad one.</summary>
+    private static string? StatusRangesError(List<string> values)
+    {
+        foreach (var value in values)
+            foreach (var part in value.Split(','))
+                foreach (var bound in part.Split('-'))
+                    if (!int.TryParse(bound, out _)) return $"strconv.Atoi: parsing \"{bound}\": invalid syntax";
+        return null;
+    }
+
+    /// <summary>A healthCheck Edge cannot run: a duration that does not parse, a path that is not relative.</summary>
+    private static string? HealthCheckError(ServerHealthCheck hc)
+    {
+        foreach (var (what, value) in new[] { ("interval", hc.Interval), ("unhealthyInterval", hc.UnhealthyInterval), ("timeout", hc.Timeout) })
+            if (!string.IsNullOrEmpty(value) && !GoCompat.GoDuration.TryParse(value, out _))
+                return $"health check {what}: time: invalid duration \"{value}\"";
+        if (hc.Path is { Length: > 0 } p && (p.StartsWith("//", StringComparison.Ordinal) || (Uri.TryCreate(p, UriKind.Absolute, out var u) && u.Scheme is "http" or "https")))
+            return $"health check path must be a relative URL, got: \"{p}\"";
+        if (hc.Mode is { Length: > 0 } mode && mode is not ("http" or "grpc")) return $"health check mode {mode} is not supported (http or grpc)";
         return null;
     }
 

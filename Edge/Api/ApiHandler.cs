@@ -7,6 +7,9 @@ using Microsoft.AspNetCore.Http;
 
 namespace Edge.Api;
 
+/// <summary>The servers' health as the data plane's checkers see it: a version that moves on every change, and a service's statuses by URL.</summary>
+public sealed record ServerStatusSource(Func<long> Version, Func<string, IReadOnlyDictionary<string, string>?> StatusOf);
+
 /// <summary>
 /// Traefik's API on the <c>traefik</c> entry point: /api/rawdata, /api/http/routers[/{name}],
 /// /api/http/services[/{name}], /api/overview, /api/version, /api/entrypoints, /ping, and the
@@ -14,10 +17,10 @@ namespace Edge.Api;
 /// The raw data is rebuilt once per configuration generation, not per request.
 /// </summary>
 public sealed class ApiHandler(StaticConfig config, ConfigurationStore store, Func<IReadOnlyDictionary<string, string>>? routerErrors = null,
-    Observability.Metrics.EdgeMetrics? metrics = null, Readiness? readiness = null)
+    Observability.Metrics.EdgeMetrics? metrics = null, Readiness? readiness = null, ServerStatusSource? serverStatus = null)
 {
     private static readonly DateTimeOffset StartDate = DateTimeOffset.UtcNow;
-    private (long Generation, RawData Data)? _cache;
+    private (long Generation, long HealthVersion, RawData Data)? _cache;
 
     public bool ApiEnabled => config.Api.Enabled && config.Api.Insecure;
 
@@ -33,9 +36,11 @@ public sealed class ApiHandler(StaticConfig config, ConfigurationStore store, Fu
     {
         var applied = store.Current;
         var cached = _cache;
-        if (cached is { } c && c.Generation == applied.Generation) return c.Data;
-        var data = RawDataBuilder.Build(applied.Config, DefaultEntryPoints, routerErrors?.Invoke());
-        _cache = (applied.Generation, data);
+        // A server's health changes without a new configuration: the health version is part of the key.
+        var healthVersion = serverStatus?.Version() ?? 0;
+        if (cached is { } c && c.Generation == applied.Generation && c.HealthVersion == healthVersion) return c.Data;
+        var data = RawDataBuilder.Build(applied.Config, DefaultEntryPoints, routerErrors?.Invoke(), serverStatus?.StatusOf);
+        _cache = (applied.Generation, healthVersion, data);
         return data;
     }
 

@@ -14,8 +14,9 @@ public static class RawDataBuilder
 
     /// <param name="defaultEntryPoints">Traefik's defaults: every entry point except "traefik".</param>
     /// <param name="routerErrors">Errors found when compiling routes (a rule that does not parse), by router name.</param>
+    /// <param name="serverStatus">The health checkers' view: a service (as stored) to its servers' UP/DOWN; null: every server UP.</param>
     public static RawData Build(DynamicConfig config, IReadOnlyList<string> defaultEntryPoints,
-        IReadOnlyDictionary<string, string>? routerErrors = null)
+        IReadOnlyDictionary<string, string>? routerErrors = null, Func<string, IReadOnlyDictionary<string, string>?>? serverStatus = null)
     {
         var raw = new RawData();
         var usedBy = new Dictionary<string, List<string>>();
@@ -74,7 +75,8 @@ public static class RawDataBuilder
             if (s.LoadBalancer?.Servers is { Count: > 0 } servers)
             {
                 info.ServerStatus = new SortedDictionary<string, string>(StringComparer.Ordinal);
-                foreach (var srv in servers) info.ServerStatus[srv.Url] = "UP";
+                var checkedStatus = serverStatus?.Invoke(name);
+                foreach (var srv in servers) info.ServerStatus[srv.Url] = checkedStatus?.GetValueOrDefault(srv.Url) ?? "UP";
             }
             raw.Services[ProviderNames.Qualify(name, Provider)] = info;
         }

@@ -26,7 +26,8 @@ public sealed record DataPlaneState(
     IReadOnlyDictionary<string, string> RouterErrors,
     IReadOnlyDictionary<string, NamespaceGate> Gates,
     IReadOnlyDictionary<string, ProxyHandler>? Chains = null,
-    IReadOnlyDictionary<string, EntryPointTlsOptions>? TlsOptions = null)
+    IReadOnlyDictionary<string, EntryPointTlsOptions>? TlsOptions = null,
+    Health.HealthCheckSet? HealthChecks = null)
 {
     /// <summary>Entry point name to its TLS options by SNI (and each TLS router's options name, for the 421 check).</summary>
     public IReadOnlyDictionary<string, EntryPointTlsOptions> TlsOptions { get; } = TlsOptions ?? new Dictionary<string, EntryPointTlsOptions>();
@@ -45,6 +46,7 @@ public sealed class EdgeDataPlane : IDisposable
     private readonly StaticConfig _config;
     private readonly BackendTransports _transports;
     private readonly HttpForwarder _forwarder;
+    private readonly Services.MirroringForwarder _mirroring;
     private readonly Lazy<System.Net.Security.SslStreamCertificateContext> _defaultCert = CertificateStore.CreateDefaultLazy();
     private readonly Dictionary<string, ForwardedHeaders> _forwarded = new(StringComparer.OrdinalIgnoreCase);
     private readonly NamespaceGates _gates = new();
@@ -59,6 +61,7 @@ public sealed class EdgeDataPlane : IDisposable
         _config = config;
         _transports = new BackendTransports(transport ?? new ServersTransportOptions());
         _forwarder = new HttpForwarder(_transports);
+        _mirroring = new Services.MirroringForwarder(_forwarder);
         _entryPointTlsOptions = config.EntryPoints.Values.Where(e => e.HttpTlsOptions.Length > 0)
             .ToDictionary(e => e.Name, e => e.HttpTlsOptions, StringComparer.OrdinalIgnoreCase);
         // The request's namespace feeds the tenancy metrics label and the per-namespace access log.
@@ -75,12 +78,35 @@ public sealed class EdgeDataPlane : IDisposable
     /// <summary>Compiled services kept for reuse by the next configuration (for /debug/vars).</summary>
     public int CompiledServiceCount => _compiledServices.Count;
     public IReadOnlyDictionary<string, string> RouterErrors => State.RouterErrors;
+
+    /// <summary>A health-checked service's servers (by configured URL) as UP or DOWN; null for a service without health check.</summary>
+    public IReadOnlyDictionary<string, string>? ServerStatusOf(string service)
+    {
+        if (!State.Services.TryGetValue(service, out var backend) || backend.HealthCheck is null) return null;
+        var status = new Dictionary<string, string>(StringComparer.Ordinal);
+        for (int i = 0; i < backend.Servers.Length; i++) status[backend.Servers[i].ConfiguredUrl] = backend.Health.IsDown(i) ? "DOWN" : "UP";
+        return status;
+    }
+
+    /// <summary>Every health-checked server of the current configuration, for traefik_service_server_up.</summary>
+    public IEnumerable<(string Service, string Url, bool Up)> ServersUp()
+    {
+        foreach (var (name, backend) in State.Services)
+        {
+            if (backend.Kind != ServiceKind.LoadBalancer || backend.HealthCheck is null) continue;
+            for (int i = 0; i < backend.Servers.Length; i++)
+                yield return (ProviderNames.Qualify(name), backend.Servers[i].ConfiguredUrl, !backend.Health.IsDown(i));
+        }
+    }
     public CertificateStore Certificates => State.Certificates;
 
     [System.Diagnostics.CodeAnalysis.MemberNotNull(nameof(_state))]
     private void Swap(DataPlaneState next)
     {
-        Volatile.Write(ref _state, next);
+        var previous = Interlocked.Exchange(ref _state, next);
+        // The new configuration's health checkers start, the replaced one's stop (no checker outlives its configuration).
+        next.HealthChecks?.Start();
+        if (!ReferenceEquals(previous?.HealthChecks, next.HealthChecks)) previous?.HealthChecks?.Dispose();
         // TLS contexts are built on first use; build them a second after a change, off the
         // request path, so that neither the start nor a handshake waits for them. A state
         // replaced within that second is skipped: only the one being served is warmed.
@@ -108,15 +134,15 @@ public sealed class EdgeDataPlane : IDisposable
         var compiled = new Dictionary<string, (Service, BackendService)>(StringComparer.Ordinal);
         foreach (var (name, service) in config.Http.Services)
         {
-            // A weighted service is linked to this configuration's children: never reused.
-            var backend = service.Weighted is null && _compiledServices.TryGetValue(name, out var previous) && ReferenceEquals(previous.Model, service)
+            // A service of services is linked to this configuration's children: never reused.
+            var backend = service.Weighted is null && service.Mirroring is null && service.Failover is null && _compiledServices.TryGetValue(name, out var previous) && ReferenceEquals(previous.Model, service)
                 ? previous.Backend : new BackendService(name, service);
             services[name] = backend;
             compiled[name] = (service, backend);
         }
         _compiledServices = compiled;
         foreach (var (name, backend) in services)
-            if (backend.IsWeighted) backend.Link(child => services.GetValueOrDefault(ProviderNames.Resolve(child, name)));
+            if (backend.Kind != ServiceKind.LoadBalancer) backend.Link(child => services.GetValueOrDefault(ProviderNames.Resolve(child, name)));
         // Chains after services: a middleware that forwards elsewhere (errors) gets its service compiled.
         var chains = CompileChains(config, errors, services);
         var routes = new Dictionary<string, EntryPointRoutes>(StringComparer.OrdinalIgnoreCase);
@@ -139,7 +165,7 @@ public sealed class EdgeDataPlane : IDisposable
         // TLSStore "default": its defaultCertificate replaces the generated one.
         var defaultCert = CertificateStore.FromStore(config.Tls?.Stores?.GetValueOrDefault("default")) ?? _defaultCert;
         var state = new DataPlaneState(routes, services, new CertificateStore(config.Tls, defaultCert, config.HostOwnership), errors,
-            _gates.Update(config.NamespaceLimits), chains, tlsOptions);
+            _gates.Update(config.NamespaceLimits), chains, tlsOptions, new Health.HealthCheckSet(services, _transports));
         // Caches shared across generations let go of what this configuration no longer names.
         RuleCache.Sweep();
         CertificateStore.Sweep();
@@ -281,9 +307,27 @@ public sealed class EdgeDataPlane : IDisposable
     private Task RunChain(ProxyHandler chain, HttpContext ctx, EntryPointOptions ep, BackendService service, ObservedRequest? observed, RequestPath path) =>
         chain(new ProxyRequest(ctx, path) { EntryPoint = ep, Service = service, Observed = observed, Forwarded = _forwarded[ep.Name] });
 
-    private async Task ForwardAsync(HttpContext ctx, EntryPointOptions ep, BackendService service, ObservedRequest? observed, RequestPath path)
+    private async Task ForwardAsync(HttpContext ctx, EntryPointOptions ep, BackendService service, ObservedRequest? observed, RequestPath path, int depth = 0)
     {
-        if (service.IsWeighted && service.Leaf(ctx) is { } leaf) service = leaf;
+        if (service.IsWeighted)
+        {
+            if (service.Leaf(ctx) is not { } leaf)
+            {
+                // Every child down (healthCheck: {}) or none: Traefik's wrr answers 503 "no available server".
+                ForwarderErrors.Report(ctx, ForwarderError.NoServer, false, null, service.Name, null);
+                return;
+            }
+            service = leaf;
+        }
+        // Services of services answer through their children (ReferenceCheck refused loops; the depth is a second guard).
+        if (service.Kind is ServiceKind.Mirroring or ServiceKind.Failover && depth < 16)
+        {
+            Func<BackendService, Task> serve = child => ForwardAsync(ctx, ep, child, observed, path, depth + 1);
+            await (service.Kind == ServiceKind.Failover
+                ? Services.FailoverForwarder.ServeAsync(ctx, service, serve)
+                : _mirroring.ServeAsync(ctx, service, serve, _forwarded[ep.Name], path));
+            return;
+        }
         var server = service.Pick(ctx, out var setCookie);
         if (server is null)
         {
@@ -358,5 +402,9 @@ public sealed class EdgeDataPlane : IDisposable
         return ctx.Response.WriteAsync("404 page not found\n");
     }
 
-    public void Dispose() => _transports.Dispose();
+    public void Dispose()
+    {
+        State.HealthChecks?.Dispose();
+        _transports.Dispose();
+    }
 }

@@ -92,7 +92,7 @@ public static class EdgeMain
         EdgeMetrics? metrics = null;
         if (config.Metrics.PrometheusEnabled)
         {
-            metrics = new EdgeMetrics(config.Metrics) { Certificates = () => dataPlane.Certificates.Leaves };
+            metrics = new EdgeMetrics(config.Metrics) { Certificates = () => dataPlane.Certificates.Leaves, ServersUp = dataPlane.ServersUp };
             store.Changed += applied => metrics.ConfigurationReloaded(applied.AppliedAt, applied.Config);
         }
         await using var accessLog = config.AccessLog.Enabled ? new AccessLogWriter(config.AccessLog) : null;
@@ -105,7 +105,8 @@ public static class EdgeMain
         var observer = new RequestObserver(metrics, accessLog, namespaceLabels: config.KubernetesIngress.TenancyEnabled,
             filter: new ObservationFilter(config.AccessLog, config.Metrics), tracer: tracer);
         var readiness = new Readiness();
-        var api = new ApiHandler(config, store, () => dataPlane.RouterErrors, metrics, readiness);
+        var api = new ApiHandler(config, store, () => dataPlane.RouterErrors, metrics, readiness,
+            new ServerStatusSource(() => Edge.DataPlane.Forwarding.ServerHealth.Version, dataPlane.ServerStatusOf));
         var debug = new DebugVars()
             .Add("ruleCacheEntries", () => Edge.DataPlane.Routing.Rules.RuleCache.Count)
             .Add("certificateParseCacheEntries", () => Edge.DataPlane.Tls.CertificateStore.ParseCacheCount)

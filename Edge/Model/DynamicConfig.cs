@@ -117,6 +117,7 @@ public sealed class ServersLoadBalancer
     [JsonPropertyName("passHostHeader")] public bool? PassHostHeader { get; set; }
     [JsonPropertyName("responseForwarding")] public ResponseForwarding? ResponseForwarding { get; set; }
     [JsonPropertyName("serversTransport")] public string? ServersTransport { get; set; }
+    [JsonPropertyName("healthCheck")] public ServerHealthCheck? HealthCheck { get; set; }
 
     /// <summary>Traefik's ServersLoadBalancer.SetDefaults().</summary>
     public static ServersLoadBalancer WithDefaults() => new()

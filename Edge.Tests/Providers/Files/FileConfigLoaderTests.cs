@@ -146,7 +146,7 @@ public sealed class FileConfigLoaderTests : IDisposable
     /// <summary>Each case: a file with one element Edge cannot read fully (after <see cref="Good"/>); the problem names the file and the key, the rest is served.</summary>
     [Test]
     [Arguments("    bad:\n      rule: Host(`b`)\n      service: s\n      foo: 1\n", "http.routers.bad: foo: unknown key \"foo\"")]
-    [Arguments("  services:\n    bad:\n      loadBalancer:\n        healthCheck:\n          path: /health\n", "http.services.bad: loadBalancer.healthCheck: unknown key \"healthCheck\"")]
+    [Arguments("  services:\n    bad:\n      loadBalancer:\n        passiveHealthCheck:\n          maxFailedAttempts: 3\n", "http.services.bad: loadBalancer.passiveHealthCheck: unknown key \"passiveHealthCheck\"")]
     [Arguments("  middlewares:\n    bad:\n      compressx: {}\n", "http.middlewares.bad: compressx: unknown key \"compressx\"")]
     [Arguments("    bad:\n      rule: Host(`b`)\n      priority: high\n", "http.routers.bad: priority: expected an integer, got \"high\"")]
     [Arguments("tcp:\n  routers:\n    t:\n      rule: HostSNI(`*`)\n", "tcp: TCP routing is not supported by Edge")]
@@ -174,10 +174,10 @@ public sealed class FileConfigLoaderTests : IDisposable
     [Test]
     public async Task The_routers_of_a_service_left_out_are_disabled_with_its_reason()
     {
-        var path = Write("d.yml", "http:\n  routers:\n    r:\n      rule: Host(`r`)\n      service: s\n  services:\n    s:\n      loadBalancer:\n        healthCheck: {path: /h}\n");
+        var path = Write("d.yml", "http:\n  routers:\n    r:\n      rule: Host(`r`)\n      service: s\n  services:\n    s:\n      loadBalancer:\n        passiveHealthCheck: {maxFailedAttempts: 3}\n");
         var load = LoadFile(path);
         await Assert.That(load.Config!.Http.Services.ContainsKey("s")).IsFalse();
-        await Assert.That(load.Config.Http.Routers["r"].DisabledReason!).StartsWith("service \"s@file\" is not served: " + path).And.Contains("healthCheck");
+        await Assert.That(load.Config.Http.Routers["r"].DisabledReason!).StartsWith("service \"s@file\" is not served: " + path).And.Contains("passiveHealthCheck");
     }
 
     [Test]

@@ -134,8 +134,36 @@ public sealed class HttpForwarder(BackendTransports transports)
         }
     }
 
+    /// <summary>
+    /// A copy of the request for a mirror (built while the request is alive, sent after it): the
+    /// headers the server would get, and <paramref name="body"/> (null: no body, mirrorBody false).
+    /// </summary>
+    public HttpRequestMessage BuildMirror(HttpContext ctx, BackendService service, BackendServer server, ForwardedHeaders forwarded, RequestPath path, byte[]? body) =>
+        BuildRequest(ctx, service, server, forwarded, path, false, false, null, mirror: true, mirrorBody: body);
+
+    /// <summary>Sends a mirror's copy; its answer is read and dropped, and a failure is only logged (it never reaches the client).</summary>
+    public async Task SendMirrorAsync(BackendService service, BackendServer server, HttpRequestMessage request)
+    {
+        var client = transports.ClientFor(service);
+        // Traefik's mirrors run with a context that is never cancelled; a cap keeps a hung mirror from living forever.
+        using var timeout = new CancellationTokenSource(client.ResponseHeaderTimeout > TimeSpan.Zero ? client.ResponseHeaderTimeout : TimeSpan.FromMinutes(5));
+        try
+        {
+            using var response = await (service.H2c ? client.H2c : client.Http).SendAsync(request, timeout.Token).ConfigureAwait(false);
+            await response.Content.CopyToAsync(Stream.Null, timeout.Token).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is HttpRequestException or IOException or OperationCanceledException)
+        {
+            Log.Debug("Mirror request failed", ("service", service.Name), ("server", server.Url), ("error", e.Message));
+        }
+        finally
+        {
+            request.Dispose();
+        }
+    }
+
     private static HttpRequestMessage BuildRequest(HttpContext ctx, BackendService service, BackendServer server, ForwardedHeaders forwarded,
-        RequestPath path, bool isUpgrade, bool upgradable, string? webSocketKey)
+        RequestPath path, bool isUpgrade, bool upgradable, string? webSocketKey, bool mirror = false, byte[]? mirrorBody = null)
     {
         var req = ctx.Request;
         // The backend receives the path that was routed: the raw target when normalisation left
@@ -153,7 +181,12 @@ public sealed class HttpForwarder(BackendTransports transports)
 
         var canHaveBody = ctx.Features.Get<IHttpRequestBodyDetectionFeature>()?.CanHaveBody ?? (req.ContentLength > 0);
         // An upgradable request's "body" is the raw connection after it: never forwarded as a body.
-        if (canHaveBody && !upgradable)
+        if (mirror)
+        {
+            // A mirror's body is the copy kept in memory: sent whole, with its own length.
+            if (mirrorBody is not null && (canHaveBody || mirrorBody.Length > 0)) message.Content = new ByteArrayContent(mirrorBody);
+        }
+        else if (canHaveBody && !upgradable)
         {
             // Without Content-Length the body's size is known only once read: count it for the metrics and access log.
             var body = req.ContentLength is null && Observability.ObservedRequest.Of(ctx) is { } observed
@@ -168,6 +201,7 @@ public sealed class HttpForwarder(BackendTransports transports)
             if (HopByHopHeaders.IsHopByHop(name) || HopByHopHeaders.IsNamedByConnection(connection, name)) continue;
             if (ForwardedHeaders.IsForwardedHeader(name)) continue;
             if (name.Equals("Host", StringComparison.OrdinalIgnoreCase)) continue;
+            if (mirror && name.Equals("Content-Length", StringComparison.OrdinalIgnoreCase)) continue;   // the copy's own length
             // The single-value overload avoids an array per header on the hot path.
             bool added = values.Count == 1
                 ? message.Headers.TryAddWithoutValidation(name, values.ToString())

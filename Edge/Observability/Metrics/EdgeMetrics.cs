@@ -52,6 +52,9 @@ public sealed class EdgeMetrics
     /// <summary>The certificates served now (from the data plane's current CertificateStore).</summary>
     public Func<IReadOnlyList<X509Certificate2>> Certificates { get; set; } = () => [];
 
+    /// <summary>The health-checked servers now, with their status (service qualified, server URL), for traefik_service_server_up.</summary>
+    public Func<IEnumerable<(string Service, string Url, bool Up)>> ServersUp { get; set; } = () => [];
+
     /// <summary>How long series of a removed router or service wait for a scrape before they are dropped anyway.</summary>
     public static TimeSpan UnscrapedRetention { get; set; } = TimeSpan.FromMinutes(5);
 

@@ -38,6 +38,18 @@ public static class PrometheusText
               .Append("\",sans=\"").Append(Esc(sans)).Append("\"} ").Append(new DateTimeOffset(c.NotAfter.ToUniversalTime()).ToUnixTimeSeconds()).Append('\n');
         }
 
+        // Traefik's gauge, set by the health checkers (services labels only): 1 up, 0 down.
+        if (m.Options.AddServicesLabels)
+        {
+            var servers = m.ServersUp().OrderBy(s => s.Service, StringComparer.Ordinal).ThenBy(s => s.Url, StringComparer.Ordinal).ToList();
+            if (servers.Count > 0)
+            {
+                Family(sb, "traefik_service_server_up", "gauge", "service server is up, described by gauge value of 0 or 1.");
+                foreach (var (service, url, up) in servers)
+                    sb.Append("traefik_service_server_up{service=\"").Append(Esc(service)).Append("\",url=\"").Append(Esc(url)).Append("\"} ").Append(up ? '1' : '0').Append('\n');
+            }
+        }
+
         var cells = m.Cells.ToList();
         Scope(sb, m, cells, CellScope.EntryPoint, "entrypoint");
         Scope(sb, m, cells, CellScope.Router, "router");

@@ -34,6 +34,22 @@ public static class FileDefaults
                 lb.ResponseForwarding.FlushInterval ??= "100ms";
                 if (lb.Sticky?.Cookie is { } cookie) cookie.Path ??= "/";
                 if (lb.ServersTransport is { Length: > 0 } st) lb.ServersTransport = Qualify(st);
+                lb.HealthCheck?.SetDefaults();
+            }
+            // Services of services: Traefik's SetDefaults of Mirroring, FailoverError, WRRService and Cookie.
+            if (service.Mirroring is { } mirroring)
+            {
+                mirroring.MirrorBody ??= true;
+                mirroring.MaxBodySize ??= -1;
+            }
+            if (service.Failover is { } failover)
+            {
+                if (failover.Errors is { } errors) errors.MaxRequestBodyBytes ??= -1;
+            }
+            if (service.Weighted is { } weighted)
+            {
+                foreach (var child in weighted.Services ?? []) child.Weight ??= 1;
+                if (weighted.Sticky?.Cookie is { } cookie) cookie.Path ??= "/";
             }
         }
         foreach (var middleware in config.Http.Middlewares.Values)

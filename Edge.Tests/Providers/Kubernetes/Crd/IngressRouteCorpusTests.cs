@@ -22,9 +22,6 @@ public class IngressRouteCorpusTests
     /// <summary>Cases whose expectation needs something Edge does not do (yet), with why.</summary>
     private static readonly Dictionary<string, string> NotSupported = new(StringComparer.Ordinal)
     {
-        ["with one external service and health check"] = "healthCheck is refused (health checks are issue 15 item 4)",
-        ["with two external services and health check"] = "healthCheck is refused",
-        ["with one external service and one regular service and health check"] = "healthCheck is refused",
         ["one kube services in a highest random weight"] = "highestRandomWeight TraefikServices are refused",
         ["Simple Ingress Route, with error page middleware"] = "the errors middleware is not served (its service is not built)",
         ["Error page middleware referencing a TraefikService"] = "the errors middleware is not served",

@@ -69,7 +69,9 @@ public class IngressRouteTranslatorTests
         () => ("{match: Host(`a`), services: [{name: whoami, port: 80, kind: Gateway}]}", false, "unsupported service kind Gateway"),
         () => ("{match: Host(`a`), kind: Regexp, services: [{name: whoami, port: 80}]}", false, "Unsupported match kind: Regexp. Only \"Rule\" is supported for now."),
         () => ("{match: Host(`a`), services: [{name: whoami, port: 80, healthCheck: {path: /health}}]}", false,
-            "spec.routes[0].services[0].healthCheck: not supported by Edge, the route is not served without it"),
+            "healthCheck allowed only for ExternalName services: default/whoami"),
+        () => ("{match: Host(`a`), services: [{name: whoami, port: 80, passiveHealthCheck: {maxFailedAttempts: 3}}]}", false,
+            "spec.routes[0].services[0].passiveHealthCheck: not supported by Edge, the route is not served without it"),
     ];
 
     [Test]
@@ -142,18 +144,21 @@ public class IngressRouteTranslatorTests
 
     public static IEnumerable<Func<(string Spec, string Error)>> ServiceOfServices() =>
     [
-        () => ("mirroring: {name: whoami, port: 80, mirrors: [{name: whoami, port: 80, percent: 10}]}",
-            "service \"default-ts@kubernetescrd\": mirroring services are not served by Edge yet"),
+        () => ("mirroring: {name: whoami, port: 80, mirrors: [{name: whoami, port: 80, percent: 101}]}",
+            "service \"default-ts@kubernetescrd\": percent must be between 0 and 100"),
+        // Traefik's failover needs a main service that reports its health (or errors.status).
         () => ("failover: {service: {name: whoami, port: 80}, fallback: {name: whoami, port: 80}}",
-            "service \"default-ts@kubernetescrd\": failover services are not served by Edge yet"),
+            "cannot register default-whoami-80@kubernetescrd as updater for default-ts@kubernetescrd: healthCheck not enabled in config for this WRR service"),
+        () => ("failover: {service: {name: whoami, port: 80}, fallback: {name: whoami, port: 80}, errors: {status: [\"5xx\"]}}",
+            "error creating failover service default-ts@kubernetescrd: creating HTTP code ranges: strconv.Atoi: parsing \"5xx\": invalid syntax"),
         () => ("weighted: {services: [{name: inner, kind: TraefikService}]}", "the service \"default-inner@kubernetescrd\" does not exist"),
         () => ("weighted: {services: [{name: ts, kind: TraefikService}]}", "service \"default-ts@kubernetescrd\": recursion detected in weighted services"),
     ];
 
-    /// <summary>What the data plane cannot serve keeps the routers using it out, named (ReferenceCheck on the merged configuration).</summary>
+    /// <summary>A service of services Traefik would refuse keeps the routers using it out, named (ReferenceCheck on the merged configuration).</summary>
     [Test]
     [MethodDataSource(nameof(ServiceOfServices))]
-    public async Task A_service_of_services_Edge_cannot_serve_puts_its_routers_in_error(string spec, string error)
+    public async Task A_service_of_services_that_cannot_be_built_puts_its_routers_in_error(string spec, string error)
     {
         var output = Translate($$"""
             apiVersion: traefik.io/v1alpha1

@@ -103,6 +103,7 @@ public sealed class CrdServiceBuilder(ClusterSnapshot snapshot, CrdProviderOptio
             default: throw new CrdServiceException($"load-balancer strategy {svc.Strategy} is not supported");
         }
         lb.Servers = LoadServers(ns, svc);
+        if (svc.HealthCheck is { } hc) lb.HealthCheck = HealthCheckOf(hc);
         if (svc.PassHostHeader is { } phh) lb.PassHostHeader = phh;
         if (svc.ResponseForwarding?.FlushInterval is { Length: > 0 } flush)
         {
@@ -118,6 +119,34 @@ public sealed class CrdServiceBuilder(ClusterSnapshot snapshot, CrdProviderOptio
                 ?? throw new CrdServiceException("could not create middleware keys: " + error);
         }
         return service;
+    }
+
+    /// <summary>Traefik's buildServersLB health check: SetDefaults, then the given fields; unhealthyInterval defaults to the interval.</summary>
+    private static ServerHealthCheck HealthCheckOf(CrdServerHealthCheck hc)
+    {
+        var result = new ServerHealthCheck
+        {
+            Scheme = NullIfEmpty(hc.Scheme), Path = NullIfEmpty(hc.Path), Method = NullIfEmpty(hc.Method), Status = hc.Status, Port = hc.Port,
+            Hostname = NullIfEmpty(hc.Hostname), Headers = hc.Headers is { Count: > 0 } ? hc.Headers : null,
+        };
+        result.SetDefaults();
+        if (hc.FollowRedirects is { } follow) result.FollowRedirects = follow;
+        // As Traefik: a mode other than "http" replaces the default, so an unset one is shown empty (and checks over http).
+        if (hc.Mode != "http") result.Mode = NullIfEmpty(hc.Mode);
+        if (hc.Interval is { } interval) result.Interval = Duration(interval, "interval");
+        result.UnhealthyInterval = hc.UnhealthyInterval is { } unhealthy ? Duration(unhealthy, "unhealthyInterval") : result.Interval;
+        if (hc.Timeout is { } timeout) result.Timeout = Duration(timeout, "timeout");
+        return result;
+    }
+
+    private static string? NullIfEmpty(string? s) => string.IsNullOrEmpty(s) ? null : s;
+
+    /// <summary>paerser's Duration.Set of an IntOrString's text (a bare number is seconds), written as Go prints it.</summary>
+    private static string Duration(JsonElement value, string field)
+    {
+        var text = value.ValueKind == JsonValueKind.Number ? value.GetRawText() : value.GetString() ?? "";
+        if (!GoDuration.TryParse(text, out var ns)) throw new CrdServiceException($"healthCheck.{field}: time: invalid duration \"{text}\"");
+        return GoDuration.Format(ns);
     }
 
     /// <summary>Traefik's cookie with Cookie.SetDefaults (path "/"), zero values left out as its omitempty does.</summary>
@@ -154,6 +183,8 @@ public sealed class CrdServiceBuilder(ClusterSnapshot snapshot, CrdProviderOptio
         var service = snapshot.GetService(ns, svc.Name) ?? throw new CrdServiceException($"kubernetes service not found: {ns}/{svc.Name}");
         var spec = service.Spec ?? new V1ServiceSpec();
         var port = ServicePort(service, ns, svc);
+        if (spec.Type != "ExternalName" && svc.HealthCheck is not null)
+            throw new CrdServiceException($"healthCheck allowed only for ExternalName services: {ns}/{svc.Name}");
         if (spec.Type == "ExternalName")
         {
             if (!options.AllowExternalNameServices) throw new CrdServiceException($"externalName services not allowed: {ns}/{svc.Name}");

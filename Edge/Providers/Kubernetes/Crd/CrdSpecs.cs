@@ -71,6 +71,24 @@ public sealed class ServiceRef
     [JsonPropertyName("nodePortLB")] public bool NodePortLB { get; set; }
     [JsonPropertyName("middlewares")] public List<ObjectRef>? Middlewares { get; set; }
     [JsonPropertyName("percent")] public int Percent { get; set; }
+    [JsonPropertyName("healthCheck")] public CrdServerHealthCheck? HealthCheck { get; set; }
+}
+
+/// <summary>Traefik's CRD ServerHealthCheck: the durations are Kubernetes IntOrString (a number is seconds).</summary>
+public sealed class CrdServerHealthCheck
+{
+    [JsonPropertyName("scheme")] public string? Scheme { get; set; }
+    [JsonPropertyName("mode")] public string? Mode { get; set; }
+    [JsonPropertyName("path")] public string? Path { get; set; }
+    [JsonPropertyName("method")] public string? Method { get; set; }
+    [JsonPropertyName("status")] public int Status { get; set; }
+    [JsonPropertyName("port")] public int Port { get; set; }
+    [JsonPropertyName("interval")] public JsonElement? Interval { get; set; }
+    [JsonPropertyName("unhealthyInterval")] public JsonElement? UnhealthyInterval { get; set; }
+    [JsonPropertyName("timeout")] public JsonElement? Timeout { get; set; }
+    [JsonPropertyName("hostname")] public string? Hostname { get; set; }
+    [JsonPropertyName("followRedirects")] public bool? FollowRedirects { get; set; }
+    [JsonPropertyName("headers")] public SortedDictionary<string, string>? Headers { get; set; }
 }
 
 public sealed class TraefikServiceSpec
@@ -104,12 +122,13 @@ public sealed class MirroringSpec
     [JsonPropertyName("mirrorBody")] public bool? MirrorBody { get; set; }
     [JsonPropertyName("maxBodySize")] public long? MaxBodySize { get; set; }
     [JsonPropertyName("mirrors")] public List<ServiceRef>? Mirrors { get; set; }
+    [JsonPropertyName("healthCheck")] public CrdServerHealthCheck? HealthCheck { get; set; }
 
     public ServiceRef Main() => new()
     {
         Name = Name, Namespace = Namespace, Kind = Kind, Port = Port, Scheme = Scheme, Strategy = Strategy,
         PassHostHeader = PassHostHeader, ResponseForwarding = ResponseForwarding, ServersTransport = ServersTransport,
-        Sticky = Sticky, NativeLB = NativeLB, NodePortLB = NodePortLB,
+        Sticky = Sticky, NativeLB = NativeLB, NodePortLB = NodePortLB, HealthCheck = HealthCheck,
     };
 }
 
