@@ -61,6 +61,7 @@ public static class MiddlewareBuilder
         if (m.Compress is { } compress) return Compress(compress, out error);
         if (m.ForwardAuth is { } forwardAuth) return ForwardAuth(forwardAuth, out error);
         if (m.Errors is { } errors) return Errors(errors, services, out error);
+        if (m.Retry is { } retry) return Retry(retry, out error);
         // Traefik's contenttype.New: autoDetect false is the default behaviour (no sniffing), so the middleware does nothing.
         if (m.EncodedCharacters is { } encoded) return new EncodedCharactersMiddleware(encoded);
         // Traefik's passtlsclientcert.New has no failure case.
@@ -178,6 +179,40 @@ public static class MiddlewareBuilder
         if (string.IsNullOrEmpty(c.Service)) return Fail("the errors middleware needs a service", out error);
         if (services?.Lookup(c.Service) is not { } service) return Fail($"the service \"{c.Service}\" does not exist", out error);
         return new ErrorsMiddleware(ranges, rewrites, service, services.Forward, c.Query ?? "", c.ErrorRequestHeaders);
+    }
+
+    /// <summary>Traefik's retry.New checks, with its error texts; maxRequestBodyBytes defaults to 2 MiB.</summary>
+    private static HttpMiddleware? Retry(RetryConfig c, out string? error)
+    {
+        error = null;
+        if (c.Status is not { Count: > 0 } && c.DisableRetryOnNetworkError == true)
+            return Fail("retry middleware requires at least HTTP status codes or retry on TCP", out error);
+        int attempts = c.Attempts ?? 0;
+        if (attempts <= 0) return Fail($"incorrect (or empty) value for attempt ({attempts})", out error);
+        if (!TryDuration(c.InitialInterval, "initialInterval", out var interval, out error)) return null;
+        if (!TryDuration(c.Timeout, "timeout", out var timeout, out error)) return null;
+        HttpStatusRanges? status = null;
+        if (c.Status is { Count: > 0 })
+        {
+            status = HttpStatusRanges.Parse(c.Status, out var why);
+            if (status is null) return Fail("creating HTTP code ranges: " + why, out error);
+        }
+        return new RetryMiddleware(new RetryOptions(attempts, interval, timeout, c.MaxRequestBodyBytes ?? DefaultRetryMaxRequestBodyBytes,
+            status, c.DisableRetryOnNetworkError != true, c.RetryNonIdempotentMethod == true));
+    }
+
+    /// <summary>Traefik's dynamic.RetryDefaultMaxRequestBodyBytes.</summary>
+    public const long DefaultRetryMaxRequestBodyBytes = 2 * 1024 * 1024;
+
+    /// <summary>A Go duration option (a bare number is seconds); empty is zero.</summary>
+    internal static bool TryDuration(string? text, string option, out TimeSpan value, out string? error)
+    {
+        error = null;
+        value = TimeSpan.Zero;
+        if (string.IsNullOrEmpty(text)) return true;
+        if (!GoDuration.TryParse(text, out var ns)) { error = $"{option}: time: invalid duration \"{text}\""; return false; }
+        value = TimeSpan.FromTicks(ns / 100);
+        return true;
     }
 
     private static HttpMiddleware? Fail(string why, out string? error)

@@ -22,6 +22,7 @@ public sealed class EdgeMetrics
     private readonly ConcurrentDictionary<CellKey, RequestCell> _cells = new();
     private readonly ConcurrentDictionary<string, StrongBox<long>> _openConnections = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<(string Service, string Stage), StrongBox<long>> _forwardErrors = new();
+    private readonly ConcurrentDictionary<string, StrongBox<long>> _retries = new(StringComparer.Ordinal);
     private readonly Func<CellKey, RequestCell> _create;
     private DynamicConfig _config = new();
     private long _reloads;
@@ -41,6 +42,7 @@ public sealed class EdgeMetrics
     public ICollection<RequestCell> Cells => _cells.Values;
     public IEnumerable<KeyValuePair<string, StrongBox<long>>> OpenConnections => _openConnections;
     public IEnumerable<KeyValuePair<(string Service, string Stage), StrongBox<long>>> ForwardErrors => _forwardErrors;
+    public IEnumerable<KeyValuePair<string, StrongBox<long>>> Retries => _retries;
 
     /// <summary>The certificates served now (from the data plane's current CertificateStore).</summary>
     public Func<IReadOnlyList<X509Certificate2>> Certificates { get; set; } = () => [];
@@ -75,6 +77,8 @@ public sealed class EdgeMetrics
             if (!Configured(config, key)) _cells.TryRemove(key, out _);
         foreach (var key in _forwardErrors.Keys)
             if (!Names(config.Http.Services, key.Service)) _forwardErrors.TryRemove(key, out _);
+        foreach (var key in _retries.Keys)
+            if (!Names(config.Http.Services, key)) _retries.TryRemove(key, out _);
     }
 
     private static bool Configured(DynamicConfig config, in CellKey key) => key.Scope switch
@@ -106,6 +110,10 @@ public sealed class EdgeMetrics
     /// <summary>One failed forward to <paramref name="service"/> (qualified), by the stage it failed in.</summary>
     public void ForwardFailed(string service, string stage) =>
         Interlocked.Increment(ref _forwardErrors.GetOrAdd((service, stage), _ => new StrongBox<long>()).Value);
+
+    /// <summary>A retry middleware re-sent a request to <paramref name="service"/> (qualified) <paramref name="retries"/> times (traefik_service_retries_total).</summary>
+    public void Retried(string service, int retries) =>
+        Interlocked.Add(ref _retries.GetOrAdd(service, _ => new StrongBox<long>()).Value, retries);
 
     private RequestCell Cell(in CellKey key) => _cells.TryGetValue(key, out var c) ? c : _cells.GetOrAdd(key, _create);
 }
