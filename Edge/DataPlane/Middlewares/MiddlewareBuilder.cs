@@ -2,6 +2,7 @@ using System.Text.RegularExpressions;
 using Edge.DataPlane.Routing;
 using Edge.GoCompat;
 using Edge.Model;
+using Microsoft.AspNetCore.Http;
 
 namespace Edge.DataPlane.Middlewares;
 
@@ -62,6 +63,7 @@ public static class MiddlewareBuilder
         if (m.ForwardAuth is { } forwardAuth) return ForwardAuth(forwardAuth, out error);
         if (m.Errors is { } errors) return Errors(errors, services, out error);
         if (m.Retry is { } retry) return Retry(retry, out error);
+        if (m.CircuitBreaker is { } breaker) return CircuitBreaker(breaker, out error);
         // Traefik's contenttype.New: autoDetect false is the default behaviour (no sniffing), so the middleware does nothing.
         if (m.EncodedCharacters is { } encoded) return new EncodedCharactersMiddleware(encoded);
         // Traefik's passtlsclientcert.New has no failure case.
@@ -199,6 +201,24 @@ public static class MiddlewareBuilder
         }
         return new RetryMiddleware(new RetryOptions(attempts, interval, timeout, c.MaxRequestBodyBytes ?? DefaultRetryMaxRequestBodyBytes,
             status, c.DisableRetryOnNetworkError != true, c.RetryNonIdempotentMethod == true));
+    }
+
+    /// <summary>Traefik's circuitbreaker.New: the expression parses (oxy's cbreaker.New); a duration of 0 keeps oxy's default.</summary>
+    private static HttpMiddleware? CircuitBreaker(CircuitBreakerConfig c, out string? error)
+    {
+        error = null;
+        var expression = c.Expression ?? "";
+        var condition = Expressions.Predicate.Parse(expression, CircuitBreakerMiddleware.Functions, out var why);
+        if (condition is null) return Fail(why!, out error);
+        if (!TryDuration(c.CheckPeriod, "checkPeriod", out var check, out error)
+            || !TryDuration(c.FallbackDuration, "fallbackDuration", out var fallback, out error)
+            || !TryDuration(c.RecoveryDuration, "recoveryDuration", out var recovery, out error)) return null;
+        int code = c.ResponseCode is { } rc and not 0 ? rc : StatusCodes.Status503ServiceUnavailable;
+        if (code is < 100 or > 999) return Fail($"invalid responseCode {code}", out error);
+        return new CircuitBreakerMiddleware(new CircuitBreakerOptions(expression, condition,
+            check > TimeSpan.Zero ? check : TimeSpan.FromMilliseconds(100),
+            fallback > TimeSpan.Zero ? fallback : TimeSpan.FromSeconds(10),
+            recovery > TimeSpan.Zero ? recovery : TimeSpan.FromSeconds(10), code));
     }
 
     /// <summary>Traefik's dynamic.RetryDefaultMaxRequestBodyBytes.</summary>
