@@ -42,7 +42,7 @@ public sealed class ResilienceHarness : IDisposable
 
     public sealed record Result(int Status, string Body, int RetryAttempts, string? ForwardError, IHeaderDictionary Headers);
 
-    public async Task<Result> SendAsync(string method = "GET", string? body = null, string path = "/api")
+    public async Task<Result> SendAsync(string method = "GET", string? body = null, string path = "/api", bool chunked = false)
     {
         var ctx = new DefaultHttpContext();
         ctx.Request.Method = method;
@@ -54,7 +54,8 @@ public sealed class ResilienceHarness : IDisposable
         {
             var bytes = Encoding.UTF8.GetBytes(body);
             ctx.Request.Body = new MemoryStream(bytes);
-            ctx.Request.ContentLength = bytes.Length;
+            if (chunked) ctx.Features.Set<Microsoft.AspNetCore.Http.Features.IHttpRequestBodyDetectionFeature>(new HasBody());
+            else ctx.Request.ContentLength = bytes.Length;
         }
         var responseBody = new MemoryStream();
         var observed = new ObservedRequest(responseBody);
@@ -67,6 +68,11 @@ public sealed class ResilienceHarness : IDisposable
     }
 
     public void Dispose() => _transports.Dispose();
+
+    private sealed class HasBody : Microsoft.AspNetCore.Http.Features.IHttpRequestBodyDetectionFeature
+    {
+        public bool CanHaveBody => true;
+    }
 }
 
 /// <summary>What the server does on each call, in order (the last step repeats).</summary>
@@ -76,6 +82,8 @@ public sealed class ScriptedServer(params ScriptedServer.Step[] steps) : HttpMes
 
     public int Calls;
     public List<string> Bodies { get; } = new();
+    /// <summary>The Content-Length each request with a body was sent with (null: none).</summary>
+    public List<long?> ContentLengths { get; } = new();
     /// <summary>How long a <see cref="Step.Slow"/> answer takes.</summary>
     public TimeSpan SlowBy { get; set; } = TimeSpan.FromMilliseconds(50);
 
@@ -87,7 +95,7 @@ public sealed class ScriptedServer(params ScriptedServer.Step[] steps) : HttpMes
         if (step == Step.Refuse)
             throw new HttpRequestException(HttpRequestError.ConnectionError, "Connection refused", new SocketException((int)SocketError.ConnectionRefused));
         var body = request.Content is null ? "" : await request.Content.ReadAsStringAsync(ct);
-        lock (Bodies) Bodies.Add(body);
+        lock (Bodies) { Bodies.Add(body); ContentLengths.Add(request.Content?.Headers.ContentLength); }
         if (step == Step.ResetAfterRequest)
             throw new HttpRequestException(HttpRequestError.ResponseEnded, "The response ended prematurely", new IOException("reset"));
         if (step == Step.Slow) await Task.Delay(SlowBy, ct);

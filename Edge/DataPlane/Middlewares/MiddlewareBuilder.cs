@@ -64,6 +64,7 @@ public static class MiddlewareBuilder
         if (m.Errors is { } errors) return Errors(errors, services, out error);
         if (m.Retry is { } retry) return Retry(retry, out error);
         if (m.CircuitBreaker is { } breaker) return CircuitBreaker(breaker, out error);
+        if (m.Buffering is { } buffering) return Buffering(buffering, out error);
         // Traefik's contenttype.New: autoDetect false is the default behaviour (no sniffing), so the middleware does nothing.
         if (m.EncodedCharacters is { } encoded) return new EncodedCharactersMiddleware(encoded);
         // Traefik's passtlsclientcert.New has no failure case.
@@ -219,6 +220,24 @@ public static class MiddlewareBuilder
             check > TimeSpan.Zero ? check : TimeSpan.FromMilliseconds(100),
             fallback > TimeSpan.Zero ? fallback : TimeSpan.FromSeconds(10),
             recovery > TimeSpan.Zero ? recovery : TimeSpan.FromSeconds(10), code));
+    }
+
+    /// <summary>Traefik's buffering.New (oxy's buffer.New): sizes are not negative, the retry expression parses; memory thresholds default to 1 MiB.</summary>
+    private static HttpMiddleware? Buffering(BufferingConfig c, out string? error)
+    {
+        error = null;
+        foreach (var (name, value) in new[] { ("maxRequestBodyBytes", c.MaxRequestBodyBytes), ("memRequestBodyBytes", c.MemRequestBodyBytes),
+                     ("maxResponseBodyBytes", c.MaxResponseBodyBytes), ("memResponseBodyBytes", c.MemResponseBodyBytes) })
+            if (value < 0) return Fail($"{name} should not be negative, got {value}", out error);
+        Func<BufferingMiddleware.Outcome, bool>? retry = null;
+        if (!string.IsNullOrEmpty(c.RetryExpression))
+        {
+            retry = Expressions.Predicate.Parse(c.RetryExpression, BufferingMiddleware.Functions, out var why);
+            if (retry is null) return Fail(why!, out error);
+        }
+        const long DefaultMem = 1024 * 1024;
+        return new BufferingMiddleware(new BufferingOptions(c.MaxRequestBodyBytes ?? 0, c.MemRequestBodyBytes is > 0 ? c.MemRequestBodyBytes.Value : DefaultMem,
+            c.MaxResponseBodyBytes ?? 0, c.MemResponseBodyBytes is > 0 ? c.MemResponseBodyBytes.Value : DefaultMem, retry));
     }
 
     /// <summary>Traefik's dynamic.RetryDefaultMaxRequestBodyBytes.</summary>
