@@ -58,6 +58,9 @@ public sealed class MiddlewareInfo
     [JsonPropertyName("forwardAuth")] public ForwardAuthConfig? ForwardAuth { get; set; }
     [JsonPropertyName("errors")] public ErrorPageConfig? Errors { get; set; }
     [JsonPropertyName("retry")] public RetryConfig? Retry { get; set; }
+    [JsonPropertyName("buffering")] public BufferingConfig? Buffering { get; set; }
+    [JsonPropertyName("circuitBreaker")] public CircuitBreakerConfig? CircuitBreaker { get; set; }
+    [JsonPropertyName("digestAuth")] public DigestAuthConfig? DigestAuth { get; set; }
     [JsonPropertyName("contentType")] public ContentTypeConfig? ContentType { get; set; }
     [JsonPropertyName("encodedCharacters")] public EncodedCharactersConfig? EncodedCharacters { get; set; }
     [JsonPropertyName("passTLSClientCert")] public PassTlsClientCertConfig? PassTlsClientCert { get; set; }

@@ -117,6 +117,9 @@ public static class RawDataBuilder
                 ReplacePath = m.ReplacePath, ReplacePathRegex = m.ReplacePathRegex, Chain = m.Chain, IpAllowList = m.IpAllowList,
                 Headers = m.Headers, RedirectRegex = m.RedirectRegex, RedirectScheme = m.RedirectScheme,
                 RateLimit = m.RateLimit, InFlightReq = m.InFlightReq, Compress = m.Compress, Errors = m.Errors, Retry = m.Retry,
+                Buffering = m.Buffering, CircuitBreaker = m.CircuitBreaker,
+                // Users (and their hashes) are never shown, as for basicAuth (Traefik's loggable:false).
+                DigestAuth = m.DigestAuth is null ? null : new DigestAuthConfig { Realm = m.DigestAuth.Realm, RemoveHeader = m.DigestAuth.RemoveHeader, HeaderField = m.DigestAuth.HeaderField },
                 ContentType = m.ContentType, PassTlsClientCert = m.PassTlsClientCert, EncodedCharacters = m.EncodedCharacters,
                 ForwardAuth = m.ForwardAuth is null ? null : PublicForwardAuth(m.ForwardAuth),
                 BasicAuth = m.BasicAuth is null ? null : new BasicAuthConfig { Realm = m.BasicAuth.Realm, RemoveHeader = m.BasicAuth.RemoveHeader, HeaderField = m.BasicAuth.HeaderField },

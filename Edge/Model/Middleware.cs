@@ -27,6 +27,9 @@ public sealed class Middleware
     [JsonPropertyName("forwardAuth")] public ForwardAuthConfig? ForwardAuth { get; set; }
     [JsonPropertyName("errors")] public ErrorPageConfig? Errors { get; set; }
     [JsonPropertyName("retry")] public RetryConfig? Retry { get; set; }
+    [JsonPropertyName("buffering")] public BufferingConfig? Buffering { get; set; }
+    [JsonPropertyName("circuitBreaker")] public CircuitBreakerConfig? CircuitBreaker { get; set; }
+    [JsonPropertyName("digestAuth")] public DigestAuthConfig? DigestAuth { get; set; }
     [JsonPropertyName("contentType")] public ContentTypeConfig? ContentType { get; set; }
     [JsonPropertyName("encodedCharacters")] public EncodedCharactersConfig? EncodedCharacters { get; set; }
     [JsonPropertyName("passTLSClientCert")] public PassTlsClientCertConfig? PassTlsClientCert { get; set; }
@@ -197,11 +200,52 @@ public sealed class ErrorPageConfig
     [JsonPropertyName("errorRequestHeaders")] public List<string>? ErrorRequestHeaders { get; set; }
 }
 
-/// <summary>Traefik's dynamic.Retry; initialInterval is shown as Go prints a duration.</summary>
+/// <summary>
+/// Traefik's dynamic.Retry; durations are Go duration text (a bare number is seconds).
+/// maxRequestBodyBytes defaults to 2 MiB (Traefik's SetDefaults, applied by the providers).
+/// </summary>
 public sealed class RetryConfig
 {
     [JsonPropertyName("attempts")] public int? Attempts { get; set; }
+    [JsonPropertyName("timeout")] public string? Timeout { get; set; }
     [JsonPropertyName("initialInterval")] public string? InitialInterval { get; set; }
+    [JsonPropertyName("maxRequestBodyBytes")] public long? MaxRequestBodyBytes { get; set; }
+    [JsonPropertyName("status")] public List<string>? Status { get; set; }
+    [JsonPropertyName("disableRetryOnNetworkError")] public bool? DisableRetryOnNetworkError { get; set; }
+    [JsonPropertyName("retryNonIdempotentMethod")] public bool? RetryNonIdempotentMethod { get; set; }
+}
+
+/// <summary>Traefik's dynamic.Buffering: sizes in bytes (0: no maximum; mem* default 1 MiB), retryExpression in the circuit breaker's language.</summary>
+public sealed class BufferingConfig
+{
+    [JsonPropertyName("maxRequestBodyBytes")] public long? MaxRequestBodyBytes { get; set; }
+    [JsonPropertyName("memRequestBodyBytes")] public long? MemRequestBodyBytes { get; set; }
+    [JsonPropertyName("maxResponseBodyBytes")] public long? MaxResponseBodyBytes { get; set; }
+    [JsonPropertyName("memResponseBodyBytes")] public long? MemResponseBodyBytes { get; set; }
+    [JsonPropertyName("retryExpression")] public string? RetryExpression { get; set; }
+}
+
+/// <summary>
+/// Traefik's dynamic.CircuitBreaker; durations are Go duration text. Defaults (Traefik's
+/// SetDefaults): checkPeriod 100ms, fallbackDuration 10s, recoveryDuration 10s, responseCode 503.
+/// </summary>
+public sealed class CircuitBreakerConfig
+{
+    [JsonPropertyName("expression")] public string? Expression { get; set; }
+    [JsonPropertyName("checkPeriod")] public string? CheckPeriod { get; set; }
+    [JsonPropertyName("fallbackDuration")] public string? FallbackDuration { get; set; }
+    [JsonPropertyName("recoveryDuration")] public string? RecoveryDuration { get; set; }
+    [JsonPropertyName("responseCode")] public int? ResponseCode { get; set; }
+}
+
+/// <summary>Traefik's dynamic.DigestAuth: users are <c>name:realm:md5(name:realm:password)</c> lines (from the CRD provider: the Secret's).</summary>
+public sealed class DigestAuthConfig
+{
+    [JsonPropertyName("users")] public List<string>? Users { get; set; }
+    [JsonPropertyName("usersFile")] public string? UsersFile { get; set; }
+    [JsonPropertyName("realm")] public string? Realm { get; set; }
+    [JsonPropertyName("removeHeader")] public bool? RemoveHeader { get; set; }
+    [JsonPropertyName("headerField")] public string? HeaderField { get; set; }
 }
 
 /// <summary>Traefik's dynamic.ContentType: autoDetect is deprecated; only false changes anything (the middleware then does nothing).</summary>

@@ -52,6 +52,7 @@ public sealed class RequestObserver(EdgeMetrics? metrics, AccessLogWriter? acces
                 if (ctx.Features.Get<ITlsHandshakeFeature>() is { } tls)
                     metrics.RecordTls(entryPoint, obs.Router, obs.Service, GoTlsNames.VersionName(tls.Protocol), GoTlsNames.CipherName(tls.NegotiatedCipherSuite), ns);
                 if (obs.ForwardError is not null && obs.Service is not null) metrics.ForwardFailed(obs.Service, obs.ForwardError);
+                if (obs.RetryAttempts > 0 && obs.Service is not null) metrics.Retried(obs.Service, obs.RetryAttempts);
             }
             if (tracer is not null) tracer.End(ctx, obs.Trace!, obs.Trace!.Enabled && (!obs.Internal || tracer.AddInternals));
             if (accessLog is not null && _filter.Logs(obs, code, elapsed)) accessLog.Enqueue(Entry(ctx, entryPoint, obs, startTime, elapsed, code));
@@ -72,7 +73,7 @@ public sealed class RequestObserver(EdgeMetrics? metrics, AccessLogWriter? acces
             RequestContentSize = req.ContentLength ?? obs.BytesRead, Status = code, DownstreamSize = obs.BytesWritten,
             Referer = req.Headers.Referer.ToString(), UserAgent = req.Headers.UserAgent.ToString(),
             RequestCount = Interlocked.Increment(ref _requestCount),
-            Router = obs.Router, Username = obs.Username, Service = obs.Service, ServiceUrl = obs.ServerUrl, Namespace = obs.Namespace,
+            Router = obs.Router, Username = obs.Username, RetryAttempts = obs.RetryAttempts, Service = obs.Service, ServiceUrl = obs.ServerUrl, Namespace = obs.Namespace,
             OriginDurationNs = (long)(obs.OriginTicks * 1e9 / Stopwatch.Frequency), OriginStatus = obs.OriginStatus,
         };
         if (ctx.Features.Get<ITlsHandshakeFeature>() is { } tls)

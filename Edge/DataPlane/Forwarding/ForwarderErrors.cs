@@ -85,6 +85,12 @@ public static class ForwarderErrors
             Log.Write(level, "Error forwarding request", [("service", service), ("server", server), ("stage", Name(error)),
                 ("timedOut", timedOut), ("status", answer), ("error", e?.Message)]);
         }
+        // A retry middleware will try again: nothing reaches the client from this attempt.
+        if (!ctx.Response.HasStarted && ctx.Features.Get<RetryAttempt>() is { } attempt && attempt.DiscardError(error))
+        {
+            if (answer is { } discarded) ctx.Response.StatusCode = discarded;   // what a circuit breaker inside the retry counts
+            return;
+        }
         if (ctx.Response.HasStarted)
         {
             if (error != ForwarderError.ClientAborted) ctx.Abort();

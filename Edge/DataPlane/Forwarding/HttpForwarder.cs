@@ -56,6 +56,10 @@ public sealed class HttpForwarder(BackendTransports transports)
         {
             var (error, timedOut) = ForwarderErrors.Classify(e, ctx.RequestAborted.IsCancellationRequested,
                 timeout?.IsCancellationRequested == true, (request.Content as RequestBodyContent)?.Failed == true);
+            // Part of the body went out: the server may have acted on it, so no network-error retry.
+            if (request.Content is RequestBodyContent { Started: true } && ctx.Features.Get<RetryAttempt>() is { } sent) sent.WroteRequest = true;
+            // The client's body stream belongs to the request, not to this message: a retry sends it again.
+            request.Content = null;
             request.Dispose();
             ForwarderErrors.Report(ctx, error, timedOut, e, service.Name, server.Url);
             return error;
@@ -79,6 +83,8 @@ public sealed class HttpForwarder(BackendTransports transports)
             }
 
             ctx.Response.StatusCode = (int)response.StatusCode;
+            // A status the retry middleware retries on: the answer is dropped (the status stays for a circuit breaker inside the retry).
+            if (ctx.Features.Get<RetryAttempt>() is { } attempt && attempt.DiscardStatus((int)response.StatusCode)) return ForwarderError.None;
             CopyResponseHeaders(response, ctx.Response);
             if (service.Sticky is not null && ctx.Items.ContainsKey(StickyKey)) service.AppendStickyCookie(ctx, server);
             BackendService.AppendWeightedCookies(ctx);

@@ -11,8 +11,12 @@ internal sealed class RequestBodyContent(Stream body, int bufferSize) : StreamCo
 {
     public bool Failed { get; private set; }
 
+    /// <summary>Sending the body began: the server may have seen part of the request.</summary>
+    public bool Started { get; private set; }
+
     protected override async Task SerializeToStreamAsync(Stream stream, TransportContext? context, CancellationToken cancellationToken)
     {
+        Started = true;
         try
         {
             await base.SerializeToStreamAsync(stream, context, cancellationToken).ConfigureAwait(false);

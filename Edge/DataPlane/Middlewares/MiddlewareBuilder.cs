@@ -2,6 +2,7 @@ using System.Text.RegularExpressions;
 using Edge.DataPlane.Routing;
 using Edge.GoCompat;
 using Edge.Model;
+using Microsoft.AspNetCore.Http;
 
 namespace Edge.DataPlane.Middlewares;
 
@@ -61,6 +62,9 @@ public static class MiddlewareBuilder
         if (m.Compress is { } compress) return Compress(compress, out error);
         if (m.ForwardAuth is { } forwardAuth) return ForwardAuth(forwardAuth, out error);
         if (m.Errors is { } errors) return Errors(errors, services, out error);
+        if (m.Retry is { } retry) return Retry(retry, out error);
+        if (m.CircuitBreaker is { } breaker) return CircuitBreaker(breaker, out error);
+        if (m.Buffering is { } buffering) return Buffering(buffering, out error);
         // Traefik's contenttype.New: autoDetect false is the default behaviour (no sniffing), so the middleware does nothing.
         if (m.EncodedCharacters is { } encoded) return new EncodedCharactersMiddleware(encoded);
         // Traefik's passtlsclientcert.New has no failure case.
@@ -178,6 +182,76 @@ public static class MiddlewareBuilder
         if (string.IsNullOrEmpty(c.Service)) return Fail("the errors middleware needs a service", out error);
         if (services?.Lookup(c.Service) is not { } service) return Fail($"the service \"{c.Service}\" does not exist", out error);
         return new ErrorsMiddleware(ranges, rewrites, service, services.Forward, c.Query ?? "", c.ErrorRequestHeaders);
+    }
+
+    /// <summary>Traefik's retry.New checks, with its error texts; maxRequestBodyBytes defaults to 2 MiB.</summary>
+    private static HttpMiddleware? Retry(RetryConfig c, out string? error)
+    {
+        error = null;
+        if (c.Status is not { Count: > 0 } && c.DisableRetryOnNetworkError == true)
+            return Fail("retry middleware requires at least HTTP status codes or retry on TCP", out error);
+        int attempts = c.Attempts ?? 0;
+        if (attempts <= 0) return Fail($"incorrect (or empty) value for attempt ({attempts})", out error);
+        if (!TryDuration(c.InitialInterval, "initialInterval", out var interval, out error)) return null;
+        if (!TryDuration(c.Timeout, "timeout", out var timeout, out error)) return null;
+        HttpStatusRanges? status = null;
+        if (c.Status is { Count: > 0 })
+        {
+            status = HttpStatusRanges.Parse(c.Status, out var why);
+            if (status is null) return Fail("creating HTTP code ranges: " + why, out error);
+        }
+        return new RetryMiddleware(new RetryOptions(attempts, interval, timeout, c.MaxRequestBodyBytes ?? DefaultRetryMaxRequestBodyBytes,
+            status, c.DisableRetryOnNetworkError != true, c.RetryNonIdempotentMethod == true));
+    }
+
+    /// <summary>Traefik's circuitbreaker.New: the expression parses (oxy's cbreaker.New); a duration of 0 keeps oxy's default.</summary>
+    private static HttpMiddleware? CircuitBreaker(CircuitBreakerConfig c, out string? error)
+    {
+        error = null;
+        var expression = c.Expression ?? "";
+        var condition = Expressions.Predicate.Parse(expression, CircuitBreakerMiddleware.Functions, out var why);
+        if (condition is null) return Fail(why!, out error);
+        if (!TryDuration(c.CheckPeriod, "checkPeriod", out var check, out error)
+            || !TryDuration(c.FallbackDuration, "fallbackDuration", out var fallback, out error)
+            || !TryDuration(c.RecoveryDuration, "recoveryDuration", out var recovery, out error)) return null;
+        int code = c.ResponseCode is { } rc and not 0 ? rc : StatusCodes.Status503ServiceUnavailable;
+        if (code is < 100 or > 999) return Fail($"invalid responseCode {code}", out error);
+        return new CircuitBreakerMiddleware(new CircuitBreakerOptions(expression, condition,
+            check > TimeSpan.Zero ? check : TimeSpan.FromMilliseconds(100),
+            fallback > TimeSpan.Zero ? fallback : TimeSpan.FromSeconds(10),
+            recovery > TimeSpan.Zero ? recovery : TimeSpan.FromSeconds(10), code));
+    }
+
+    /// <summary>Traefik's buffering.New (oxy's buffer.New): sizes are not negative, the retry expression parses; memory thresholds default to 1 MiB.</summary>
+    private static HttpMiddleware? Buffering(BufferingConfig c, out string? error)
+    {
+        error = null;
+        foreach (var (name, value) in new[] { ("maxRequestBodyBytes", c.MaxRequestBodyBytes), ("memRequestBodyBytes", c.MemRequestBodyBytes),
+                     ("maxResponseBodyBytes", c.MaxResponseBodyBytes), ("memResponseBodyBytes", c.MemResponseBodyBytes) })
+            if (value < 0) return Fail($"{name} should not be negative, got {value}", out error);
+        Func<BufferingMiddleware.Outcome, bool>? retry = null;
+        if (!string.IsNullOrEmpty(c.RetryExpression))
+        {
+            retry = Expressions.Predicate.Parse(c.RetryExpression, BufferingMiddleware.Functions, out var why);
+            if (retry is null) return Fail(why!, out error);
+        }
+        const long DefaultMem = 1024 * 1024;
+        return new BufferingMiddleware(new BufferingOptions(c.MaxRequestBodyBytes ?? 0, c.MemRequestBodyBytes is > 0 ? c.MemRequestBodyBytes.Value : DefaultMem,
+            c.MaxResponseBodyBytes ?? 0, c.MemResponseBodyBytes is > 0 ? c.MemResponseBodyBytes.Value : DefaultMem, retry));
+    }
+
+    /// <summary>Traefik's dynamic.RetryDefaultMaxRequestBodyBytes.</summary>
+    public const long DefaultRetryMaxRequestBodyBytes = 2 * 1024 * 1024;
+
+    /// <summary>A Go duration option (a bare number is seconds); empty is zero.</summary>
+    internal static bool TryDuration(string? text, string option, out TimeSpan value, out string? error)
+    {
+        error = null;
+        value = TimeSpan.Zero;
+        if (string.IsNullOrEmpty(text)) return true;
+        if (!GoDuration.TryParse(text, out var ns)) { error = $"{option}: time: invalid duration \"{text}\""; return false; }
+        value = TimeSpan.FromTicks(ns / 100);
+        return true;
     }
 
     private static HttpMiddleware? Fail(string why, out string? error)

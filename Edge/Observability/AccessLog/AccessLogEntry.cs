@@ -24,6 +24,8 @@ public sealed class AccessLogEntry
     public long RequestCount;
     public string? Router;
     public string? Username;
+    /// <summary>How many times a retry middleware re-sent the request.</summary>
+    public int RetryAttempts;
     /// <summary>Tenancy mode: the routed Ingress's namespace (selects the per-namespace file).</summary>
     public string? Namespace;
     public string? Service;

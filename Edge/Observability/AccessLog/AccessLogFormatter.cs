@@ -44,7 +44,7 @@ public static class AccessLogFormatter
             }
             S("RequestAddr", e.RequestAddr); N("RequestContentSize", e.RequestContentSize); N("RequestCount", e.RequestCount);
             S("RequestHost", e.RequestHost); S("RequestMethod", e.Method); S("RequestPath", e.Path); S("RequestPort", e.RequestPort);
-            S("RequestProtocol", e.Protocol); S("RequestScheme", e.Scheme); N("RetryAttempts", 0);
+            S("RequestProtocol", e.Protocol); S("RequestScheme", e.Scheme); N("RetryAttempts", e.RetryAttempts);
             S("RouterName", e.Router);
             if (e.ServiceUrl is not null) S("ServiceAddr", new Uri(e.ServiceUrl).Authority);
             S("ServiceName", e.Service); S("ServiceURL", e.ServiceUrl);

@@ -25,6 +25,7 @@ public sealed class EdgeMetrics
     // Only with headerLabels: the *_requests_total series split by the header values.
     private readonly ConcurrentDictionary<(CellKey Key, string Values), RemovableCount> _headerCounts = new();
     private readonly ConcurrentDictionary<TlsCellKey, RemovableCount> _tlsCounts = new();
+    private readonly ConcurrentDictionary<string, StrongBox<long>> _retries = new(StringComparer.Ordinal);
     private readonly Func<CellKey, RequestCell> _create;
     private DynamicConfig _config = new();
     private long _reloads;
@@ -48,6 +49,7 @@ public sealed class EdgeMetrics
     public ICollection<RequestCell> Cells => _cells.Values;
     public IEnumerable<KeyValuePair<string, StrongBox<long>>> OpenConnections => _openConnections;
     public IEnumerable<KeyValuePair<(string Service, string Stage), StrongBox<long>>> ForwardErrors => _forwardErrors;
+    public IEnumerable<KeyValuePair<string, StrongBox<long>>> Retries => _retries;
 
     /// <summary>The certificates served now (from the data plane's current CertificateStore).</summary>
     public Func<IReadOnlyList<X509Certificate2>> Certificates { get; set; } = () => [];
@@ -101,6 +103,8 @@ public sealed class EdgeMetrics
             if (!Configured(config, key.Key)) _headerCounts.TryRemove(key, out _);
         foreach (var key in _tlsCounts.Keys)
             if (!Configured(config, key.Scope, key.Name, key.Service)) _tlsCounts.TryRemove(key, out _);
+        foreach (var key in _retries.Keys)
+            if (!Names(config.Http.Services, key)) _retries.TryRemove(key, out _);
     }
 
     private static bool Configured(DynamicConfig config, in CellKey key) => Configured(config, key.Scope, key.Name, key.Service);
@@ -157,6 +161,10 @@ public sealed class EdgeMetrics
     /// <summary>One failed forward to <paramref name="service"/> (qualified), by the stage it failed in.</summary>
     public void ForwardFailed(string service, string stage) =>
         Interlocked.Increment(ref _forwardErrors.GetOrAdd((service, stage), _ => new StrongBox<long>()).Value);
+
+    /// <summary>A retry middleware re-sent a request to <paramref name="service"/> (qualified) <paramref name="retries"/> times (traefik_service_retries_total).</summary>
+    public void Retried(string service, int retries) =>
+        Interlocked.Add(ref _retries.GetOrAdd(service, _ => new StrongBox<long>()).Value, retries);
 
     private RequestCell Cell(in CellKey key) => _cells.TryGetValue(key, out var c) ? c : _cells.GetOrAdd(key, _create);
 }

@@ -54,6 +54,13 @@ public static class PrometheusText
         Scope(sb, m, cells, CellScope.EntryPoint, "entrypoint");
         Scope(sb, m, cells, CellScope.Router, "router");
         Scope(sb, m, cells, CellScope.Service, "service");
+        var retries = m.Retries.OrderBy(k => k.Key, StringComparer.Ordinal).ToList();
+        if (retries.Count > 0 && m.Options.AddServicesLabels)
+        {
+            Family(sb, "traefik_service_retries_total", "counter", "How many request retries happened on a service.");
+            foreach (var (service, box) in retries)
+                sb.Append("traefik_service_retries_total{service=\"").Append(Esc(service)).Append("\"} ").Append(Volatile.Read(ref box.Value)).Append('\n');
+        }
         ProcessMetrics.Write(sb);
         m.Scraped();
         return sb.ToString();

@@ -56,6 +56,15 @@ public static class FileDefaults
         {
             if (middleware.Error is not null) continue;
             if (middleware.Chain is { } chain) chain.Middlewares = QualifyAll(chain.Middlewares);
+            // Traefik's SetDefaults of the types the file decoder created.
+            if (middleware.Retry is { } retry) retry.MaxRequestBodyBytes ??= DataPlane.Middlewares.MiddlewareBuilder.DefaultRetryMaxRequestBodyBytes;
+            if (middleware.CircuitBreaker is { } breaker)
+            {
+                breaker.CheckPeriod ??= "100ms";
+                breaker.FallbackDuration ??= "10s";
+                breaker.RecoveryDuration ??= "10s";
+                breaker.ResponseCode ??= 503;
+            }
         }
     }
 

@@ -23,8 +23,7 @@ public static class MiddlewareTranslator
     /// <summary>Traefik v3.7 middleware types Edge does not serve yet: a router using one is in error.</summary>
     private static readonly HashSet<string> NotYetServed = new(StringComparer.Ordinal)
     {
-        "buffering", "circuitBreaker", "digestAuth",
-        "grpcWeb", "plugin", "retry",
+        "grpcWeb", "plugin",
     };
 
     /// <param name="services">Receives the services middlewares define (an errors middleware's page service).</param>
@@ -95,7 +94,17 @@ public static class MiddlewareTranslator
                 case "encodedCharacters": mw.EncodedCharacters = Read(spec, ModelJsonContext.Default.EncodedCharactersConfig, type) ?? new EncodedCharactersConfig(); break;
                 case "passTLSClientCert": mw.PassTlsClientCert = Read(spec, ModelJsonContext.Default.PassTlsClientCertConfig, type) ?? new PassTlsClientCertConfig(); break;
                 case "contentType": mw.ContentType = Read(spec, ModelJsonContext.Default.ContentTypeConfig, type) ?? new ContentTypeConfig(); break;
+                case "retry":
+                    mw.Retry = ResilienceTranslator.Retry(spec, out var retryError);
+                    return retryError is null ? mw : Failed(mw, retryError);
+                case "circuitBreaker":
+                    mw.CircuitBreaker = ResilienceTranslator.CircuitBreaker(spec, out var breakerError);
+                    return breakerError is null ? mw : Failed(mw, breakerError);
+                case "buffering":
+                    mw.Buffering = ResilienceTranslator.Buffering(spec, out var bufferingError);
+                    return bufferingError is null ? mw : Failed(mw, bufferingError);
                 case "basicAuth": return BasicAuth(snapshot, ns, spec, mw);
+                case "digestAuth": return DigestAuth(snapshot, ns, spec, mw);
                 case "chain": return Chain(options, ns, spec, mw);
                 default:
                     return Failed(mw, NotYetServed.Contains(type)
@@ -174,6 +183,24 @@ public static class MiddlewareTranslator
         var users = Credentials(secret, ns, secretName, out var error);
         if (users is null) return Failed(mw, "failed to load basic auth credentials: " + error);
         mw.BasicAuth = new BasicAuthConfig { Users = users, Realm = Str("realm"), RemoveHeader = Flag("removeHeader"), HeaderField = Str("headerField") };
+        return mw;
+    }
+
+    /// <summary>Traefik's createDigestAuthMiddleware: the Secret has exactly one key of <c>user:realm:hash</c> lines.</summary>
+    private static Middleware DigestAuth(ClusterSnapshot snapshot, string ns, JsonElement spec, Middleware mw)
+    {
+        string? Str(string key) => spec.TryGetProperty(key, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
+        bool? Flag(string key) => spec.TryGetProperty(key, out var v) && v.ValueKind is JsonValueKind.True or JsonValueKind.False ? v.GetBoolean() : null;
+        if (UnservedFields.Of(spec, BasicAuthFields, "digestAuth") is { Count: > 0 } unserved) throw new UnservedFieldsException(unserved);
+        var secretName = Str("secret");
+        if (string.IsNullOrEmpty(secretName)) return Failed(mw, "auth secret must be set");
+        var secret = snapshot.GetSecret(ns, secretName);
+        if (secret is null) return Failed(mw, $"secret '{ns}/{secretName}' not found");
+        // Traefik's loadAuthCredentials: no kubernetes.io/basic-auth shape for digest.
+        string? error = $"found {secret.Data?.Count ?? 0} elements for secret '{ns}/{secretName}', must be single element exactly";
+        var lines = secret.Type == "kubernetes.io/basic-auth" ? null : Credentials(secret, ns, secretName, out error);
+        if (lines is null) return Failed(mw, "failed to load digest auth credentials: " + error);
+        mw.DigestAuth = new DigestAuthConfig { Users = lines, Realm = Str("realm"), RemoveHeader = Flag("removeHeader"), HeaderField = Str("headerField") };
         return mw;
     }
 
