@@ -35,6 +35,8 @@ public sealed class AcmeResolver
     private AcmeAccountRecord? _account;
     private List<AcmeCertificateRecord> _certificates = [];
     private AcmeClient? _client;
+    // Renewals run on Traefik's ticker (at start, then every check interval), not on every configuration change.
+    private DateTime _nextRenewalCheck = DateTime.MinValue;
 
     public AcmeResolver(AcmeResolverOptions options, ChallengeResponder responder, Func<DynamicConfig, List<DomainSet>> demand,
         Func<IReadOnlyList<CertAndStores>, Task> publish)
@@ -91,13 +93,12 @@ public sealed class AcmeResolver
     {
         if (Unavailable is not null) return;
         await PublishAsync();
-        var (_, interval) = RenewalPolicy.For(_o.CertificatesDuration);
         while (!ct.IsCancellationRequested)
         {
             try { await WorkAsync(ct); }
             catch (OperationCanceledException) when (ct.IsCancellationRequested) { return; }
             catch (Exception e) { Log.Error("ACME resolver failed", ("resolver", _o.Name), ("error", e.Message)); }
-            var wait = interval;
+            var wait = _nextRenewalCheck - DateTime.UtcNow;
             var nextRetry = NextRetry();
             if (nextRetry is { } r && r < wait) wait = r;
             using var timer = CancellationTokenSource.CreateLinkedTokenSource(ct);
@@ -110,17 +111,21 @@ public sealed class AcmeResolver
 
     private TimeSpan? NextRetry()
     {
-        if (_backoff.Count == 0) return null;
-        var next = _backoff.Values.Min(b => b.Until) - DateTime.UtcNow;
-        return next < TimeSpan.Zero ? TimeSpan.Zero : next;
+        var now = DateTime.UtcNow;
+        var pending = _backoff.Values.Where(b => b.Until > now).ToList();
+        return pending.Count == 0 ? null : pending.Min(b => b.Until) - now;
     }
 
     /// <summary>Renewals first (a certificate about to expire matters more), then names nothing covers yet.</summary>
     private async Task WorkAsync(CancellationToken ct)
     {
         var now = DateTime.UtcNow;
+        var renewNow = now >= _nextRenewalCheck;
+        if (renewNow) _nextRenewalCheck = now + RenewalPolicy.For(_o.CertificatesDuration).CheckInterval;
         foreach (var cert in _certificates.ToList())
         {
+            // Between ticks only a renewal that failed is retried (when its backoff ends).
+            if (!renewNow && !_backoff.ContainsKey(Key(cert.Domains))) continue;
             var notAfter = NotAfter(cert);
             if (notAfter is { } na && !RenewalPolicy.IsDue(na, now, _o.CertificatesDuration)) continue;
             var routers = Volatile.Read(ref _wanted).Where(w => w.Key == Key(cert.Domains)).SelectMany(w => w.Routers).ToList();
