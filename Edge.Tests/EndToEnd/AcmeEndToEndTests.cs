@@ -165,11 +165,13 @@ public sealed class AcmeEndToEndTests : IDisposable
         await using var backend = await EchoBackend.StartAsync("app");
         var p = NewPorts();
         await using var pebble = await Pebble.StartAsync(_dir, httpPort: p.Web, tlsPort: p.Tls);
-        await using var edge = await StartEdgeAsync(p, pebble, DynamicFile(backend.Port), "--certificatesresolvers.pebble.acme.tlschallenge=true");
+        await using var edge = await StartEdgeAsync(p, pebble, DynamicFile(backend.Port), "--certificatesresolvers.pebble.acme.tlschallenge=true", "--log.level=DEBUG");
         var leaf = await WaitForIssuedAsync(p.Tls, edge, pebble);
         await Assert.That(CertificateNames(leaf)).IsEquivalentTo(new[] { Host });
         await AssertIssuedByPebbleAsync(p.Tls, pebble);
-        await Assert.That(pebble.Output).Contains("tls-alpn-01");
+        // Validated on the TLS entry point by pebble's acme-tls/1 handshake, not over HTTP.
+        await Assert.That(edge.Output).Contains("Answering the TLS-ALPN-01 challenge");
+        await Assert.That(edge.Output).DoesNotContain("Answering the HTTP-01 challenge");
     }
 
     [Test]
