@@ -13,8 +13,9 @@ public class OptionSuggestionsTests
     [Test]
     [Arguments("--entrypoints.web.http3.advertisedPort=443")]
     [Arguments("--metrics.otlp=true")]
+    [Arguments("--experimental.fastproxy=true")]
     [Arguments("--providers.docker=true")]
-    [Arguments("--certificatesresolvers.le.acme.email=ops@example.com")]
+    [Arguments("--experimental.plugins.demo.modulename=github.com/x/y")]
     public async Task A_traefik_option_edge_lacks_is_named_as_such(string flag)
     {
         await Assert.That(ErrorOf(flag)).Contains("Traefik option that Edge does not implement yet");

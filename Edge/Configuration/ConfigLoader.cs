@@ -99,6 +99,13 @@ public static class ConfigLoader
                     if (spec?.Kind == OptionKind.Section) result.Add(new(name, "true"));
                     Flatten(sub, name, result);
                     break;
+                case TomlTableArray tables:
+                    // [[entryPoints.websecure.http.tls.domains]]: Traefik's list of structures, domains[0].main.
+                    for (int i = 0; i < tables.Count; i++) Flatten(tables[i], $"{name}[{i}]", result);
+                    break;
+                case TomlArray inline when inline.Count > 0 && inline.All(e => e is TomlTable):
+                    for (int i = 0; i < inline.Count; i++) Flatten((TomlTable)inline[i]!, $"{name}[{i}]", result);
+                    break;
                 case TomlArray array:
                     result.Add(new(name, string.Join(",", array.Select(FormatScalar))));
                     break;

@@ -37,6 +37,11 @@ public static class OptionRegistry
             Ep("http.tls", OptionKind.Bool, "false", "Serve TLS on this entry point (routers default to TLS).", (e, v) => e.HttpTls = Bool("entryPoints." + e.Name + ".http.tls", v)),
             // Setting an option of http.tls makes the entry point a TLS one, as Traefik's non-nil http.tls section does.
             Ep("http.tls.options", OptionKind.String, "", "TLS options (name@provider) of this entry point's routers that name none.", (e, v) => { e.HttpTlsOptions = v; e.HttpTls = true; }),
+            Ep("http.tls.certResolver", OptionKind.String, "", "Certificate resolver of this entry point's routers that have no TLS section.", (e, v) => { e.HttpTlsCertResolver = v; e.HttpTls = true; }),
+            O("entryPoints.<name>.http.tls.domains[0].main", OptionKind.String, "", "Main domain of a certificate the entry point's resolver obtains for its routers.",
+                (c, n, v) => { var (ep, i) = OptionSpec.SplitIndex(n); c.EntryPoint(ep).HttpTls = true; c.EntryPoint(ep).HttpTlsDomain(i).Main = v; }),
+            O("entryPoints.<name>.http.tls.domains[0].sans", OptionKind.List, "", "Subject alternative names of that certificate.",
+                (c, n, v) => { var (ep, i) = OptionSpec.SplitIndex(n); c.EntryPoint(ep).HttpTls = true; c.EntryPoint(ep).HttpTlsDomain(i).Sans = List(v); }),
             Ep("http.redirections.entryPoint.to", OptionKind.String, "", "Redirect every request to this entry point.", (e, v) => e.RedirectTo = v),
             Ep("http.redirections.entryPoint.scheme", OptionKind.String, "https", "Scheme used for the redirection.", (e, v) => e.RedirectScheme = v),
             Ep("http.redirections.entryPoint.permanent", OptionKind.Bool, "true", "Use a permanent (308/301) redirection.", (e, v) => e.RedirectPermanent = Bool("entryPoints." + e.Name + ".http.redirections.entryPoint.permanent", v)),
@@ -161,6 +166,7 @@ public static class OptionRegistry
         l.AddRange(CrdProviderOptions.Specs());
         l.AddRange(FileProviderOptions.Specs());
         l.AddRange(TracingOptions.Specs());
+        l.AddRange(AcmeResolverOptions.Specs());
         return l;
     }
 

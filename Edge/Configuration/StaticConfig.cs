@@ -27,6 +27,15 @@ public sealed class StaticConfig
     public bool FileProviderEnabled { get; set; }
     public FileProviderOptions FileProvider { get; } = new();
     public LeaderElectionOptions LeaderElection { get; } = new();
+    /// <summary>certificatesResolvers by name (case-insensitive, like the flags that name them).</summary>
+    public Dictionary<string, AcmeResolverOptions> CertificatesResolvers { get; } = new(StringComparer.OrdinalIgnoreCase);
+
+    public AcmeResolverOptions Resolver(string name)
+    {
+        if (!CertificatesResolvers.TryGetValue(name, out var r))
+            CertificatesResolvers[name] = r = new AcmeResolverOptions { Name = name };
+        return r;
+    }
     /// <summary>providers.providersThrottleDuration: minimum time between two applied configurations.</summary>
     public TimeSpan ProvidersThrottleDuration { get; set; } = TimeSpan.FromSeconds(2);
     public string? ConfigFile { get; set; }
@@ -83,6 +92,11 @@ public sealed class StaticConfig
             // global.notAppendXForwardedFor is every entry point's default (Traefik's SetEffectiveConfiguration).
             if (NotAppendXForwardedFor) ep.NotAppendXForwardedFor = true;
         }
+        foreach (var resolver in CertificatesResolvers.Values) resolver.Validate(this);
+        foreach (var ep in EntryPoints.Values)
+            foreach (var (d, i) in ep.HttpTlsDomains.Select((d, i) => (d, i)))
+                if (d.Main.Length == 0)
+                    throw new ConfigException($"entryPoints.{ep.Name}.http.tls.domains[{i}].main", "a domain name (domains need a main)");
         if (KubernetesIngress.ReportNodeInternalIPs && KubernetesIngress.HasIngressEndpoint)
             throw new ConfigException("providers.kubernetesIngress.reportNodeInternalIPs", "not both reportNodeInternalIPs and ingressEndpoint (mutually exclusive)");
         if (KubernetesIngress.ReportNodeInternalIPs && KubernetesIngress.DisableClusterScopeResources)
@@ -116,6 +130,15 @@ public sealed class EntryPointOptions
     public bool HttpTls { get; set; }
     /// <summary>entryPoints.&lt;name&gt;.http.tls.options: the TLS options of this entry point's routers that have no TLS section of their own.</summary>
     public string HttpTlsOptions { get; set; } = "";
+    /// <summary>entryPoints.&lt;name&gt;.http.tls.certResolver / domains: the resolver (and domains) of this entry point's routers that have no TLS section.</summary>
+    public string HttpTlsCertResolver { get; set; } = "";
+    public List<EntryPointDomain> HttpTlsDomains { get; } = new();
+
+    public EntryPointDomain HttpTlsDomain(int index)
+    {
+        while (HttpTlsDomains.Count <= index) HttpTlsDomains.Add(new EntryPointDomain());
+        return HttpTlsDomains[index];
+    }
     public string RedirectTo { get; set; } = "";
     public string RedirectScheme { get; set; } = "https";
     public bool RedirectPermanent { get; set; } = true;
@@ -155,6 +178,13 @@ public sealed class EntryPointOptions
     public DeniedEncodings DeniedEncodings { get; set; } = DeniedEncodings.All;
     /// <summary>http.sanitizePath: remove dot segments and duplicate slashes (Traefik's default: on).</summary>
     public bool SanitizePath { get; set; } = true;
+}
+
+/// <summary>One of entryPoints.&lt;name&gt;.http.tls.domains: a certificate's main name and its SANs.</summary>
+public sealed class EntryPointDomain
+{
+    public string Main { get; set; } = "";
+    public List<string> Sans { get; set; } = new();
 }
 
 public sealed class ApiOptions

@@ -44,6 +44,10 @@ public static class YamlConfigFile
                     if (OptionRegistry.Find(name, out _)?.Kind == OptionKind.Section) result.Add(new(name, "true"));
                     Flatten(sub, name, result);
                     break;
+                case JsonArray array when array.Count > 0 && array.All(e => e is JsonObject):
+                    // domains: [{main: ..., sans: [...]}]: Traefik's list of structures, domains[0].main.
+                    for (int i = 0; i < array.Count; i++) Flatten((JsonObject)array[i]!, $"{name}[{i}]", result);
+                    break;
                 case JsonArray array:
                     result.Add(new(name, string.Join(",", array.Select(e => Scalar(name, e)))));
                     break;

@@ -56,9 +56,20 @@ public sealed class EdgeDataPlane : IDisposable
     private readonly ProxyHandler _forwardTerminal;
     private readonly Dictionary<string, string> _entryPointTlsOptions;
 
-    public EdgeDataPlane(StaticConfig config, ConfigurationStore store, ServersTransportOptions? transport = null)
+    private readonly Edge.Security.Acme.ChallengeResponder? _challenges;
+    private readonly HashSet<string> _httpChallengeEntryPoints;
+    private readonly IReadOnlyDictionary<string, string> _unavailableResolvers;
+
+    /// <param name="challenges">ACME challenges being validated; HTTP-01 is answered on the resolvers' httpChallenge entry points.</param>
+    /// <param name="unavailableResolvers">Certificate resolvers that cannot work, with why: their routers are in error.</param>
+    public EdgeDataPlane(StaticConfig config, ConfigurationStore store, ServersTransportOptions? transport = null,
+        Edge.Security.Acme.ChallengeResponder? challenges = null, IReadOnlyDictionary<string, string>? unavailableResolvers = null)
     {
         _config = config;
+        _challenges = challenges;
+        _unavailableResolvers = unavailableResolvers ?? new Dictionary<string, string>();
+        _httpChallengeEntryPoints = config.CertificatesResolvers.Values.Where(r => r.HttpChallenge).Select(r => r.HttpChallengeEntryPoint)
+            .ToHashSet(StringComparer.OrdinalIgnoreCase);
         _transports = new BackendTransports(transport ?? new ServersTransportOptions());
         _forwarder = new HttpForwarder(_transports);
         _mirroring = new Services.MirroringForwarder(_forwarder);
@@ -123,6 +134,7 @@ public sealed class EdgeDataPlane : IDisposable
         var defaults = _config.DefaultEntryPoints();
         var errors = ReferenceCheck.Find(config, ProviderNames.Kubernetes, _entryPointTlsOptions, defaults, _config.KubernetesIngress.TenancyEnabled);
         AddTransportErrors(config, errors);
+        CertResolverCheck.AddErrors(config, _config, _unavailableResolvers, errors);
         var syntax = _config.KubernetesIngress.DefaultRuleSyntax == "v2" ? RuleSyntax.V2 : RuleSyntax.V3;
         // Every router tenancy did not disable takes part in the choice of TLS options by SNI, as in
         // Traefik (one whose options are missing makes its hosts' handshakes fail).
@@ -202,6 +214,13 @@ public sealed class EdgeDataPlane : IDisposable
             await NotFound(ctx);
             return;
         }
+        // Traefik's ACME HTTP-01 router: before routing and redirections, on the challenge entry point.
+        if (_httpChallengeEntryPoints.Count > 0 && _challenges is not null && _httpChallengeEntryPoints.Contains(entryPoint)
+            && ctx.Request.Path.Value is { } p && p.StartsWith(Edge.Security.Acme.ChallengeResponder.HttpPathPrefix, StringComparison.Ordinal))
+        {
+            await AnswerHttpChallengeAsync(ctx, p);
+            return;
+        }
         var observed = ObservedRequest.Of(ctx);
         var trace = observed?.Trace;
         // Until a router is matched (a 404, a redirect), the entry point decides whether the request is traced.
@@ -268,6 +287,22 @@ public sealed class EdgeDataPlane : IDisposable
             }
         }
         await ServeRouteAsync(ctx, state, ep, route, observed, path);
+    }
+
+    private async Task AnswerHttpChallengeAsync(HttpContext ctx, string path)
+    {
+        var host = ctx.Request.Host.Host;
+        var answer = _challenges!.HttpAnswer(path, host);
+        if (answer is null)
+        {
+            Log.Debug("Cannot retrieve the ACME challenge", ("domain", host), ("path", path));
+            ctx.Response.StatusCode = StatusCodes.Status404NotFound;
+            return;
+        }
+        Log.Debug("Answering the HTTP-01 challenge", ("domain", host));
+        ctx.Response.StatusCode = StatusCodes.Status200OK;
+        ctx.Response.ContentType = "text/plain";
+        await ctx.Response.WriteAsync(answer);
     }
 
     private async Task ServeRouteAsync(HttpContext ctx, DataPlaneState state, EntryPointOptions ep, RouteEntry route, ObservedRequest? observed, RequestPath path)

@@ -28,7 +28,8 @@ public sealed class EdgeHost : IAsyncDisposable
     public delegate Task RequestHandler(HttpContext context, string entryPoint);
 
     public EdgeHost(StaticConfig config, ApiHandler api, RequestHandler dataPlane, Func<CertificateStore> certificates,
-        RequestObserver? observer = null, EdgeMetrics? metrics = null, Func<string, EntryPointTlsOptions>? tlsOptions = null)
+        RequestObserver? observer = null, EdgeMetrics? metrics = null, Func<string, EntryPointTlsOptions>? tlsOptions = null,
+        Edge.Security.Acme.ChallengeResponder? challenges = null)
     {
         // Kestrel on its own, without the generic host: no DI container (resolving its open
         // generics made Native AOT build types at run time, ~14% of the start), no appsettings
@@ -59,7 +60,7 @@ public sealed class EdgeHost : IAsyncDisposable
                 _entryPointByPort[addr.Port] = ep.Name;
                 var epName = ep.Name;
                 var sniff = new TlsSniffingMiddleware(certificates, ep.ReadTimeout > TimeSpan.Zero ? ep.ReadTimeout : TimeSpan.FromSeconds(60),
-                    tlsOptions is null ? null : () => tlsOptions(epName));
+                    tlsOptions is null ? null : () => tlsOptions(epName), challenges);
                 var gauge = metrics?.ConnectionGauge(ep.Name);
                 var proxyProtocol = ep.ProxyProtocolEnabled
                     ? ProxyProtocolMiddleware.Create(ep.Name, ep.ProxyProtocolTrustedIPs, ep.ProxyProtocolInsecure, ep.ReadTimeout)

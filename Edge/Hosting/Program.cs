@@ -88,7 +88,16 @@ public static class EdgeMain
         var aggregator = new ConfigurationAggregator(store, config.ProvidersThrottleDuration);
         // The internal provider's configuration never changes: handed over once, merged with every other.
         _ = aggregator.UpdateAsync(ProviderNames.Internal, Edge.Providers.Internal.InternalProvider.Configuration(config), []);
-        var dataPlane = new EdgeDataPlane(config, store, config.ServersTransport);
+        // Certificate resolvers: each a provider of the certificates it obtains (see AcmeResolver).
+        var challenges = new Edge.Security.Acme.ChallengeResponder();
+        var resolvers = AcmeWiring.Create(config, aggregator, challenges);
+        var dataPlane = new EdgeDataPlane(config, store, config.ServersTransport, challenges,
+            resolvers.Where(r => r.Unavailable is not null).ToDictionary(r => r.Name, r => r.Unavailable!, StringComparer.OrdinalIgnoreCase));
+        foreach (var resolver in resolvers)
+        {
+            store.Changed += applied => resolver.OnConfiguration(applied.Config);
+            resolver.OnConfiguration(store.Current.Config);
+        }
         EdgeMetrics? metrics = null;
         if (config.Metrics.PrometheusEnabled)
         {
@@ -176,6 +185,7 @@ public static class EdgeMain
         // The informers list while Kestrel binds: the first routes are ready sooner.
         var background = new List<Task>();
         background.Add(aggregator.RunAsync(stopping.Token));
+        foreach (var resolver in resolvers) background.Add(resolver.RunAsync(stopping.Token));
         if (fileProvider is not null) background.Add(fileProvider.RunAsync(stopping.Token));
         if (cache is not null)
         {
@@ -185,7 +195,7 @@ public static class EdgeMain
         }
 
         await using var host = new EdgeHost(config, api, dataPlane.HandleAsync, () => dataPlane.Certificates, observer, metrics,
-            ep => dataPlane.State.TlsOptions.GetValueOrDefault(ep) ?? Edge.DataPlane.Tls.EntryPointTlsOptions.Empty);
+            ep => dataPlane.State.TlsOptions.GetValueOrDefault(ep) ?? Edge.DataPlane.Tls.EntryPointTlsOptions.Empty, challenges);
         try
         {
             await host.StartAsync(stopping.Token);

@@ -17,7 +17,9 @@ namespace Edge.DataPlane.Tls;
 /// and http/1.1; Kestrel then sees the TLS features and serves HTTP/2 or HTTP/1.1 over it.
 /// </summary>
 /// <param name="currentOptions">The entry point's TLS options (by SNI) of the current configuration; null: Traefik's defaults.</param>
-public sealed class TlsSniffingMiddleware(Func<CertificateStore> currentStore, TimeSpan handshakeTimeout, Func<EntryPointTlsOptions>? currentOptions = null)
+/// <param name="challenges">TLS-ALPN-01 challenges being validated: a ClientHello offering acme-tls/1 for one of their names gets its validation certificate.</param>
+public sealed class TlsSniffingMiddleware(Func<CertificateStore> currentStore, TimeSpan handshakeTimeout, Func<EntryPointTlsOptions>? currentOptions = null,
+    Edge.Security.Acme.ChallengeResponder? challenges = null)
 {
     public async Task OnConnectionAsync(ConnectionContext ctx, ConnectionDelegate next)
     {
@@ -29,6 +31,22 @@ public sealed class TlsSniffingMiddleware(Func<CertificateStore> currentStore, T
             catch (OperationCanceledException) { return; }   // an idle connection that never spoke
         }
         bool isTls = !first.Buffer.IsEmpty && first.Buffer.FirstSpan[0] == 0x16;
+        bool acmeTls = false;
+        if (isTls && challenges is { HasTlsAlpn: true })
+        {
+            // Only while a TLS-ALPN-01 challenge is pending: read the whole first record to see its ALPN list.
+            using var cts = new CancellationTokenSource(handshakeTimeout);
+            try
+            {
+                while (ClientHelloAlpn.RecordLength(first.Buffer) is var need && (need is null || first.Buffer.Length < need) && !first.IsCompleted && first.Buffer.Length < 16_389)
+                {
+                    input.AdvanceTo(first.Buffer.Start, first.Buffer.End);
+                    first = await input.ReadAsync(cts.Token);
+                }
+            }
+            catch (OperationCanceledException) { return; }
+            acmeTls = ClientHelloAlpn.Offers(first.Buffer, Edge.Security.Acme.TlsAlpnCertificate.Protocol);
+        }
         input.AdvanceTo(first.Buffer.Start, first.Buffer.Start);   // peeked, not consumed
         if (!isTls || first.IsCompleted && first.Buffer.IsEmpty)
         {
@@ -41,6 +59,11 @@ public sealed class TlsSniffingMiddleware(Func<CertificateStore> currentStore, T
         var store = currentStore();
         var table = currentOptions?.Invoke() ?? EntryPointTlsOptions.Empty;
         CompiledTlsOptions? chosen = null;
+        if (acmeTls)
+        {
+            await AnswerTlsAlpnChallengeAsync(ssl, ctx);
+            return;
+        }
         try
         {
             using var cts = new CancellationTokenSource(handshakeTimeout);
@@ -89,6 +112,36 @@ public sealed class TlsSniffingMiddleware(Func<CertificateStore> currentStore, T
         finally
         {
             ctx.Transport = original;
+        }
+    }
+
+    /// <summary>
+    /// RFC 8737: a client offering acme-tls/1 gets the validation certificate of the name it asks
+    /// for and that protocol only; the connection is closed after the handshake (no application data).
+    /// A name with no pending challenge gets no handshake.
+    /// </summary>
+    private async Task AnswerTlsAlpnChallengeAsync(SslStream ssl, ConnectionContext ctx)
+    {
+        try
+        {
+            using var cts = new CancellationTokenSource(handshakeTimeout);
+            await ssl.AuthenticateAsServerAsync((_, hello, _, _) =>
+            {
+                var cert = challenges!.TlsAlpnCertificateFor(hello.ServerName)
+                    ?? throw new AuthenticationException($"no TLS-ALPN-01 challenge for \"{hello.ServerName}\"");
+                Log.Debug("Answering the TLS-ALPN-01 challenge", ("domain", hello.ServerName), ("remote", ctx.RemoteEndPoint));
+                return ValueTask.FromResult(new SslServerAuthenticationOptions
+                {
+                    ServerCertificateContext = cert,
+                    ApplicationProtocols = [new SslApplicationProtocol(Edge.Security.Acme.TlsAlpnCertificate.Protocol)],
+                    CertificateRevocationCheckMode = X509RevocationMode.NoCheck,
+                });
+            }, null, cts.Token);
+            await ssl.ShutdownAsync();
+        }
+        catch (Exception e) when (e is AuthenticationException or IOException or OperationCanceledException or System.ComponentModel.Win32Exception)
+        {
+            Log.Debug("TLS-ALPN-01 handshake failed", ("remote", ctx.RemoteEndPoint), ("error", e.Message));
         }
     }
 

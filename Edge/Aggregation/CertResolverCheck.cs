@@ -1,0 +1,48 @@
+using Edge.Configuration;
+using Edge.Model;
+
+namespace Edge.Aggregation;
+
+/// <summary>
+/// Fail closed on certificate resolvers: a router whose <c>tls.certResolver</c> (or, without a TLS
+/// section, its entry point's <c>http.tls.certResolver</c>) names no configured resolver is in error
+/// (Traefik only logs "Router uses a nonexistent certificate resolver" and serves the default
+/// certificate), and so is one whose resolver is unavailable (its storage cannot be used).
+/// </summary>
+public static class CertResolverCheck
+{
+    /// <param name="unavailable">Resolver name to why it cannot work; resolvers not listed work.</param>
+    public static void AddErrors(DynamicConfig config, StaticConfig statics, IReadOnlyDictionary<string, string> unavailable, Dictionary<string, string> errors)
+    {
+        var defaults = statics.DefaultEntryPoints();
+        foreach (var (name, router) in config.Http.Routers)
+        {
+            if (ProviderNames.IsInternal(name) || errors.ContainsKey(name)) continue;
+            foreach (var resolver in ResolversOf(router, statics, defaults))
+            {
+                if (!statics.CertificatesResolvers.ContainsKey(resolver))
+                {
+                    errors[name] = $"Router uses a nonexistent certificate resolver: \"{resolver}\"";
+                    break;
+                }
+                if (unavailable.TryGetValue(resolver, out var why))
+                {
+                    errors[name] = $"certificate resolver \"{resolver}\" is unavailable: {why}";
+                    break;
+                }
+            }
+        }
+    }
+
+    /// <summary>The certificate resolvers a router uses: its own, else those of its entry points (Traefik's entry point model).</summary>
+    public static IEnumerable<string> ResolversOf(Router router, StaticConfig statics, IReadOnlyList<string> defaults)
+    {
+        if (router.Tls is { } tls)
+        {
+            if (!string.IsNullOrEmpty(tls.CertResolver)) yield return tls.CertResolver;
+            yield break;
+        }
+        foreach (var ep in router.EntryPoints ?? defaults)
+            if (statics.EntryPoints.TryGetValue(ep, out var e) && e.HttpTlsCertResolver.Length > 0) yield return e.HttpTlsCertResolver;
+    }
+}

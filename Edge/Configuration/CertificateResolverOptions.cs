@@ -1,0 +1,118 @@
+using static Edge.Configuration.OptionValues;
+
+namespace Edge.Configuration;
+
+/// <summary>
+/// Traefik's <c>certificatesResolvers.&lt;name&gt;.acme</c> section (pkg/provider/acme Configuration) with
+/// its names and defaults: Let's Encrypt's production directory, acme.json, RSA4096 keys, 90-day
+/// certificates, a 2 minute client timeout and 30 s for response headers. What Edge does not
+/// implement (the DNS-01 challenge, tailscale resolvers) is refused naming the option, never ignored.
+/// </summary>
+public sealed class AcmeResolverOptions
+{
+    public const string LetsEncrypt = "https://acme-v02.api.letsencrypt.org/directory";
+    public static readonly string[] KeyTypes = ["EC256", "EC384", "RSA2048", "RSA4096", "RSA8192"];
+
+    public string Name { get; init; } = "";
+    public string Email { get; set; } = "";
+    public string CaServer { get; set; } = LetsEncrypt;
+    public string PreferredChain { get; set; } = "";
+    public string Profile { get; set; } = "";
+    public List<string> EmailAddresses { get; set; } = [];
+    public bool DisableCommonName { get; set; }
+    public string Storage { get; set; } = "acme.json";
+    public string KeyType { get; set; } = "RSA4096";
+    public string EabKid { get; set; } = "";
+    public string EabHmacEncoded { get; set; } = "";
+    /// <summary>certificatesDuration, in hours (Traefik's unit): picks the renewal period.</summary>
+    public int CertificatesDuration { get; set; } = 90 * 24;
+    public TimeSpan ClientTimeout { get; set; } = TimeSpan.FromMinutes(2);
+    public TimeSpan ClientResponseHeaderTimeout { get; set; } = TimeSpan.FromSeconds(30);
+    public TimeSpan CertificateTimeout { get; set; } = TimeSpan.FromSeconds(30);
+    public List<string> CaCertificates { get; set; } = [];
+    public bool CaSystemCertPool { get; set; }
+    public string CaServerName { get; set; } = "";
+    public bool HttpChallenge { get; set; }
+    public string HttpChallengeEntryPoint { get; set; } = "";
+    public TimeSpan HttpChallengeDelay { get; set; }
+    public bool TlsChallenge { get; set; }
+    public TimeSpan TlsChallengeDelay { get; set; }
+
+    private const string P = "certificatesResolvers.<name>.acme.";
+
+    public static IEnumerable<OptionSpec> Specs()
+    {
+        yield return new("certificatesResolvers.<name>", OptionKind.Section, "", "A certificate resolver (only acme is implemented).", (c, n, v) => { if (Bool($"certificatesResolvers.{n}", v)) c.Resolver(n); });
+        yield return new("certificatesResolvers.<name>.tailscale", OptionKind.Section, "", "Not implemented: refused (Edge has no Tailscale resolver).",
+            (_, n, _) => throw new ConfigException($"certificatesResolvers.{n}.tailscale", "no tailscale resolver (not implemented by Edge; use acme)"));
+        yield return new("certificatesResolvers.<name>.acme", OptionKind.Section, "", "An ACME (RFC 8555) certificate resolver.", (c, n, v) => { if (Bool($"certificatesResolvers.{n}.acme", v)) c.Resolver(n); });
+        yield return A("email", OptionKind.String, "", "Email address used for registration.", (a, v) => a.Email = v);
+        yield return A("caServer", OptionKind.String, LetsEncrypt, "CA server to use (the ACME directory URL).", (a, v) => a.CaServer = v);
+        yield return A("preferredChain", OptionKind.String, "", "Preferred chain: the alternate chain whose top issuer has this Common Name.", (a, v) => a.PreferredChain = v);
+        yield return A("profile", OptionKind.String, "", "Certificate profile requested in the order (draft-aaron-acme-profiles).", (a, v) => a.Profile = v);
+        yield return A("emailAddresses", OptionKind.List, "", "Email addresses put in the CSR.", (a, v) => a.EmailAddresses = List(v));
+        yield return A("disableCommonName", OptionKind.Bool, "false", "Do not set the Common Name in the CSR.", (a, v) => a.DisableCommonName = Bool(a.Option("disableCommonName"), v));
+        yield return A("storage", OptionKind.String, "acme.json", "File holding the account and the certificates (Traefik's acme.json format, mode 0600).", (a, v) => a.Storage = v);
+        yield return A("keyType", OptionKind.String, "RSA4096", "Certificate private key type: EC256, EC384, RSA2048, RSA4096, RSA8192.", (a, v) => a.KeyType = KeyTypeOf(a.Option("keyType"), v));
+        yield return A("eab.kid", OptionKind.String, "", "External Account Binding key identifier.", (a, v) => a.EabKid = v);
+        yield return A("eab.hmacEncoded", OptionKind.String, "", "External Account Binding HMAC key, base64url.", (a, v) => a.EabHmacEncoded = v);
+        yield return A("certificatesDuration", OptionKind.Int, "2160", "Certificates' duration in hours: sets when they are renewed (Traefik's table).", (a, v) => a.CertificatesDuration = Int(a.Option("certificatesDuration"), v));
+        yield return A("clientTimeout", OptionKind.Duration, "2m", "Timeout for a complete HTTP transaction with the ACME server.", (a, v) => a.ClientTimeout = Duration(a.Option("clientTimeout"), v));
+        yield return A("clientResponseHeaderTimeout", OptionKind.Duration, "30s", "Timeout for the response headers from the ACME server.", (a, v) => a.ClientResponseHeaderTimeout = Duration(a.Option("clientResponseHeaderTimeout"), v));
+        yield return A("certificateTimeout", OptionKind.Duration, "30s", "How long the finalized order may take to be issued.", (a, v) => a.CertificateTimeout = Duration(a.Option("certificateTimeout"), v));
+        yield return A("caCertificates", OptionKind.List, "", "PEM files (or PEM) of CAs trusted for the ACME server's HTTPS certificate.", (a, v) => a.CaCertificates = List(v));
+        yield return A("caSystemCertPool", OptionKind.Bool, "false", "Also trust the system CAs when caCertificates is set.", (a, v) => a.CaSystemCertPool = Bool(a.Option("caSystemCertPool"), v));
+        yield return A("caServerName", OptionKind.String, "", "Server name checked in the ACME server's certificate (instead of the URL's host).", (a, v) => a.CaServerName = v);
+        yield return A("httpChallenge", OptionKind.Section, "", "Use the HTTP-01 challenge.", (a, v) => a.HttpChallenge = Bool(a.Option("httpChallenge"), v));
+        yield return A("httpChallenge.entryPoint", OptionKind.String, "", "Entry point answering /.well-known/acme-challenge/ (must exist, port 80 for a public CA).", (a, v) => { a.HttpChallenge = true; a.HttpChallengeEntryPoint = v; });
+        yield return A("httpChallenge.delay", OptionKind.Duration, "0s", "Wait this long before telling the CA the challenge is ready.", (a, v) => { a.HttpChallenge = true; a.HttpChallengeDelay = Duration(a.Option("httpChallenge.delay"), v); });
+        yield return A("tlsChallenge", OptionKind.Section, "", "Use the TLS-ALPN-01 challenge (answered on every TLS entry point).", (a, v) => a.TlsChallenge = Bool(a.Option("tlsChallenge"), v));
+        yield return A("tlsChallenge.delay", OptionKind.Duration, "0s", "Wait this long before telling the CA the challenge is ready.", (a, v) => { a.TlsChallenge = true; a.TlsChallengeDelay = Duration(a.Option("tlsChallenge.delay"), v); });
+        foreach (var dns in (string[])["dnsChallenge", "dnsChallenge.provider", "dnsChallenge.resolvers", "dnsChallenge.delayBeforeCheck", "dnsChallenge.disablePropagationCheck",
+                     "dnsChallenge.propagation", "dnsChallenge.propagation.delayBeforeChecks", "dnsChallenge.propagation.disableANSChecks",
+                     "dnsChallenge.propagation.disableChecks", "dnsChallenge.propagation.requireAllRNS"])
+        {
+            var part = dns;
+            yield return A(part, part == "dnsChallenge" || part == "dnsChallenge.propagation" ? OptionKind.Section : OptionKind.String, "",
+                "Not implemented: refused (Edge has no DNS-01 challenge; use httpChallenge or tlsChallenge).",
+                (a, _) => throw new ConfigException(a.Option(part), "httpChallenge or tlsChallenge (the DNS-01 challenge is not implemented by Edge)"));
+        }
+    }
+
+    private string Option(string suffix) => $"certificatesResolvers.{Name}.acme.{suffix}";
+
+    private static string KeyTypeOf(string option, string v)
+    {
+        foreach (var k in KeyTypes)
+            if (string.Equals(k, v.Trim(), StringComparison.OrdinalIgnoreCase)) return k;
+        throw new ConfigException(option, $"one of {string.Join(", ", KeyTypes)}, got \"{v}\"");
+    }
+
+    /// <summary>Traefik's Init checks, plus what Edge refuses instead of ignoring; run once every source is read.</summary>
+    public void Validate(StaticConfig config)
+    {
+        if (!HttpChallenge && !TlsChallenge)
+            throw new ConfigException($"certificatesResolvers.{Name}.acme", "httpChallenge or tlsChallenge (ACME challenge not specified)");
+        if (HttpChallenge && HttpChallengeEntryPoint.Length == 0)
+            throw new ConfigException(Option("httpChallenge.entryPoint"), "the name of an entry point (none given)");
+        if (HttpChallenge && !config.EntryPoints.ContainsKey(HttpChallengeEntryPoint))
+            throw new ConfigException(Option("httpChallenge.entryPoint"), $"a configured entry point, got \"{HttpChallengeEntryPoint}\" (entry points: {string.Join(", ", config.EntryPoints.Keys.Order(StringComparer.Ordinal))})");
+        if (Storage.Length == 0)
+            throw new ConfigException(Option("storage"), "a file name (unable to initialize ACME provider with no storage location for the certificates)");
+        if (CertificatesDuration < 1)
+            throw new ConfigException(Option("certificatesDuration"), $"at least 1 hour (cannot manage certificates with duration lower than 1 hour), got {CertificatesDuration}");
+        if (ClientTimeout < ClientResponseHeaderTimeout)
+            throw new ConfigException(Option("clientTimeout"), "at least clientResponseHeaderTimeout (clientTimeout must be at least clientResponseHeaderTimeout)");
+        if (!Uri.TryCreate(CaServer, UriKind.Absolute, out var ca) || ca.Scheme is not ("https" or "http"))
+            throw new ConfigException(Option("caServer"), $"an ACME directory URL, got \"{CaServer}\"");
+        if ((EabKid.Length > 0) != (EabHmacEncoded.Length > 0))
+            throw new ConfigException(Option(EabKid.Length > 0 ? "eab.hmacEncoded" : "eab.kid"), "both eab.kid and eab.hmacEncoded (External Account Binding needs both)");
+        if (EabHmacEncoded.Length > 0 && !IsBase64Url(EabHmacEncoded))
+            throw new ConfigException(Option("eab.hmacEncoded"), "a base64url-encoded HMAC key");
+    }
+
+    private static bool IsBase64Url(string s) => s.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '=' or '+' or '/');
+
+    private static OptionSpec A(string name, OptionKind kind, string def, string desc, Action<AcmeResolverOptions, string> apply) =>
+        new(P + name, kind, def, desc, (c, n, v) => apply(c.Resolver(n), v));
+}

@@ -1,0 +1,81 @@
+using System.Security.Cryptography.X509Certificates;
+
+namespace Edge.Security.Acme;
+
+/// <summary>What a resolver asks of an order: its challenges and the certificate's shape.</summary>
+public sealed record OrderSettings(
+    bool HttpChallenge, TimeSpan HttpDelay, bool TlsChallenge, TimeSpan TlsDelay,
+    string KeyType, string Profile, string PreferredChain, bool CommonName, IReadOnlyList<string> EmailAddresses,
+    TimeSpan ValidationTimeout, TimeSpan CertificateTimeout);
+
+/// <summary>An issued certificate: the chain (leaf first) and its key, both PEM.</summary>
+public sealed record ObtainedCertificate(string CertificatePem, string KeyPem, DateTime NotAfter);
+
+/// <summary>
+/// One certificate obtained end to end (RFC 8555 §7.4): the order, each pending authorization
+/// solved with HTTP-01 (preferred, as lego tries it first) or TLS-ALPN-01 through the shared
+/// <see cref="ChallengeResponder"/>, the CSR finalized, the chain downloaded. Challenges are always
+/// withdrawn afterwards, whatever happened.
+/// </summary>
+public static class AcmeOrderFlow
+{
+    public static async Task<ObtainedCertificate> ObtainAsync(AcmeClient client, IReadOnlyList<string> domains, OrderSettings s,
+        ChallengeResponder responder, CancellationToken ct)
+    {
+        var order = await client.NewOrderAsync(domains, s.Profile, ct);
+        foreach (var url in order.Authorizations)
+            await AuthorizeAsync(client, url, s, responder, ct);
+
+        using var key = CertificateKey.New(s.KeyType);
+        order = await client.FinalizeAsync(order, key.CreateSigningRequest(domains, s.CommonName, s.EmailAddresses), ct);
+        var deadline = DateTime.UtcNow + s.CertificateTimeout;
+        while (order.Status is "processing" or "pending" or "ready")
+        {
+            if (DateTime.UtcNow > deadline) throw new AcmeException("timeout", $"the order for {string.Join(",", domains)} was not issued within {s.CertificateTimeout.TotalSeconds}s (certificateTimeout)");
+            await Task.Delay(TimeSpan.FromMilliseconds(500), ct);
+            order = await client.GetOrderAsync(order.Url, ct);
+        }
+        if (order.Status != "valid" || order.Certificate is null)
+            throw new AcmeException("order", $"the order for {string.Join(",", domains)} ended {order.Status}");
+        var pem = await client.DownloadCertificateAsync(order.Certificate, s.PreferredChain, ct);
+        var chain = new X509Certificate2Collection();
+        chain.ImportFromPem(pem);
+        if (chain.Count == 0) throw new AcmeException("certificate", "the CA returned no certificate");
+        return new ObtainedCertificate(pem, key.Pem, chain[0].NotAfter.ToUniversalTime());
+    }
+
+    private static async Task AuthorizeAsync(AcmeClient client, string url, OrderSettings s, ChallengeResponder responder, CancellationToken ct)
+    {
+        var authz = await client.GetAuthorizationAsync(url, ct);
+        if (authz.Status == "valid") return;
+        if (authz.Status != "pending") throw new AcmeException("authorization", $"authorization for {authz.Domain} is {authz.Status}");
+        var http = s.HttpChallenge ? authz.Challenges.FirstOrDefault(c => c.Type == "http-01") : null;
+        var tls = http is null && s.TlsChallenge ? authz.Challenges.FirstOrDefault(c => c.Type == "tls-alpn-01") : null;
+        var challenge = http ?? tls ?? throw new AcmeException("unsupportedChallenge",
+            $"the CA offers {string.Join(", ", authz.Challenges.Select(c => c.Type))} for {authz.Domain}, none of the configured challenges");
+        var keyAuthorization = client.Key.KeyAuthorization(challenge.Token);
+        if (http is not null) responder.SetHttp(http.Token, authz.Domain, keyAuthorization);
+        else responder.SetTlsAlpn(authz.Domain, keyAuthorization);
+        try
+        {
+            var delay = http is not null ? s.HttpDelay : s.TlsDelay;
+            if (delay > TimeSpan.Zero) await Task.Delay(delay, ct);
+            await client.AnswerChallengeAsync(challenge.Url, ct);
+            var deadline = DateTime.UtcNow + s.ValidationTimeout;
+            while (true)
+            {
+                await Task.Delay(TimeSpan.FromMilliseconds(300), ct);
+                authz = await client.GetAuthorizationAsync(url, ct);
+                if (authz.Status == "valid") return;
+                if (authz.Status is "invalid" or "deactivated" or "expired" or "revoked")
+                    throw new AcmeException("authorization", $"{challenge.Type} challenge for {authz.Domain} failed: {authz.Error ?? authz.Status}");
+                if (DateTime.UtcNow > deadline) throw new AcmeException("timeout", $"{challenge.Type} challenge for {authz.Domain} was not validated within {s.ValidationTimeout.TotalSeconds}s");
+            }
+        }
+        finally
+        {
+            if (http is not null) responder.RemoveHttp(http.Token, authz.Domain);
+            else responder.RemoveTlsAlpn(authz.Domain);
+        }
+    }
+}
