@@ -133,13 +133,20 @@ public sealed class ApiHandler(StaticConfig config, ConfigurationStore store, Fu
             ctx.Response.Headers.Location = "/dashboard/";
             return true;
         }
-        if (path is not ("/dashboard/" or "/dashboard/index.html")) return false;
+        var (body, type) = path switch
+        {
+            "/dashboard/" or "/dashboard/index.html" => (Dashboard.DashboardPage.Html, "text/html; charset=utf-8"),
+            "/dashboard/app.js" => (Dashboard.DashboardPage.Script, "text/javascript; charset=utf-8"),
+            "/dashboard/app.css" => (Dashboard.DashboardPage.Css, "text/css; charset=utf-8"),
+            _ => (null, null),
+        };
+        if (body is null) return false;
         if (!HttpMethods.IsGet(ctx.Request.Method) && !HttpMethods.IsHead(ctx.Request.Method)) { ctx.Response.StatusCode = 405; return true; }
-        ctx.Response.ContentType = "text/html; charset=utf-8";
+        ctx.Response.ContentType = type;
         ctx.Response.Headers.CacheControl = "no-cache";
-        ctx.Response.Headers.ContentSecurityPolicy = DashboardPage.ContentSecurityPolicy;
+        ctx.Response.Headers.ContentSecurityPolicy = Dashboard.DashboardPage.ContentSecurityPolicy;
         ctx.Response.Headers.XContentTypeOptions = "nosniff";
-        await ctx.Response.WriteAsync(DashboardPage.Html);
+        if (HttpMethods.IsGet(ctx.Request.Method)) await ctx.Response.WriteAsync(body);
         return true;
     }
 
