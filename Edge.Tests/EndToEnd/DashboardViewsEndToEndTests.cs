@@ -176,6 +176,40 @@ public class DashboardViewsEndToEndTests
     }
 
     [Test]
+    public async Task Tenancy_mode_shows_traffic_per_namespace_with_a_namespace_filter()
+    {
+        await using var f = await DataPlaneFixture.StartAsync((api, port) =>
+        {
+            foreach (var ns in new[] { "team-a", "team-b" })
+            {
+                api.Upsert(K8s.Service(ns, "web", 80, "http"));
+                api.Upsert(K8s.Slice(ns, "web", port, "http", "127.0.0.2"));
+                api.Upsert(K8s.Ingress(ns, "site", ns + ".example.com", "/", "web", 80));
+            }
+        }, "--tenancy.enabled=true", "--metrics.prometheus=true");
+        await f.Edge.WaitForRawDataAsync(r => r.Contains("team-a-site-") && r.Contains("team-b-site-"));
+        for (int i = 0; i < 12; i++) { using var r = await f.SendAsync("team-a.example.com", "/"); }
+        for (int i = 0; i < 3; i++) { using var r = await f.SendAsync("team-b.example.com", "/"); }
+        await Eventually.UntilAsync(async () =>
+            JsonNode.Parse(await f.Edge.GetStringAsync("/api/edge/traffic?kind=namespace"))!["series"]!.AsArray().Sum(s => (long)s!["requests"]!) >= 15,
+            TimeSpan.FromSeconds(10), () => "no namespace traffic sampled");
+
+        var all = await HeadlessChromium.DumpDomAsync(Page(f, "/overview"));
+        await Assert.That(Attr(all, "li data-feature=\"tenancy\"", "data-on")).IsEqualTo("true");
+        await Assert.That(Regex.Match(all, "<select id=\"ns-filter\">(.*?)</select>").Groups[1].Value).Contains(">team-a<").And.Contains(">team-b<");
+        await Assert.That(NamespaceRequests(all)).IsEqualTo("team-a=12,team-b=3");
+        var teamA = await HeadlessChromium.DumpDomAsync(Page(f, "/overview?namespace=team-a"));
+        await Assert.That(NamespaceRequests(teamA)).IsEqualTo("team-a=12").Because("the filter shows one namespace only");
+        var routers = await HeadlessChromium.DumpDomAsync(Page(f, "/http/routers?namespace=team-b"));
+        await Assert.That(Attr(routers, "table id=\"list\"", "data-rows")).IsEqualTo("1");
+    }
+
+    // namespace=requests in the window, read from the rate chart of each namespace section (sum of per-tick rates times 2 s).
+    private static string NamespaceRequests(string dom) => string.Join(",",
+        Regex.Matches(dom, "<div class=\"charts\" data-series=\"namespace:([^\"]+)\"><figure class=\"chart\"[^>]*data-sum=\"([^\"]+)\"")
+            .Select(m => m.Groups[1].Value + "=" + Math.Round(double.Parse(m.Groups[2].Value, CultureInfo.InvariantCulture) * 2)));
+
+    [Test]
     public async Task Ten_thousand_routers_list_and_filter_in_the_browser()
     {
         var dir = Directory.CreateTempSubdirectory("edge-dashboard-scale-").FullName;

@@ -55,7 +55,7 @@ public class TrafficSamplerTests
         Requests(m, "a@file", "s@file", 1, 200, 0.01);
         Requests(m, "b@file", "s@file", 1, 200, 0.01);
         sampler.Sample();
-        await Assert.That(sampler.SeriesCount).IsEqualTo(2).Because("the cap: a@file, then s@file (b@file is beyond it)");
+        await Assert.That(sampler.SeriesCount).IsEqualTo(2).Because("the cap: of the four series with traffic (entry point, two routers, service) only two get a ring");
         for (int i = 0; i < 5; i++) sampler.Sample();
         await Assert.That(sampler.SeriesCount).IsEqualTo(0);
         await Assert.That(sampler.MaxRingBytes).IsEqualTo(2L * 5 * TrafficSeries.BytesPerSlot);
