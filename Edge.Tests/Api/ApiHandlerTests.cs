@@ -202,7 +202,7 @@ public class ApiHandlerTests
         var missing = await GetAsync(handler, "/api/http/routers/nope@kubernetes");
         await Assert.That(missing.Handled).IsTrue();
         await Assert.That(missing.Status).IsEqualTo(404);
-        await Assert.That((string?)missing.Json["message"]).IsEqualTo("router not found");
+        await Assert.That((string?)missing.Json["message"]).IsEqualTo("router not found: nope@kubernetes").Because("Traefik's message names the router");
         var unqualified = await GetAsync(handler, "/api/http/routers/default-app");
         await Assert.That(unqualified.Status).IsEqualTo(404).Because("names are the qualified ones the list shows");
     }
@@ -223,7 +223,7 @@ public class ApiHandlerTests
         await Assert.That(string.Join(",", Strings(one.Json["usedBy"]))).IsEqualTo("default-app@kubernetes,default-broken@kubernetes,default-shared@kubernetes");
         var missing = await GetAsync(handler, "/api/http/services/default-missing-80@kubernetes");
         await Assert.That(missing.Status).IsEqualTo(404);
-        await Assert.That((string?)missing.Json["message"]).IsEqualTo("service not found");
+        await Assert.That((string?)missing.Json["message"]).IsEqualTo("service not found: default-missing-80@kubernetes");
     }
 
     [Test]

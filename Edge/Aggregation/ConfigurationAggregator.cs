@@ -55,6 +55,9 @@ public sealed class ConfigurationAggregator(ConfigurationStore store, TimeSpan t
         }
     }
 
+    /// <summary>The last merge that failed, until one succeeds (the dashboard shows it).</summary>
+    public (DateTimeOffset At, string Error)? LastFailure { get; private set; }
+
     /// <summary>Merges what every provider handed over last and publishes it.</summary>
     public void PublishOnce()
     {
@@ -71,11 +74,13 @@ public sealed class ConfigurationAggregator(ConfigurationStore store, TimeSpan t
         try
         {
             store.Publish(ConfigurationMerge.Merge(configs), issues);
+            LastFailure = null;
         }
         catch (Exception e)
         {
             // A merge bug must not stop the providers: they keep handing over, the next merge retries.
             Edge.Observability.Logging.Log.Error("Merging the providers' configurations failed, keeping the previous one", ("error", e.ToString()));
+            LastFailure = (DateTimeOffset.UtcNow, e.Message);
             foreach (var (_, w) in waiting) w.TrySetException(e);
             return;
         }

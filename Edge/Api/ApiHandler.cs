@@ -12,15 +12,17 @@ public sealed record ServerStatusSource(Func<long> Version, Func<string, IReadOn
 
 /// <summary>
 /// Traefik's API on the <c>traefik</c> entry point: /api/rawdata, /api/http/routers[/{name}],
-/// /api/http/services[/{name}], /api/overview, /api/version, /api/entrypoints, /ping, and the
-/// dashboard (/dashboard/, with / redirecting to it).
+/// /api/http/services[/{name}], /api/http/middlewares[/{name}] (lists with Traefik's query
+/// parameters, see <see cref="ApiQuery"/>), /api/overview, /api/version, /api/entrypoints, /ping,
+/// Edge's own /api/edge/* (see <see cref="EdgeApi"/>), and the dashboard (/dashboard/, with /
+/// redirecting to it).
 /// The raw data is rebuilt once per configuration generation, not per request.
 /// </summary>
 public sealed class ApiHandler(StaticConfig config, ConfigurationStore store, Func<IReadOnlyDictionary<string, string>>? routerErrors = null,
     Observability.Metrics.EdgeMetrics? metrics = null, Readiness? readiness = null, ServerStatusSource? serverStatus = null)
 {
     private static readonly DateTimeOffset StartDate = DateTimeOffset.UtcNow;
-    private (long Generation, long HealthVersion, RawData Data)? _cache;
+    private (long Generation, long HealthVersion, ApiSnapshot Data)? _cache;
 
     public bool ApiEnabled => config.Api.Enabled && config.Api.Insecure;
 
@@ -32,14 +34,19 @@ public sealed class ApiHandler(StaticConfig config, ConfigurationStore store, Fu
 
     public IReadOnlyList<string> DefaultEntryPoints => config.DefaultEntryPoints();
 
-    public RawData Current()
+    /// <summary>What /api/edge/* reads besides the configuration (set by the host; each may be absent).</summary>
+    public EdgeStatusSources Sources { get; } = new();
+
+    public RawData Current() => Snapshot().Raw;
+
+    public ApiSnapshot Snapshot()
     {
         var applied = store.Current;
         var cached = _cache;
         // A server's health changes without a new configuration: the health version is part of the key.
         var healthVersion = serverStatus?.Version() ?? 0;
         if (cached is { } c && c.Generation == applied.Generation && c.HealthVersion == healthVersion) return c.Data;
-        var data = RawDataBuilder.Build(applied.Config, DefaultEntryPoints, routerErrors?.Invoke(), serverStatus?.StatusOf);
+        var data = ApiSnapshot.Build(RawDataBuilder.Build(applied.Config, DefaultEntryPoints, routerErrors?.Invoke(), serverStatus?.StatusOf));
         _cache = (applied.Generation, healthVersion, data);
         return data;
     }
@@ -78,12 +85,19 @@ public sealed class ApiHandler(StaticConfig config, ConfigurationStore store, Fu
         if (!path.StartsWith("/api", StringComparison.Ordinal)) return false;
         if (!HttpMethods.IsGet(ctx.Request.Method)) { ctx.Response.StatusCode = 405; return true; }
 
+        var snapshot = Snapshot();
+        if (path.StartsWith("/api/edge/", StringComparison.Ordinal))
+        {
+            await new EdgeApi(config, store, snapshot, Sources).HandleAsync(ctx, path);
+            return true;
+        }
         switch (path.TrimEnd('/'))
         {
-            case "/api/rawdata": await Json(ctx, Current(), ApiJsonContext.Default.RawData); return true;
-            case "/api/http/routers": await Json(ctx, Page(ctx, Filter(ctx, Routers())), ApiJsonContext.Default.ListRouterInfo); return true;
-            case "/api/http/services": await Json(ctx, Page(ctx, Filter(ctx, Services())), ApiJsonContext.Default.ListServiceInfo); return true;
-            case "/api/overview": await Json(ctx, BuildOverview(), ApiJsonContext.Default.Overview); return true;
+            case "/api/rawdata": await Json(ctx, snapshot.Raw, ApiJsonContext.Default.RawData); return true;
+            case "/api/http/routers": await ListAsync(ctx, snapshot.Routers, (q, r) => q.Keep(r), (q, l) => q.Sort(l), ApiJsonContext.Default.ListRouterInfo); return true;
+            case "/api/http/services": await ListAsync(ctx, snapshot.Services, (q, s) => q.Keep(s), (q, l) => q.Sort(l), ApiJsonContext.Default.ListServiceInfo); return true;
+            case "/api/http/middlewares": await ListAsync(ctx, snapshot.Middlewares, (q, m) => q.Keep(m), (q, l) => q.Sort(l), ApiJsonContext.Default.ListMiddlewareInfo); return true;
+            case "/api/overview": await Json(ctx, BuildOverview(snapshot.Raw), ApiJsonContext.Default.Overview); return true;
             case "/api/version":
                 await Json(ctx, new VersionInfo { Version = EdgeVersion.Version, Codename = "edge", StartDate = StartDate }, ApiJsonContext.Default.VersionInfo);
                 return true;
@@ -92,20 +106,22 @@ public sealed class ApiHandler(StaticConfig config, ConfigurationStore store, Fu
                     ApiJsonContext.Default.ListEntryPointInfo);
                 return true;
         }
-        if (path.StartsWith("/api/http/routers/", StringComparison.Ordinal))
+        if (TryName(path, "/api/http/routers/", out var routerName))
         {
-            var name = Uri.UnescapeDataString(path["/api/http/routers/".Length..]);
-            var r = Routers().FirstOrDefault(x => x.Name == name);
-            if (r is null) await NotFound(ctx, "router not found");
-            else await Json(ctx, r, ApiJsonContext.Default.RouterInfo);
+            if (snapshot.RouterByName.TryGetValue(routerName, out var r)) await Json(ctx, r, ApiJsonContext.Default.RouterInfo);
+            else await NotFound(ctx, "router not found: " + routerName);
             return true;
         }
-        if (path.StartsWith("/api/http/services/", StringComparison.Ordinal))
+        if (TryName(path, "/api/http/services/", out var serviceName))
         {
-            var name = Uri.UnescapeDataString(path["/api/http/services/".Length..]);
-            var s = Services().FirstOrDefault(x => x.Name == name);
-            if (s is null) await NotFound(ctx, "service not found");
-            else await Json(ctx, s, ApiJsonContext.Default.ServiceInfo);
+            if (snapshot.ServiceByName.TryGetValue(serviceName, out var sv)) await Json(ctx, sv, ApiJsonContext.Default.ServiceInfo);
+            else await NotFound(ctx, "service not found: " + serviceName);
+            return true;
+        }
+        if (TryName(path, "/api/http/middlewares/", out var middlewareName))
+        {
+            if (snapshot.MiddlewareByName.TryGetValue(middlewareName, out var m)) await Json(ctx, m, ApiJsonContext.Default.MiddlewareInfo);
+            else await NotFound(ctx, "middleware not found: " + middlewareName);
             return true;
         }
         await NotFound(ctx, "not found");
@@ -122,67 +138,59 @@ public sealed class ApiHandler(StaticConfig config, ConfigurationStore store, Fu
             ctx.Response.Headers.Location = "/dashboard/";
             return true;
         }
-        if (path is not ("/dashboard/" or "/dashboard/index.html")) return false;
+        var (body, type) = path switch
+        {
+            "/dashboard/" or "/dashboard/index.html" => (Dashboard.DashboardPage.Html, "text/html; charset=utf-8"),
+            "/dashboard/app.js" => (Dashboard.DashboardPage.Script, "text/javascript; charset=utf-8"),
+            "/dashboard/app.css" => (Dashboard.DashboardPage.Css, "text/css; charset=utf-8"),
+            _ => (null, null),
+        };
+        if (body is null) return false;
         if (!HttpMethods.IsGet(ctx.Request.Method) && !HttpMethods.IsHead(ctx.Request.Method)) { ctx.Response.StatusCode = 405; return true; }
-        ctx.Response.ContentType = "text/html; charset=utf-8";
+        ctx.Response.ContentType = type;
         ctx.Response.Headers.CacheControl = "no-cache";
-        ctx.Response.Headers.ContentSecurityPolicy = DashboardPage.ContentSecurityPolicy;
+        ctx.Response.Headers.ContentSecurityPolicy = Dashboard.DashboardPage.ContentSecurityPolicy;
         ctx.Response.Headers.XContentTypeOptions = "nosniff";
-        await ctx.Response.WriteAsync(DashboardPage.Html);
+        if (HttpMethods.IsGet(ctx.Request.Method)) await ctx.Response.WriteAsync(body);
         return true;
     }
 
     /// <summary>Set on SIGTERM so that /ping fails and load balancers stop sending traffic.</summary>
     public bool Terminating { get; set; }
 
-    private List<RouterInfo> Routers() => Current().Routers.Select(kv => new RouterInfo
+    private static bool TryName(string path, string prefix, out string name)
     {
-        EntryPoints = kv.Value.EntryPoints, Middlewares = kv.Value.Middlewares, Service = kv.Value.Service, Rule = kv.Value.Rule,
-        RuleSyntax = kv.Value.RuleSyntax, Priority = kv.Value.Priority, Tls = kv.Value.Tls, Observability = kv.Value.Observability,
-        Error = kv.Value.Error, Status = kv.Value.Status, Using = kv.Value.Using, Name = kv.Key, Provider = ProviderOf(kv.Key),
-    }).ToList();
-
-    private List<ServiceInfo> Services() => Current().Services.Select(kv => new ServiceInfo
-    {
-        LoadBalancer = kv.Value.LoadBalancer, Weighted = kv.Value.Weighted, Mirroring = kv.Value.Mirroring, Failover = kv.Value.Failover,
-        Middlewares = kv.Value.Middlewares, Error = kv.Value.Error, Status = kv.Value.Status,
-        UsedBy = kv.Value.UsedBy, ServerStatus = kv.Value.ServerStatus, Name = kv.Key, Provider = ProviderOf(kv.Key),
-        Type = kv.Value.LoadBalancer is not null ? "loadbalancer" : kv.Value.Weighted is not null ? "weighted"
-            : kv.Value.Mirroring is not null ? "mirroring" : kv.Value.Failover is not null ? "failover" : null,
-    }).ToList();
-
-    private static string ProviderOf(string name) => ProviderNames.ProviderOf(name);
-
-    // Traefik's ?search= (substring of the name), ?status=, ?serviceName= filters.
-    private static List<T> Filter<T>(HttpContext ctx, List<T> items) where T : class
-    {
-        var search = ctx.Request.Query["search"].ToString();
-        var status = ctx.Request.Query["status"].ToString();
-        return items.Where(i =>
-        {
-            var (name, st) = i switch
-            {
-                RouterInfo r => (r.Name ?? "", r.Status),
-                ServiceInfo s => (s.Name ?? "", s.Status),
-                _ => ("", ""),
-            };
-            return (search.Length == 0 || name.Contains(search, StringComparison.OrdinalIgnoreCase))
-                && (status.Length == 0 || st == status);
-        }).ToList();
+        name = "";
+        if (!path.StartsWith(prefix, StringComparison.Ordinal) || path.Length == prefix.Length) return false;
+        name = Uri.UnescapeDataString(path[prefix.Length..]);
+        return true;
     }
 
-    private static List<T> Page<T>(HttpContext ctx, List<T> items)
+    /// <summary>
+    /// A list endpoint as Traefik's: filter, sort, page (X-Next-Page), 400 for a bad page. The
+    /// cached list is never sorted in place: a sort works on the filtered copy.
+    /// </summary>
+    private static async Task ListAsync<T>(HttpContext ctx, List<T> all, Func<ApiQuery, T, bool> keep, Action<ApiQuery, List<T>> sort, JsonTypeInfo<List<T>> type)
     {
-        int perPage = int.TryParse(ctx.Request.Query["per_page"], out var pp) && pp > 0 ? pp : 100;
-        int page = int.TryParse(ctx.Request.Query["page"], out var p) && p > 0 ? p : 1;
-        var start = (page - 1) * perPage;
-        ctx.Response.Headers["X-Next-Page"] = start + perPage < items.Count ? (page + 1).ToString() : "1";
-        return start >= items.Count ? new List<T>() : items.GetRange(start, Math.Min(perPage, items.Count - start));
+        var query = ApiQuery.Parse(ctx.Request.Query, out var error);
+        ctx.Response.ContentType = "application/json";
+        if (error is not null) { await BadRequest(ctx, error); return; }
+        var kept = new List<T>(all.Count);
+        foreach (var item in all) if (keep(query, item)) kept.Add(item);
+        sort(query, kept);
+        if (!query.TryPage(kept, out var page, out var next, out error)) { await BadRequest(ctx, error!); return; }
+        ctx.Response.Headers[ApiQuery.NextPageHeader] = next.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        await Json(ctx, page, type);
     }
 
-    private Overview BuildOverview()
+    private static async Task BadRequest(HttpContext ctx, string message)
     {
-        var raw = Current();
+        ctx.Response.StatusCode = 400;
+        await Json(ctx, new ApiMessage { Message = message }, ApiJsonContext.Default.ApiMessage);
+    }
+
+    private Overview BuildOverview(RawData raw)
+    {
         var o = new Overview();
         // Traefik's getProviders: the enabled providers by their static-configuration field names.
         if (config.FileProviderEnabled) o.Providers.Add("File");
@@ -192,20 +200,24 @@ public sealed class ApiHandler(StaticConfig config, ConfigurationStore store, Fu
         o.Http.Routers = Section(raw.Routers.Values.Select(r => r.Status).ToList());
         o.Http.Services = Section(raw.Services.Values.Select(s => s.Status).ToList());
         o.Http.Middlewares = Section(raw.Middlewares.Values.Select(m => m.Status).ToList());
-        o.Features = new OverviewFeatures { Metrics = config.Metrics.PrometheusEnabled ? "Prometheus" : "", AccessLog = config.AccessLog.Enabled };
+        // Traefik names the first backend set: Prometheus for metrics, OTLP for tracing.
+        o.Features = new OverviewFeatures
+        {
+            Metrics = config.Metrics.PrometheusEnabled ? "Prometheus" : "", Tracing = config.Tracing.Enabled ? "OTLP" : "", AccessLog = config.AccessLog.Enabled,
+        };
         return o;
     }
 
     private static SectionCount Section(List<string> statuses) =>
         new() { Total = statuses.Count, Errors = statuses.Count(s => s == "disabled"), Warnings = statuses.Count(s => s == "warning") };
 
-    private static async Task Json<T>(HttpContext ctx, T value, JsonTypeInfo<T> type)
+    internal static async Task Json<T>(HttpContext ctx, T value, JsonTypeInfo<T> type)
     {
         ctx.Response.ContentType = "application/json";
         await JsonSerializer.SerializeAsync(ctx.Response.Body, value, type);
     }
 
-    private static async Task NotFound(HttpContext ctx, string message)
+    internal static async Task NotFound(HttpContext ctx, string message)
     {
         ctx.Response.StatusCode = 404;
         await Json(ctx, new ApiMessage { Message = message }, ApiJsonContext.Default.ApiMessage);

@@ -67,6 +67,10 @@ public sealed class MiddlewareInfo
     [JsonPropertyName("error")] public List<string>? Error { get; set; }
     [JsonPropertyName("status")] public string Status { get; set; } = "enabled";
     [JsonPropertyName("usedBy")] public List<string>? UsedBy { get; set; }
+    // Set on /api/http/middlewares only (Traefik's middlewareRepresentation), null in rawdata.
+    [JsonPropertyName("name")] public string? Name { get; set; }
+    [JsonPropertyName("provider")] public string? Provider { get; set; }
+    [JsonPropertyName("type")] public string? Type { get; set; }
 }
 
 /// <summary>/api/rawdata.</summary>
@@ -91,9 +95,19 @@ public sealed class HttpOverview
     [JsonPropertyName("middlewares")] public SectionCount Middlewares { get; set; } = new();
 }
 
+/// <summary>Traefik's UDP section has no middlewares.</summary>
+public sealed class UdpOverview
+{
+    [JsonPropertyName("routers")] public SectionCount Routers { get; set; } = new();
+    [JsonPropertyName("services")] public SectionCount Services { get; set; } = new();
+}
+
 public sealed class Overview
 {
     [JsonPropertyName("http")] public HttpOverview Http { get; set; } = new();
+    // Edge serves HTTP only: Traefik's TCP and UDP sections are there, with zero counts.
+    [JsonPropertyName("tcp")] public HttpOverview Tcp { get; set; } = new();
+    [JsonPropertyName("udp")] public UdpOverview Udp { get; set; } = new();
     [JsonPropertyName("features")] public OverviewFeatures Features { get; set; } = new();
     [JsonPropertyName("providers")] public List<string> Providers { get; set; } = new();
 }
@@ -129,6 +143,11 @@ public sealed class EntryPointInfo
 [JsonSerializable(typeof(List<RouterInfo>))]
 [JsonSerializable(typeof(List<ServiceInfo>))]
 [JsonSerializable(typeof(RouterInfo))]
+[JsonSerializable(typeof(List<MiddlewareInfo>))]
+[JsonSerializable(typeof(MiddlewareInfo))]
+[JsonSerializable(typeof(EdgeStatus))]
+[JsonSerializable(typeof(RouterExtras))]
+[JsonSerializable(typeof(TrafficView))]
 [JsonSerializable(typeof(ServiceInfo))]
 [JsonSerializable(typeof(Overview))]
 [JsonSerializable(typeof(VersionInfo))]

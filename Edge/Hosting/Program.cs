@@ -128,6 +128,16 @@ public static class EdgeMain
             .Add("spansExported", () => spanExporter?.Exported ?? 0)
             .Add("spansDropped", () => spanExporter?.Dropped ?? 0);
         api.DebugVars = debug;
+        api.Sources.LastReloadFailure = () => aggregator.LastFailure;
+        api.Sources.CertificateFor = host =>
+        {
+            var certificates = dataPlane.Certificates;
+            return (certificates.Select(host).TargetCertificate, !certificates.Has(host));
+        };
+        // Live traffic for the dashboard: sampled from the metrics' own counters, nothing per request.
+        var traffic = metrics is not null && api.DashboardEnabled ? new Edge.Observability.Traffic.TrafficSampler(metrics) : null;
+        api.Sources.Traffic = traffic;
+        if (traffic is not null) debug.Add("trafficSeries", () => traffic.SeriesCount);
 
         KubeApi? kube = null;
         var controllers = new List<ProviderController>();
@@ -149,6 +159,8 @@ public static class EdgeMain
                     LeaderElector.ResolveNamespace(config.LeaderElection, kubeConfig.Namespace, Environment.GetEnvironmentVariable),
                     LeaderElector.NewIdentity(Environment.GetEnvironmentVariable));
                 // A new leader writes what is due at once instead of waiting for the next change.
+                var leading = elector;
+                api.Sources.IsLeader = () => leading.IsLeader;
                 elector.LeadershipChanged += leader => { if (leader) { statusWriter?.Forget(); ingress?.Signal(); } };
             }
             readiness.Expect(ProviderNames.Kubernetes);
@@ -186,6 +198,7 @@ public static class EdgeMain
         var background = new List<Task>();
         background.Add(aggregator.RunAsync(stopping.Token));
         foreach (var resolver in resolvers) background.Add(resolver.RunAsync(stopping.Token));
+        if (traffic is not null) background.Add(traffic.RunAsync(stopping.Token));
         if (fileProvider is not null) background.Add(fileProvider.RunAsync(stopping.Token));
         if (cache is not null)
         {
