@@ -78,6 +78,9 @@ public sealed class ApiHandler(StaticConfig config, ConfigurationStore store, Fu
             case "/api/rawdata": await Json(ctx, Current(), ApiJsonContext.Default.RawData); return true;
             case "/api/http/routers": await Json(ctx, Page(ctx, Filter(ctx, Routers())), ApiJsonContext.Default.ListRouterInfo); return true;
             case "/api/http/services": await Json(ctx, Page(ctx, Filter(ctx, Services())), ApiJsonContext.Default.ListServiceInfo); return true;
+            case "/api/tcp/routers": await Json(ctx, Page(ctx, FilterTcp(ctx, TcpRawData.Routers(Current()), r => (r.Name, r.Status))), ApiJsonContext.Default.ListTcpRouterInfo); return true;
+            case "/api/tcp/services": await Json(ctx, Page(ctx, FilterTcp(ctx, TcpRawData.Services(Current()), s => (s.Name, s.Status))), ApiJsonContext.Default.ListTcpServiceInfo); return true;
+            case "/api/tcp/middlewares": await Json(ctx, Page(ctx, FilterTcp(ctx, TcpRawData.Middlewares(Current()), m => (m.Name, m.Status))), ApiJsonContext.Default.ListTcpMiddlewareInfo); return true;
             case "/api/overview": await Json(ctx, BuildOverview(), ApiJsonContext.Default.Overview); return true;
             case "/api/version":
                 await Json(ctx, new VersionInfo { Version = EdgeVersion.Version, Codename = "edge", StartDate = StartDate }, ApiJsonContext.Default.VersionInfo);
@@ -103,8 +106,46 @@ public sealed class ApiHandler(StaticConfig config, ConfigurationStore store, Fu
             else await Json(ctx, s, ApiJsonContext.Default.ServiceInfo);
             return true;
         }
+        if (path.StartsWith("/api/tcp/", StringComparison.Ordinal) && await TryTcpItemAsync(ctx, path)) return true;
         await NotFound(ctx, "not found");
         return true;
+    }
+
+    /// <summary>/api/tcp/{routers,services,middlewares}/{name}.</summary>
+    private async Task<bool> TryTcpItemAsync(HttpContext ctx, string path)
+    {
+        string Name(string prefix) => Uri.UnescapeDataString(path[prefix.Length..]);
+        if (path.StartsWith("/api/tcp/routers/", StringComparison.Ordinal))
+        {
+            var name = Name("/api/tcp/routers/");
+            if (TcpRawData.Routers(Current()).FirstOrDefault(x => x.Name == name) is { } r) await Json(ctx, r, ApiJsonContext.Default.TcpRouterInfo);
+            else await NotFound(ctx, "router not found");
+            return true;
+        }
+        if (path.StartsWith("/api/tcp/services/", StringComparison.Ordinal))
+        {
+            var name = Name("/api/tcp/services/");
+            if (TcpRawData.Services(Current()).FirstOrDefault(x => x.Name == name) is { } s) await Json(ctx, s, ApiJsonContext.Default.TcpServiceInfo);
+            else await NotFound(ctx, "service not found");
+            return true;
+        }
+        if (path.StartsWith("/api/tcp/middlewares/", StringComparison.Ordinal))
+        {
+            var name = Name("/api/tcp/middlewares/");
+            if (TcpRawData.Middlewares(Current()).FirstOrDefault(x => x.Name == name) is { } m) await Json(ctx, m, ApiJsonContext.Default.TcpMiddlewareInfo);
+            else await NotFound(ctx, "middleware not found");
+            return true;
+        }
+        return false;
+    }
+
+    private static List<T> FilterTcp<T>(HttpContext ctx, List<T> items, Func<T, (string? Name, string Status)> key)
+    {
+        var search = ctx.Request.Query["search"].ToString();
+        var status = ctx.Request.Query["status"].ToString();
+        return items.Where(i => key(i) is var (name, st)
+            && (search.Length == 0 || (name ?? "").Contains(search, StringComparison.OrdinalIgnoreCase))
+            && (status.Length == 0 || st == status)).ToList();
     }
 
     // Traefik's dashboard router is PathPrefix(`/`) on the traefik entry point: "/" redirects

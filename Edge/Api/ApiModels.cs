@@ -72,6 +72,9 @@ public sealed class RawData
     [JsonPropertyName("routers")] public SortedDictionary<string, RouterInfo> Routers { get; set; } = new(StringComparer.Ordinal);
     [JsonPropertyName("middlewares")] public SortedDictionary<string, MiddlewareInfo> Middlewares { get; set; } = new(StringComparer.Ordinal);
     [JsonPropertyName("services")] public SortedDictionary<string, ServiceInfo> Services { get; set; } = new(StringComparer.Ordinal);
+    [JsonPropertyName("tcpRouters")] public SortedDictionary<string, TcpRouterInfo>? TcpRouters { get; set; }
+    [JsonPropertyName("tcpMiddlewares")] public SortedDictionary<string, TcpMiddlewareInfo>? TcpMiddlewares { get; set; }
+    [JsonPropertyName("tcpServices")] public SortedDictionary<string, TcpServiceInfo>? TcpServices { get; set; }
 }
 
 public sealed class SectionCount
@@ -127,6 +130,12 @@ public sealed class EntryPointInfo
 [JsonSerializable(typeof(List<ServiceInfo>))]
 [JsonSerializable(typeof(RouterInfo))]
 [JsonSerializable(typeof(ServiceInfo))]
+[JsonSerializable(typeof(List<TcpRouterInfo>))]
+[JsonSerializable(typeof(List<TcpServiceInfo>))]
+[JsonSerializable(typeof(List<TcpMiddlewareInfo>))]
+[JsonSerializable(typeof(TcpRouterInfo))]
+[JsonSerializable(typeof(TcpServiceInfo))]
+[JsonSerializable(typeof(TcpMiddlewareInfo))]
 [JsonSerializable(typeof(Overview))]
 [JsonSerializable(typeof(VersionInfo))]
 [JsonSerializable(typeof(ApiMessage))]

@@ -89,6 +89,7 @@ public static class EdgeMain
         // The internal provider's configuration never changes: handed over once, merged with every other.
         _ = aggregator.UpdateAsync(ProviderNames.Internal, Edge.Providers.Internal.InternalProvider.Configuration(config), []);
         var dataPlane = new EdgeDataPlane(config, store, config.ServersTransport);
+        var tcpRouting = new Edge.DataPlane.Tcp.TcpRouting(config, store);
         EdgeMetrics? metrics = null;
         if (config.Metrics.PrometheusEnabled)
         {
@@ -184,7 +185,8 @@ public static class EdgeMain
         }
 
         await using var host = new EdgeHost(config, api, dataPlane.HandleAsync, () => dataPlane.Certificates, observer, metrics,
-            ep => dataPlane.State.TlsOptions.GetValueOrDefault(ep) ?? Edge.DataPlane.Tls.EntryPointTlsOptions.Empty);
+            ep => dataPlane.State.TlsOptions.GetValueOrDefault(ep) ?? Edge.DataPlane.Tls.EntryPointTlsOptions.Empty,
+            () => tcpRouting.State);
         try
         {
             await host.StartAsync(stopping.Token);
