@@ -26,6 +26,7 @@ public static class ConfigurationMerge
             Tls = implied?.Tls is { } tls ? new TlsConfig { Certificates = [.. tls.Certificates], Options = CopyOrNull(tls.Options), Stores = CopyOrNull(tls.Stores) } : null,
             NamespaceLimits = implied?.NamespaceLimits ?? new(StringComparer.Ordinal),
             HostOwnership = implied?.HostOwnership,
+            Tcp = implied?.Tcp is { IsEmpty: false } t ? new TcpConfig { Routers = Copy(t.Routers), Services = Copy(t.Services), Middlewares = Copy(t.Middlewares) } : null,
         };
         var defaultOptions = new List<string>();
         var defaultStores = new List<string>();
@@ -36,6 +37,13 @@ public static class ConfigurationMerge
             Qualified(merged.Http.Services, config.Http.Services, provider);
             Qualified(merged.Http.Middlewares, config.Http.Middlewares, provider);
             Qualified(merged.Http.ServersTransports, config.Http.ServersTransports, provider);
+            if (config.Tcp is { IsEmpty: false } tcp)
+            {
+                merged.Tcp ??= new TcpConfig();
+                Qualified(merged.Tcp.Routers, tcp.Routers, provider);
+                Qualified(merged.Tcp.Services, tcp.Services, provider);
+                Qualified(merged.Tcp.Middlewares, tcp.Middlewares, provider);
+            }
             if (config.Tls is { Certificates.Count: > 0 } more)
                 (merged.Tls ??= new TlsConfig()).Certificates.AddRange(more.Certificates);
             if (config.Tls?.Options is { Count: > 0 } options)

@@ -98,6 +98,9 @@ public sealed class ApiHandler(StaticConfig config, ConfigurationStore store, Fu
             case "/api/http/services": await ListAsync(ctx, snapshot.Services, (q, s) => q.Keep(s), (q, l) => q.Sort(l), ApiJsonContext.Default.ListServiceInfo); return true;
             case "/api/http/middlewares": await ListAsync(ctx, snapshot.Middlewares, (q, m) => q.Keep(m), (q, l) => q.Sort(l), ApiJsonContext.Default.ListMiddlewareInfo); return true;
             case "/api/overview": await Json(ctx, BuildOverview(snapshot.Raw), ApiJsonContext.Default.Overview); return true;
+            case "/api/tcp/routers": await Json(ctx, Page(ctx, FilterTcp(ctx, TcpRawData.Routers(snapshot.Raw), r => (r.Name, r.Status))), ApiJsonContext.Default.ListTcpRouterInfo); return true;
+            case "/api/tcp/services": await Json(ctx, Page(ctx, FilterTcp(ctx, TcpRawData.Services(snapshot.Raw), s => (s.Name, s.Status))), ApiJsonContext.Default.ListTcpServiceInfo); return true;
+            case "/api/tcp/middlewares": await Json(ctx, Page(ctx, FilterTcp(ctx, TcpRawData.Middlewares(snapshot.Raw), m => (m.Name, m.Status))), ApiJsonContext.Default.ListTcpMiddlewareInfo); return true;
             case "/api/version":
                 await Json(ctx, new VersionInfo { Version = EdgeVersion.Version, Codename = "edge", StartDate = StartDate }, ApiJsonContext.Default.VersionInfo);
                 return true;
@@ -124,8 +127,46 @@ public sealed class ApiHandler(StaticConfig config, ConfigurationStore store, Fu
             else await NotFound(ctx, "middleware not found: " + middlewareName);
             return true;
         }
+        if (path.StartsWith("/api/tcp/", StringComparison.Ordinal) && await TryTcpItemAsync(ctx, path)) return true;
         await NotFound(ctx, "not found");
         return true;
+    }
+
+    /// <summary>/api/tcp/{routers,services,middlewares}/{name}.</summary>
+    private async Task<bool> TryTcpItemAsync(HttpContext ctx, string path)
+    {
+        string Name(string prefix) => Uri.UnescapeDataString(path[prefix.Length..]);
+        if (path.StartsWith("/api/tcp/routers/", StringComparison.Ordinal))
+        {
+            var name = Name("/api/tcp/routers/");
+            if (TcpRawData.Routers(Current()).FirstOrDefault(x => x.Name == name) is { } r) await Json(ctx, r, ApiJsonContext.Default.TcpRouterInfo);
+            else await NotFound(ctx, "router not found");
+            return true;
+        }
+        if (path.StartsWith("/api/tcp/services/", StringComparison.Ordinal))
+        {
+            var name = Name("/api/tcp/services/");
+            if (TcpRawData.Services(Current()).FirstOrDefault(x => x.Name == name) is { } s) await Json(ctx, s, ApiJsonContext.Default.TcpServiceInfo);
+            else await NotFound(ctx, "service not found");
+            return true;
+        }
+        if (path.StartsWith("/api/tcp/middlewares/", StringComparison.Ordinal))
+        {
+            var name = Name("/api/tcp/middlewares/");
+            if (TcpRawData.Middlewares(Current()).FirstOrDefault(x => x.Name == name) is { } m) await Json(ctx, m, ApiJsonContext.Default.TcpMiddlewareInfo);
+            else await NotFound(ctx, "middleware not found");
+            return true;
+        }
+        return false;
+    }
+
+    private static List<T> FilterTcp<T>(HttpContext ctx, List<T> items, Func<T, (string? Name, string Status)> key)
+    {
+        var search = ctx.Request.Query["search"].ToString();
+        var status = ctx.Request.Query["status"].ToString();
+        return items.Where(i => key(i) is var (name, st)
+            && (search.Length == 0 || (name ?? "").Contains(search, StringComparison.OrdinalIgnoreCase))
+            && (status.Length == 0 || st == status)).ToList();
     }
 
     // Traefik's dashboard router is PathPrefix(`/`) on the traefik entry point: "/" redirects
@@ -181,6 +222,16 @@ public sealed class ApiHandler(StaticConfig config, ConfigurationStore store, Fu
         if (!query.TryPage(kept, out var page, out var next, out error)) { await BadRequest(ctx, error!); return; }
         ctx.Response.Headers[ApiQuery.NextPageHeader] = next.ToString(System.Globalization.CultureInfo.InvariantCulture);
         await Json(ctx, page, type);
+    }
+
+    // The TCP lists: Traefik's page/per_page with X-Next-Page (the HTTP lists use ApiQuery).
+    private static List<T> Page<T>(HttpContext ctx, List<T> items)
+    {
+        int perPage = int.TryParse(ctx.Request.Query["per_page"], out var pp) && pp > 0 ? pp : 100;
+        int page = int.TryParse(ctx.Request.Query["page"], out var p) && p > 0 ? p : 1;
+        var start = (page - 1) * perPage;
+        ctx.Response.Headers["X-Next-Page"] = start + perPage < items.Count ? (page + 1).ToString() : "1";
+        return start >= items.Count ? new List<T>() : items.GetRange(start, Math.Min(perPage, items.Count - start));
     }
 
     private static async Task BadRequest(HttpContext ctx, string message)

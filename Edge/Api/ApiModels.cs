@@ -79,6 +79,9 @@ public sealed class RawData
     [JsonPropertyName("routers")] public SortedDictionary<string, RouterInfo> Routers { get; set; } = new(StringComparer.Ordinal);
     [JsonPropertyName("middlewares")] public SortedDictionary<string, MiddlewareInfo> Middlewares { get; set; } = new(StringComparer.Ordinal);
     [JsonPropertyName("services")] public SortedDictionary<string, ServiceInfo> Services { get; set; } = new(StringComparer.Ordinal);
+    [JsonPropertyName("tcpRouters")] public SortedDictionary<string, TcpRouterInfo>? TcpRouters { get; set; }
+    [JsonPropertyName("tcpMiddlewares")] public SortedDictionary<string, TcpMiddlewareInfo>? TcpMiddlewares { get; set; }
+    [JsonPropertyName("tcpServices")] public SortedDictionary<string, TcpServiceInfo>? TcpServices { get; set; }
 }
 
 public sealed class SectionCount
@@ -149,6 +152,12 @@ public sealed class EntryPointInfo
 [JsonSerializable(typeof(RouterExtras))]
 [JsonSerializable(typeof(TrafficView))]
 [JsonSerializable(typeof(ServiceInfo))]
+[JsonSerializable(typeof(List<TcpRouterInfo>))]
+[JsonSerializable(typeof(List<TcpServiceInfo>))]
+[JsonSerializable(typeof(List<TcpMiddlewareInfo>))]
+[JsonSerializable(typeof(TcpRouterInfo))]
+[JsonSerializable(typeof(TcpServiceInfo))]
+[JsonSerializable(typeof(TcpMiddlewareInfo))]
 [JsonSerializable(typeof(Overview))]
 [JsonSerializable(typeof(VersionInfo))]
 [JsonSerializable(typeof(ApiMessage))]

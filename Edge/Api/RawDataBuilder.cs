@@ -80,6 +80,7 @@ public static class RawDataBuilder
             }
             raw.Services[ProviderNames.Qualify(name, Provider)] = info;
         }
+        TcpRawData.Add(raw, config, defaultEntryPoints);
         return raw;
     }
 

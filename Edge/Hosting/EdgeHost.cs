@@ -29,7 +29,7 @@ public sealed class EdgeHost : IAsyncDisposable
 
     public EdgeHost(StaticConfig config, ApiHandler api, RequestHandler dataPlane, Func<CertificateStore> certificates,
         RequestObserver? observer = null, EdgeMetrics? metrics = null, Func<string, EntryPointTlsOptions>? tlsOptions = null,
-        Edge.Security.Acme.ChallengeResponder? challenges = null)
+        Edge.Security.Acme.ChallengeResponder? challenges = null, Func<DataPlane.Tcp.TcpRoutingState>? tcpRoutes = null)
     {
         // Kestrel on its own, without the generic host: no DI container (resolving its open
         // generics made Native AOT build types at run time, ~14% of the start), no appsettings
@@ -59,7 +59,8 @@ public sealed class EdgeHost : IAsyncDisposable
                 var addr = EntryPointAddress.Parse(ep.Name, ep.Address);
                 _entryPointByPort[addr.Port] = ep.Name;
                 var epName = ep.Name;
-                var sniff = new TlsSniffingMiddleware(certificates, ep.ReadTimeout > TimeSpan.Zero ? ep.ReadTimeout : TimeSpan.FromSeconds(60),
+                var sniffTimeout = ep.ReadTimeout > TimeSpan.Zero ? ep.ReadTimeout : TimeSpan.FromSeconds(60);
+                var sniff = new TlsSniffingMiddleware(certificates, sniffTimeout,
                     tlsOptions is null ? null : () => tlsOptions(epName), challenges);
                 var gauge = metrics?.ConnectionGauge(ep.Name);
                 var proxyProtocol = ep.ProxyProtocolEnabled
@@ -84,6 +85,8 @@ public sealed class EdgeHost : IAsyncDisposable
                         });
                     // The PROXY header comes before the TLS handshake, so it is read first.
                     if (proxyProtocol is not null) lo.Use(next => ctx => proxyProtocol.OnConnectionAsync(ctx, next));
+                    // TCP routers come before HTTP (Traefik): a connection they take never reaches TLS termination or Kestrel.
+                    if (tcpRoutes is not null) { var tcp = new DataPlane.Tcp.TcpRoutingMiddleware(tcpRoutes, certificates, epName, sniffTimeout); lo.Use(next => ctx => tcp.OnConnectionAsync(ctx, next)); }
                     lo.Use(next => ctx => sniff.OnConnectionAsync(ctx, next));
                     // After TLS: sees the plaintext HTTP/1 bytes (request smuggling, see the handler).
                     lo.Use(next => ctx => Http1FramingGuard.OnConnectionAsync(ctx, next));

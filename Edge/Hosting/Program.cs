@@ -98,6 +98,7 @@ public static class EdgeMain
             store.Changed += applied => resolver.OnConfiguration(applied.Config);
             resolver.OnConfiguration(store.Current.Config);
         }
+        var tcpRouting = new Edge.DataPlane.Tcp.TcpRouting(config, store);
         EdgeMetrics? metrics = null;
         if (config.Metrics.PrometheusEnabled)
         {
@@ -208,7 +209,8 @@ public static class EdgeMain
         }
 
         await using var host = new EdgeHost(config, api, dataPlane.HandleAsync, () => dataPlane.Certificates, observer, metrics,
-            ep => dataPlane.State.TlsOptions.GetValueOrDefault(ep) ?? Edge.DataPlane.Tls.EntryPointTlsOptions.Empty, challenges);
+            ep => dataPlane.State.TlsOptions.GetValueOrDefault(ep) ?? Edge.DataPlane.Tls.EntryPointTlsOptions.Empty, challenges,
+            () => tcpRouting.State);
         try
         {
             await host.StartAsync(stopping.Token);

@@ -9,6 +9,7 @@ namespace Edge.Model;
 public sealed class DynamicConfig
 {
     [JsonPropertyName("http")] public HttpConfig Http { get; set; } = new();
+    [JsonPropertyName("tcp")] public TcpConfig? Tcp { get; set; }
     [JsonPropertyName("tls")] public TlsConfig? Tls { get; set; }
 
     /// <summary>

@@ -23,7 +23,7 @@ public static class DynamicConfigReader
     });
 
     /// <summary>Traefik's sections Edge does not route.</summary>
-    private static readonly HashSet<string> Unrouted = new(StringComparer.OrdinalIgnoreCase) { "tcp", "udp" };
+    private static readonly HashSet<string> Unrouted = new(StringComparer.OrdinalIgnoreCase) { "udp" };
 
 /// <summary>One file checked against the model: what fits, and the routers and middlewares that did not (with why).</summary>
     public sealed record Fitted(JsonObject Json, Dictionary<string, Router> BrokenRouters, Dictionary<string, (string? Type, string Error)> BrokenMiddlewares)
