@@ -12,7 +12,7 @@ public sealed class TcpConfig
     [JsonPropertyName("services")] public SortedDictionary<string, TcpService> Services { get; set; } = new(StringComparer.Ordinal);
     [JsonPropertyName("middlewares")] public SortedDictionary<string, TcpMiddleware> Middlewares { get; set; } = new(StringComparer.Ordinal);
 
-    public bool IsEmpty => Routers.Count == 0 && Services.Count == 0 && Middlewares.Count == 0;
+    [JsonIgnore] public bool IsEmpty => Routers.Count == 0 && Services.Count == 0 && Middlewares.Count == 0;
 }
 
 public sealed class TcpRouter

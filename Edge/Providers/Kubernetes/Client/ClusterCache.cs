@@ -174,7 +174,12 @@ public sealed class ClusterCache
         var ingressRoutes = Part(ref _ingressRoutePart, Version(_ingressRoutes), () => Sorted(_ingressRoutes));
         var traefikServices = Part(ref _traefikServicePart, Version(_traefikServices), () => Sorted(_traefikServices));
         // A few objects at most, and only their names: rebuilt every time.
-        var unserved = _unserved.SelectMany(u => u.Informer.Items.Select(o => new UnservedObject(u.Kind, o.Metadata?.NamespaceProperty ?? "", o.Metadata?.Name ?? "")))
+        // IngressRouteTCP and MiddlewareTCP are served (their informers are the "unserved" list's, kept as they are).
+        ImmutableArray<TraefikObject> OfKind(string kind) => _unserved.Where(u => u.Kind == kind).SelectMany(u => u.Informer.Items)
+            .OrderBy(o => o.Metadata?.NamespaceProperty, StringComparer.Ordinal).ThenBy(o => o.Metadata?.Name, StringComparer.Ordinal).ToImmutableArray();
+        var tcpRoutes = OfKind("IngressRouteTCP");
+        var tcpMiddlewares = OfKind("MiddlewareTCP");
+        var unserved = _unserved.Where(u => u.Kind is not ("IngressRouteTCP" or "MiddlewareTCP")).SelectMany(u => u.Informer.Items.Select(o => new UnservedObject(u.Kind, o.Metadata?.NamespaceProperty ?? "", o.Metadata?.Name ?? "")))
             .OrderBy(o => o.Kind, StringComparer.Ordinal).ThenBy(o => o.Namespace, StringComparer.Ordinal).ThenBy(o => o.Name, StringComparer.Ordinal).ToImmutableArray();
         var tlsOptions = Part(ref _tlsOptionPart, Version(_tlsOptions), () => ClusterSnapshot.Sorted(_tlsOptions.SelectMany(i => i.Items)));
         var tlsStores = Part(ref _tlsStorePart, Version(_tlsStores), () => ClusterSnapshot.Sorted(_tlsStores.SelectMany(i => i.Items)));
@@ -186,6 +191,7 @@ public sealed class ClusterCache
         {
             Namespaces = namespaces, Middlewares = middlewares, TlsOptions = tlsOptions, TlsStores = tlsStores, ServersTransports = transports,
             IngressRoutes = ingressRoutes, TraefikServices = traefikServices, UnservedObjects = unserved,
+            IngressRouteTcps = tcpRoutes, MiddlewareTcps = tcpMiddlewares,
         };
     }
 

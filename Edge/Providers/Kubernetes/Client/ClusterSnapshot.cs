@@ -35,6 +35,12 @@ public sealed record ClusterSnapshot(
     /// <summary>Traefik TraefikService objects (providers.kubernetesCRD), sorted by namespace and name.</summary>
     public ImmutableArray<TraefikObject> TraefikServices { get; init; } = [];
 
+    /// <summary>Traefik IngressRouteTCP objects (providers.kubernetesCRD), sorted by namespace and name.</summary>
+    public ImmutableArray<TraefikObject> IngressRouteTcps { get; init; } = [];
+
+    /// <summary>Traefik MiddlewareTCP objects (providers.kubernetesCRD), sorted by namespace and name.</summary>
+    public ImmutableArray<TraefikObject> MiddlewareTcps { get; init; } = [];
+
     /// <summary>Objects of the CRD provider's kinds Edge does not serve yet (IngressRouteTCP, ...), by name only.</summary>
     public ImmutableArray<UnservedObject> UnservedObjects { get; init; } = [];
     /// <summary>Traefik TLSOption objects (providers.kubernetesCRD), sorted by namespace and name.</summary>
@@ -71,6 +77,8 @@ public sealed record ClusterSnapshot(
         var namespaces = ImmutableDictionary.CreateBuilder<string, V1Namespace>();
         var middlewares = ImmutableArray.CreateBuilder<TraefikMiddleware>();
         var routes = new List<TraefikObject>();
+        var tcpRoutes = new List<TraefikObject>();
+        var tcpMiddlewares = new List<TraefikObject>();
         var traefikServices = new List<TraefikObject>();
         var unserved = new List<UnservedObject>();
         var tlsOptions = new List<TraefikTlsOption>();
@@ -91,6 +99,8 @@ public sealed record ClusterSnapshot(
                 case TraefikServersTransport t: transports.Add(t); break;
                 case TraefikObject { Kind: "IngressRoute" } r: routes.Add(r); break;
                 case TraefikObject { Kind: "TraefikService" } t: traefikServices.Add(t); break;
+                case TraefikObject { Kind: "IngressRouteTCP" } t: tcpRoutes.Add(t); break;
+                case TraefikObject { Kind: "MiddlewareTCP" } t: tcpMiddlewares.Add(t); break;
                 case TraefikObject t: unserved.Add(new UnservedObject(t.Kind, t.Metadata?.NamespaceProperty ?? "", t.Metadata?.Name ?? "")); break;
                 case V1Namespace n when n.Metadata?.Name is { } nsName: namespaces[nsName] = n; break;
                 case V1EndpointSlice e:
@@ -111,6 +121,8 @@ public sealed record ClusterSnapshot(
             IngressRoutes = [.. routes.OrderBy(m => m.Metadata?.NamespaceProperty, StringComparer.Ordinal).ThenBy(m => m.Metadata?.Name, StringComparer.Ordinal)],
             TraefikServices = [.. traefikServices.OrderBy(m => m.Metadata?.NamespaceProperty, StringComparer.Ordinal).ThenBy(m => m.Metadata?.Name, StringComparer.Ordinal)],
             UnservedObjects = [.. unserved],
+            IngressRouteTcps = [.. tcpRoutes.OrderBy(m => m.Metadata?.NamespaceProperty, StringComparer.Ordinal).ThenBy(m => m.Metadata?.Name, StringComparer.Ordinal)],
+            MiddlewareTcps = [.. tcpMiddlewares.OrderBy(m => m.Metadata?.NamespaceProperty, StringComparer.Ordinal).ThenBy(m => m.Metadata?.Name, StringComparer.Ordinal)],
             Middlewares = middlewares.OrderBy(m => m.Metadata?.NamespaceProperty, StringComparer.Ordinal).ThenBy(m => m.Metadata?.Name, StringComparer.Ordinal).ToImmutableArray(),
             TlsOptions = Sorted(tlsOptions),
             TlsStores = Sorted(tlsStores),

@@ -29,6 +29,9 @@ public static class CrdBinding
         foreach (var (name, middleware) in MiddlewareTranslator.Translate(snapshot, options, issues, config.Http.Services))
             config.Http.Middlewares[name] = middleware;
         TraefikServiceTranslator.Translate(snapshot, options, config.Http.Services, issues);
+        var tcp = new TcpConfig();
+        IngressRouteTcpTranslator.Translate(snapshot, options, tcp, certificates, issues);
+        if (!tcp.IsEmpty) config.Tcp = tcp;
         foreach (var (name, transport) in ServersTransportTranslator.Translate(snapshot, issues))
             config.Http.ServersTransports[name] = transport;
         var storeCertificates = new List<CertAndStores>();
