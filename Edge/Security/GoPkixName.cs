@@ -59,7 +59,8 @@ public static class GoPkixName
         return string.Join(",", sequence);
     }
 
-    private static string? ReadString(AsnReader atv)
+    /// <summary>An attribute's value when it is one of ASN.1's character strings (Go parses only those into names); null otherwise, skipped.</summary>
+    internal static string? ReadString(AsnReader atv)
     {
         var tag = atv.PeekTag();
         if (tag.TagClass != TagClass.Universal) { atv.ReadEncodedValue(); return null; }

@@ -27,26 +27,12 @@ internal sealed class DistinguishedName
                 {
                     var atv = set.ReadSequence();
                     var oid = atv.ReadObjectIdentifier();
-                    if (ReadString(atv) is { } value) name.Add(oid, value);
+                    if (Security.GoPkixName.ReadString(atv) is { } value) name.Add(oid, value);
                 }
             }
         }
         catch (AsnContentException) { }   // a malformed name gives what was read before the fault
         return name;
-    }
-
-    /// <summary>A string value (any ASN.1 character string type); null for other values, which Go skips too.</summary>
-    private static string? ReadString(AsnReader atv)
-    {
-        var tag = atv.PeekTag();
-        if (tag.TagClass != TagClass.Universal) { atv.ReadEncodedValue(); return null; }
-        var type = (UniversalTagNumber)tag.TagValue;
-        if (type is UniversalTagNumber.UTF8String or UniversalTagNumber.PrintableString or UniversalTagNumber.IA5String
-            or UniversalTagNumber.T61String or UniversalTagNumber.BMPString or UniversalTagNumber.NumericString
-            or UniversalTagNumber.VisibleString or UniversalTagNumber.UniversalString)
-            return atv.ReadCharacterString(type);
-        atv.ReadEncodedValue();
-        return null;
     }
 
     private void Add(string oid, string value)
