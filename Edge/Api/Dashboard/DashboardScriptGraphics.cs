@@ -11,7 +11,7 @@ internal static class DashboardScriptGraphics
     public const string Js = """
         // columns: [[{label, kind, status, href, title}]] drawn left to right, every box of a column linked to every box of the next.
         function flowDiagram(columns, label) {
-          const W = 170, H = 42, GX = 46, GY = 14, PAD = 8;
+          const W = 160, H = 42, GX = 36, GY = 14, PAD = 8;
           const rows = Math.max(...columns.map(c => c.length), 1);
           const width = PAD * 2 + columns.length * W + (columns.length - 1) * GX;
           const height = PAD * 2 + rows * H + (rows - 1) * GY;
@@ -28,7 +28,7 @@ internal static class DashboardScriptGraphics
           root.insertBefore(defs, root.firstChild);
           columns.forEach((col, i) => col.forEach((n, j) => {
             const { x, y } = pos[i][j];
-            const text = n.label.length > 26 ? n.label.slice(0, 25) + "…" : n.label;
+            const text = n.label.length > 24 ? n.label.slice(0, 23) + "…" : n.label;
             const g = svg("g", { class: "node " + cssWord(n.status), data_kind: n.kind, data_name: n.label, data_status: n.status || "" },
               svg("title", { text: n.kind + ": " + (n.title || n.label) + (n.status ? " (" + n.status + ")" : "") }),
               svg("rect", { x, y, width: W, height: H, rx: 5 }),
@@ -65,7 +65,8 @@ internal static class DashboardScriptGraphics
             lines.map((l, k) => l.label + " now " + format(last[k]) + ", peak " + format(Math.max(0, ...l.values))).join("; ");
           const fig = el("figure.chart", { role: "img", "aria-label": summary, data_metric: metric, data_last: last[0], data_max: max,
               data_points: n, data_sum: lines[0].values.reduce((a, b) => a + b, 0).toFixed(3) },
-            el("figcaption", {}, el("span", { text: title }), el("span", { text: lines.map((l, k) => format(last[k])).join(" / ") })),
+            el("figcaption", {}, el("span", { text: title }),
+              el("span", { text: "now " + lines.map((l, k) => format(last[k])).join(" / ") + " · peak " + format(Math.max(0, ...lines[lines.length - 1].values)) })),
             root,
             el("div.legend", {}, lines.map((l, k) => el("span.k" + k, { text: (k ? "  " : "") + "— " + l.label }))));
           return fig;
