@@ -98,6 +98,38 @@ public class IngressRouteEndToEndTests
     }
 
     [Test]
+    public async Task A_mirroring_TraefikService_answers_from_its_main_service_and_copies_its_percent_to_the_mirror()
+    {
+        await using var f = await StartAsync((api, port) =>
+        {
+            api.Upsert(K8s.Service("default", "blue", 80, "http"));
+            api.Upsert(K8s.Slice("default", "blue", port, "http", "127.0.0.2"));
+            api.Upsert(K8s.Service("default", "green", 80, "http"));
+            api.Upsert(K8s.Slice("default", "green", port, "http", "127.0.0.3"));
+            api.UpsertJson(Crd("TraefikService", "default", "shadow", """
+                {"mirroring":{"name":"blue","port":80,"mirrors":[{"name":"green","port":80,"percent":50}]}}
+                """));
+            api.UpsertJson(Crd("IngressRoute", "default", "shadowed", """
+                {"routes":[{"match":"Host(`shadow.example.com`)","services":[{"name":"shadow","kind":"TraefikService"}]}]}
+                """));
+        });
+        await f.WaitForRouteAsync("shadow.example.com", "/");
+        int blue = f.A.Requests, green = f.B.Requests;
+        for (int i = 0; i < 10; i++)
+        {
+            using var r = await f.SendAsync("shadow.example.com", "/");
+            await Assert.That((int)r.StatusCode).IsEqualTo(200);
+            await Assert.That((string?)JsonNode.Parse(await r.Content.ReadAsStringAsync())!["backend"]).IsEqualTo(f.A.Name).Because("the main service answers");
+        }
+        await Assert.That(f.A.Requests - blue).IsEqualTo(10);
+        await Support.Eventually.UntilAsync(() => f.B.Requests - green == 5, TimeSpan.FromSeconds(10),
+            () => $"the mirror got {f.B.Requests - green} copies, not 5:\n{f.Edge.Output}");
+        var raw = JsonNode.Parse(await f.Edge.GetStringAsync("/api/rawdata"))!;
+        await Assert.That((string?)raw["routers"]![RouterName("default", "shadowed", "Host(`shadow.example.com`)") + "@kubernetescrd"]!["status"]).IsEqualTo("enabled");
+        await Assert.That((int?)raw["services"]!["default-shadow@kubernetescrd"]!["mirroring"]!["mirrors"]![0]!["percent"]).IsEqualTo(50);
+    }
+
+    [Test]
     public async Task A_route_with_a_missing_middleware_is_in_error_and_not_served()
     {
         await using var f = await StartAsync((api, _) =>
