@@ -200,6 +200,25 @@ public sealed class AcmeEndToEndTests : IDisposable
     }
 
     [Test]
+    public async Task PreferredChain_picks_the_alternate_chain_whose_top_issuer_has_that_name()
+    {
+        if (!Pebble.Installed) throw new InvalidOperationException("pebble is not installed (.ci/run installs it)");
+        await using var backend = await EchoBackend.StartAsync("app");
+        var p = NewPorts();
+        await using var pebble = await Pebble.StartAsync(_dir, httpPort: p.Web, tlsPort: p.Tls, alternateRoots: 1);
+        var alternate = (await pebble.RootAsync(1)).GetNameInfo(X509NameType.SimpleName, false);
+        var primary = (await pebble.RootAsync(0)).GetNameInfo(X509NameType.SimpleName, false);
+        await Assert.That(alternate).IsNotEqualTo(primary);
+        await using var edge = await StartEdgeAsync(p, pebble, DynamicFile(backend.Port), "--certificatesresolvers.pebble.acme.tlschallenge=true",
+            "--certificatesresolvers.pebble.acme.preferredchain=" + alternate);
+        await WaitForIssuedAsync(p.Tls, edge, pebble);
+        var stored = JsonNode.Parse(File.ReadAllText(Path.Combine(_dir, "acme.json")))!["pebble"]!["Certificates"]![0]!;
+        var chain = new X509Certificate2Collection();
+        chain.ImportFromPem(System.Text.Encoding.UTF8.GetString(Convert.FromBase64String((string)stored["certificate"]!)));
+        await Assert.That(chain[^1].GetNameInfo(X509NameType.SimpleName, forIssuer: true)).IsEqualTo(alternate);
+    }
+
+    [Test]
     public async Task A_router_naming_a_missing_resolver_is_in_error()
     {
         if (!Pebble.Installed) throw new InvalidOperationException("pebble is not installed (.ci/run installs it)");

@@ -18,6 +18,7 @@ public sealed class Pebble : IAsyncDisposable
     private readonly List<Process> _processes = new();
     private readonly StringBuilder _output = new();
     private readonly string _dir;
+    private int _alternateRoots;
 
     public int WfePort { get; }
     public int ManagementPort { get; }
@@ -34,7 +35,8 @@ public sealed class Pebble : IAsyncDisposable
     }
 
     /// <param name="validitySeconds">certificateValidityPeriod of the certificates it issues.</param>
-    public static async Task<Pebble> StartAsync(string dir, int httpPort, int tlsPort, long validitySeconds = 157766400)
+    /// <param name="alternateRoots">PEBBLE_ALTERNATE_ROOTS: chains to that many more roots, offered as Link rel="alternate".</param>
+    public static async Task<Pebble> StartAsync(string dir, int httpPort, int tlsPort, long validitySeconds = 157766400, int alternateRoots = 0)
     {
         if (!Installed) throw new InvalidOperationException("pebble is not installed (apt-get install pebble; .ci/run installs it)");
         int wfe = FreePort.Get(), management = FreePort.Get(), dns = FreePort.Get(), challManagement = FreePort.Get();
@@ -45,7 +47,7 @@ public sealed class Pebble : IAsyncDisposable
               "certificate": "{{certFile}}", "privateKey": "{{keyFile}}", "httpPort": {{httpPort}}, "tlsPort": {{tlsPort}},
               "ocspResponderURL": "", "externalAccountBindingRequired": false, "certificateValidityPeriod": {{validitySeconds}} } }
             """);
-        var p = new Pebble(dir, wfe, management, certFile);
+        var p = new Pebble(dir, wfe, management, certFile) { _alternateRoots = alternateRoots };
         p.Start("/usr/bin/pebble-challtestsrv", ["-defaultIPv4", "127.0.0.1", "-defaultIPv6", "", "-dns01", $"127.0.0.1:{dns}",
             "-http01", "", "-https01", "", "-tlsalpn01", "", "-management", $"127.0.0.1:{challManagement}"]);
         p.Start("/usr/bin/pebble", ["-config", config, "-dnsserver", $"127.0.0.1:{dns}"]);
@@ -66,6 +68,7 @@ public sealed class Pebble : IAsyncDisposable
         psi.Environment["PEBBLE_VA_NOSLEEP"] = "1";
         psi.Environment["PEBBLE_WFE_NONCEREJECT"] = "0";
         psi.Environment["PEBBLE_AUTHZREUSE"] = "0";
+        psi.Environment["PEBBLE_ALTERNATE_ROOTS"] = _alternateRoots.ToString(System.Globalization.CultureInfo.InvariantCulture);
         var proc = Process.Start(psi)!;
         proc.OutputDataReceived += (_, d) => { if (d.Data is not null) lock (_output) _output.AppendLine(d.Data); };
         proc.ErrorDataReceived += (_, d) => { if (d.Data is not null) lock (_output) _output.AppendLine(d.Data); };
@@ -92,10 +95,10 @@ public sealed class Pebble : IAsyncDisposable
     }
 
     /// <summary>The root pebble issues under (random per run: fetched from its management API).</summary>
-    public async Task<X509Certificate2> RootAsync()
+    public async Task<X509Certificate2> RootAsync(int index = 0)
     {
         using var http = Client();
-        var pem = await http.GetStringAsync($"https://127.0.0.1:{ManagementPort}/roots/0");
+        var pem = await http.GetStringAsync($"https://127.0.0.1:{ManagementPort}/roots/{index}");
         return X509Certificate2.CreateFromPem(pem);
     }
 
