@@ -61,10 +61,12 @@ public class RetryMiddlewareTests
     }
 
     [Test]
-    public async Task A_failure_after_the_request_was_sent_is_not_retried()
+    [Arguments("PUT", "once")]
+    [Arguments("GET", null)]
+    public async Task A_failure_after_the_request_was_sent_is_not_retried(string method, string? body)
     {
         using var h = new ResilienceHarness(Retry(3), new ScriptedServer(ResetAfterRequest, Ok));
-        var r = await h.SendAsync("PUT", "once");
+        var r = await h.SendAsync(method, body);
         await Assert.That(r.Status).IsEqualTo(502);
         await Assert.That(h.Server.Calls).IsEqualTo(1).Because("the server may have acted on the request");
         await Assert.That(r.RetryAttempts).IsEqualTo(0);

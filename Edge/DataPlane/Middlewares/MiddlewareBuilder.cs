@@ -57,6 +57,7 @@ public static class MiddlewareBuilder
             if (users is null) return Fail(why!, out error);
             return new BasicAuthMiddleware(users, string.IsNullOrEmpty(basic.Realm) ? "traefik" : basic.Realm, basic.RemoveHeader == true, basic.HeaderField);
         }
+        if (m.DigestAuth is { } digest) return DigestAuth(digest, out error);
         if (m.IpAllowList is { } allow) return IpAllowList(allow, out error);
         if (m.RateLimit is { } limit) return RateLimit(limit, out error);
         if (m.Compress is { } compress) return Compress(compress, out error);
@@ -238,6 +239,22 @@ public static class MiddlewareBuilder
         const long DefaultMem = 1024 * 1024;
         return new BufferingMiddleware(new BufferingOptions(c.MaxRequestBodyBytes ?? 0, c.MemRequestBodyBytes is > 0 ? c.MemRequestBodyBytes.Value : DefaultMem,
             c.MaxResponseBodyBytes ?? 0, c.MemResponseBodyBytes is > 0 ? c.MemResponseBodyBytes.Value : DefaultMem, retry));
+    }
+
+    /// <summary>Traefik's auth.NewDigest: usersFile lines, then users (a later line for the same name and realm wins); default realm "traefik".</summary>
+    private static HttpMiddleware? DigestAuth(DigestAuthConfig c, out string? error)
+    {
+        error = null;
+        var lines = new List<string>();
+        if (!string.IsNullOrEmpty(c.UsersFile))
+        {
+            try { lines.AddRange(File.ReadAllLines(c.UsersFile).Select(l => l.Trim()).Where(l => l.Length > 0 && !l.StartsWith('#'))); }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException) { return Fail($"usersFile {c.UsersFile}: {e.Message}", out error); }
+        }
+        lines.AddRange(c.Users ?? []);
+        var users = DigestAuthMiddleware.ParseUsers(lines, out var why);
+        if (users is null) return Fail(why!, out error);
+        return new DigestAuthMiddleware(users, string.IsNullOrEmpty(c.Realm) ? "traefik" : c.Realm, c.RemoveHeader == true, c.HeaderField);
     }
 
     /// <summary>Traefik's dynamic.RetryDefaultMaxRequestBodyBytes.</summary>
