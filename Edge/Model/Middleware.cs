@@ -106,6 +106,8 @@ public sealed class BasicAuthConfig
 {
     /// <summary>htpasswd lines (user:hash). From the CRD provider: the Secret's lines.</summary>
     [JsonPropertyName("users")] public List<string>? Users { get; set; }
+    /// <summary>An htpasswd file (file provider): its lines come first, inline users after (a later line for a user wins), as Traefik's getUsers.</summary>
+    [JsonPropertyName("usersFile")] public string? UsersFile { get; set; }
     [JsonPropertyName("realm")] public string? Realm { get; set; }
     [JsonPropertyName("removeHeader")] public bool? RemoveHeader { get; set; }
     [JsonPropertyName("headerField")] public string? HeaderField { get; set; }

@@ -42,6 +42,28 @@ public class AccessMiddlewareTests
     }
 
     [Test]
+    public async Task BasicAuth_reads_a_users_file_first_and_inline_users_win_and_a_missing_file_is_an_error()
+    {
+        var file = Path.Combine(Path.GetTempPath(), "edge-htpasswd-" + Guid.NewGuid().ToString("N"));
+        // The file's "test" (password "test") is replaced by the inline line for the same user; # lines and blanks are skipped.
+        await File.WriteAllTextAsync(file, "# team\n\n" + Apr1 + "\n  " + Sha + "  \n");
+        try
+        {
+            var inline = "test:{SHA}" + Convert.ToBase64String(System.Security.Cryptography.SHA1.HashData(Encoding.UTF8.GetBytes("inline")));
+            var m = new Middleware { BasicAuth = new() { UsersFile = file, Users = [inline] } };
+            foreach (var (credentials, status) in new[] { ("sha:test", 200), ("test:inline", 200), ("test:test", 401) })
+            {
+                var h = await MiddlewareHarness.RunAsync(m, "/", request: r => r.Headers.Authorization = Basic(credentials.Split(':')[0], credentials.Split(':')[1]));
+                await Assert.That(h.Status).IsEqualTo(status).Because(credentials);
+            }
+        }
+        finally { File.Delete(file); }
+        var missing = MiddlewareBuilder.Create(new Middleware { BasicAuth = new() { UsersFile = file } }, out var error);
+        await Assert.That(missing).IsNull();
+        await Assert.That(error).Contains("usersFile " + file);
+    }
+
+    [Test]
     [Arguments(null, 401)]
     [Arguments("test:wrong", 401)]
     [Arguments("nobody:test", 401)]

@@ -53,7 +53,14 @@ public static class MiddlewareBuilder
         if (m.Headers is { } headers) return new HeadersMiddleware(headers);
         if (m.BasicAuth is { } basic)
         {
-            var users = BasicAuthMiddleware.ParseUsers(basic.Users ?? [], out var why);
+            var lines = new List<string>();
+            if (!string.IsNullOrEmpty(basic.UsersFile))
+            {
+                try { lines.AddRange(File.ReadAllLines(basic.UsersFile).Select(l => l.Trim()).Where(l => l.Length > 0 && !l.StartsWith('#'))); }
+                catch (Exception e) when (e is IOException or UnauthorizedAccessException) { return Fail($"usersFile {basic.UsersFile}: {e.Message}", out error); }
+            }
+            lines.AddRange(basic.Users ?? []);
+            var users = BasicAuthMiddleware.ParseUsers(lines, out var why);
             if (users is null) return Fail(why!, out error);
             return new BasicAuthMiddleware(users, string.IsNullOrEmpty(basic.Realm) ? "traefik" : basic.Realm, basic.RemoveHeader == true, basic.HeaderField);
         }
