@@ -143,7 +143,7 @@ public class IngressRouteEndToEndTests
             api.UpsertJson(Crd("IngressRoute", "default", "broken", """
                 {"routes":[{"match":"Host(`broken.example.com`)","services":[{"name":"nowhere","port":80}]}]}
                 """));
-            api.UpsertJson(Crd("IngressRouteTCP", "default", "db", """{"routes":[{"match":"HostSNI(`*`)","services":[{"name":"db","port":5432}]}]}"""));
+            api.UpsertJson(Crd("IngressRouteUDP", "default", "db", """{"routes":[{"services":[{"name":"db","port":5432}]}]}"""));
         });
         await f.WaitForRouteAsync("open.example.com", "/");
         int before = f.BackendRequests;
@@ -162,7 +162,7 @@ public class IngressRouteEndToEndTests
         await Assert.That((string?)broken["status"]).IsEqualTo("disabled");
         await Assert.That(broken["error"]![0]!.ToString()).IsEqualTo("kubernetes service not found: default/nowhere");
         await Assert.That(f.Edge.Output).Contains("IngressRoute default/broken").Because("the log names the object");
-        await Assert.That(f.Edge.Output).Contains("IngressRouteTCP default/db: IngressRouteTCP is not served by Edge yet")
+        await Assert.That(f.Edge.Output).Contains("IngressRouteUDP default/db: IngressRouteUDP is not served by Edge yet")
             .Because("an object of a kind Edge does not serve is named, never silently dropped");
     }
 }

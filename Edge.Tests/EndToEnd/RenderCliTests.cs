@@ -122,9 +122,9 @@ public class RenderCliTests
           routes: [{match: Host(`bad.example.com`), services: [{name: nowhere, port: 80}]}]
         ---
         apiVersion: traefik.io/v1alpha1
-        kind: IngressRouteTCP
+        kind: IngressRouteUDP
         metadata: {name: db, namespace: default}
-        spec: {routes: [{match: HostSNI(`*`), services: [{name: db, port: 5432}]}]}
+        spec: {routes: [{services: [{name: db, port: 5432}]}]}
         """;
 
     [Test]
@@ -140,7 +140,7 @@ public class RenderCliTests
             await Assert.That(stdout).Contains("default-shop-");
             await Assert.That(stdout).Contains("http://10.42.0.7:8080");
             await Assert.That(stdout).Contains("IngressRoute default/bad: route Host(`bad.example.com`): kubernetes service not found: default/nowhere");
-            await Assert.That(stdout).Contains("IngressRouteTCP default/db: IngressRouteTCP is not served by Edge yet");
+            await Assert.That(stdout).Contains("IngressRouteUDP default/db: IngressRouteUDP is not served by Edge yet");
         }
         finally { dir.Delete(recursive: true); }
     }

@@ -29,7 +29,7 @@ public sealed class CrdProviderOptions
     /// <summary>The option table entries, appended to <see cref="OptionRegistry"/>.</summary>
     public static IEnumerable<OptionSpec> Specs()
     {
-        yield return new("providers.kubernetesCRD", OptionKind.Section, "false", "Enable Traefik's Kubernetes CRD provider (Edge serves its Middleware, IngressRoute and TraefikService kinds).",
+        yield return new("providers.kubernetesCRD", OptionKind.Section, "false", "Enable Traefik's Kubernetes CRD provider (Edge serves its Middleware, IngressRoute, TraefikService, IngressRouteTCP and MiddlewareTCP kinds).",
             (c, _, v) => c.KubernetesCrdEnabled = Bool("providers.kubernetesCRD", v));
         yield return S("endpoint", OptionKind.String, "", "Kubernetes server endpoint (required for external cluster client).", (p, v) => p.Endpoint = v);
         yield return S("token", OptionKind.String, "", "Kubernetes bearer token (not needed for in-cluster client). A token value or a file path to the token.", (p, v) => p.Token = v);

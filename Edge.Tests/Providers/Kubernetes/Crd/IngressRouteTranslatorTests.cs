@@ -132,9 +132,7 @@ public class IngressRouteTranslatorTests
     }
 
     [Test]
-    [Arguments("IngressRouteTCP")]
     [Arguments("IngressRouteUDP")]
-    [Arguments("MiddlewareTCP")]
     [Arguments("ServersTransportTCP")]
     public async Task A_kind_Edge_does_not_serve_is_named_in_the_log(string kind)
     {
