@@ -35,6 +35,14 @@ public class CrdTenancyGuardTests
               services: [{name: whoami, port: 80}]
         ---
         apiVersion: traefik.io/v1alpha1
+        kind: IngressRouteTCP
+        metadata: {name: catch-all, namespace: team-a}
+        spec:
+          routes:
+            - match: HostSNI(`*`)
+              services: [{name: whoami, port: 80}]
+        ---
+        apiVersion: traefik.io/v1alpha1
         kind: TLSOption
         metadata: {name: default, namespace: team-a}
         spec: {minVersion: VersionTLS13, clientAuth: {clientAuthType: RequireAnyClientCert}}
@@ -68,6 +76,7 @@ public class CrdTenancyGuardTests
         var output = Translate(null);
         await Assert.That(output.Config.Http.Routers.Keys.Any(k => k.StartsWith("team-a-steal-", StringComparison.Ordinal))).IsTrue();
         await Assert.That(output.Config.Tls!.Stores!.ContainsKey("default")).IsTrue();
+        await Assert.That(output.Config.Tcp?.Routers.Keys.Any(k => k.StartsWith("team-a-catch-all-", StringComparison.Ordinal)) ?? false).IsTrue();
     }
 
     [Test]
@@ -76,6 +85,9 @@ public class CrdTenancyGuardTests
         var output = Translate(new TenancyOptions { DefaultBackendNamespaces = ["edge-admin"] });
         await Assert.That(output.Config.Http.Routers).IsEmpty().Because("an IngressRoute could claim another tenant's host");
         await Assert.That(output.Issues).Contains(i => i.StartsWith("IngressRoute team-a/steal: ", StringComparison.Ordinal) && i.Contains("tenancy mode"));
+        // A HostSNI(`*`) TCP route would take every connection of the entry point from every tenant.
+        await Assert.That(output.Config.Tcp?.Routers.Count ?? 0).IsEqualTo(0);
+        await Assert.That(output.Issues).Contains(i => i.StartsWith("IngressRouteTCP team-a/catch-all: ", StringComparison.Ordinal) && i.Contains("tenancy mode"));
         await Assert.That(output.Issues).Contains(i => i.StartsWith("TLSStore team-a/default: ", StringComparison.Ordinal));
         await Assert.That(output.Issues).Contains(i => i.StartsWith("TLSOption team-a/default: ", StringComparison.Ordinal));
         var options = output.Config.Tls!.Options!;

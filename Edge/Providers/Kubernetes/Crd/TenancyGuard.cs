@@ -20,9 +20,14 @@ public static class TenancyGuard
         foreach (var r in snapshot.IngressRoutes)
             issues.Add(new TranslationIssue("IngressRoute", r.Metadata?.NamespaceProperty ?? "", r.Metadata?.Name ?? "",
                 "IngressRoutes are not served in tenancy mode yet (host ownership is not applied to them); the object is ignored"));
+        // A tenant's TCP router could be a HostSNI(`*`) catch-all taking every connection of an entry
+        // point from every other tenant: refused until SNI ownership is checked for TCP too.
+        foreach (var r in snapshot.IngressRouteTcps)
+            issues.Add(new TranslationIssue("IngressRouteTCP", r.Metadata?.NamespaceProperty ?? "", r.Metadata?.Name ?? "",
+                "IngressRouteTCPs are not served in tenancy mode yet (SNI ownership and the catch-all rule are not applied to them); the object is ignored"));
         var stores = Keep(snapshot.TlsStores, "TLSStore", admin, issues, _ => true);
         var options = Keep(snapshot.TlsOptions, "TLSOption", admin, issues, o => o.Metadata?.Name == "default");
-        return snapshot with { IngressRoutes = [], TlsStores = stores, TlsOptions = options };
+        return snapshot with { IngressRoutes = [], IngressRouteTcps = [], TlsStores = stores, TlsOptions = options };
     }
 
     private static ImmutableArray<T> Keep<T>(ImmutableArray<T> items, string kind, HashSet<string> admin, List<TranslationIssue> issues, Func<T, bool> global)
