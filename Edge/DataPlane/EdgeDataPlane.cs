@@ -16,27 +16,6 @@ using Microsoft.AspNetCore.Http;
 namespace Edge.DataPlane;
 
 /// <summary>
-/// Everything a request needs, compiled from one configuration: a route table per entry point,
-/// the services, and the certificates. Immutable; replaced whole on every configuration change.
-/// </summary>
-public sealed record DataPlaneState(
-    IReadOnlyDictionary<string, EntryPointRoutes> Routes,
-    IReadOnlyDictionary<string, BackendService> Services,
-    CertificateStore Certificates,
-    IReadOnlyDictionary<string, string> RouterErrors,
-    IReadOnlyDictionary<string, NamespaceGate> Gates,
-    IReadOnlyDictionary<string, ProxyHandler>? Chains = null,
-    IReadOnlyDictionary<string, EntryPointTlsOptions>? TlsOptions = null,
-    Health.HealthCheckSet? HealthChecks = null)
-{
-    /// <summary>Entry point name to its TLS options by SNI (and each TLS router's options name, for the 421 check).</summary>
-    public IReadOnlyDictionary<string, EntryPointTlsOptions> TlsOptions { get; } = TlsOptions ?? new Dictionary<string, EntryPointTlsOptions>();
-
-    /// <summary>Router name to its compiled middleware chain (ending in the forwarder); routers without middlewares are absent.</summary>
-    public IReadOnlyDictionary<string, ProxyHandler> Chains { get; } = Chains ?? new Dictionary<string, ProxyHandler>();
-}
-
-/// <summary>
 /// The data plane: matches a request against the current <see cref="DataPlaneState"/> and forwards
 /// it. A new state is compiled off the request path when the configuration changes and swapped in
 /// with one reference write; requests in flight finish on the state they started with.
@@ -211,7 +190,7 @@ public sealed class EdgeDataPlane : IDisposable
         var state = State;
         if (!_config.EntryPoints.TryGetValue(entryPoint, out var ep) || !state.Routes.TryGetValue(entryPoint, out var routes))
         {
-            await NotFound(ctx);
+            await DataPlaneAnswers.NotFound(ctx);
             return;
         }
         // Traefik's ACME HTTP-01 router: before routing and redirections, on the challenge entry point.
@@ -229,7 +208,7 @@ public sealed class EdgeDataPlane : IDisposable
         // on the raw bytes (Kestrel would drop the Content-Length), and HTTP/2 forbids the header.
         if (ep.RedirectTo.Length > 0 && !ctx.Request.IsHttps)
         {
-            Redirect(ctx, ep);
+            DataPlaneAnswers.Redirect(_config, ctx, ep);
             return;
         }
         if (!HostSyntax.IsValid(ctx.Request.Host.Value))
@@ -249,7 +228,7 @@ public sealed class EdgeDataPlane : IDisposable
         var route = routes.Match(ctx, path);
         if (route is null)
         {
-            await NotFound(ctx);
+            await DataPlaneAnswers.NotFound(ctx);
             return;
         }
         // Traefik's snicheck: a TLS request whose router wants other TLS options than the ones its
@@ -309,7 +288,7 @@ public sealed class EdgeDataPlane : IDisposable
     {
         if (!state.Services.TryGetValue(route.ServiceKey, out var service))
         {
-            await NotFound(ctx);
+            await DataPlaneAnswers.NotFound(ctx);
             return;
         }
         NamespaceGate? gate = null;
@@ -318,7 +297,7 @@ public sealed class EdgeDataPlane : IDisposable
             var verdict = gate.TryEnter();
             if (verdict != NamespaceGate.Verdict.Admitted)
             {
-                await Refuse(ctx, verdict);
+                await DataPlaneAnswers.Refuse(ctx, verdict);
                 return;
             }
         }
@@ -403,40 +382,6 @@ public sealed class EdgeDataPlane : IDisposable
     }
 
     /// <summary>A namespace over its limit: refused at once, with a hint for well-behaved clients.</summary>
-    private static Task Refuse(HttpContext ctx, NamespaceGate.Verdict verdict)
-    {
-        bool rate = verdict == NamespaceGate.Verdict.RateLimited;
-        ctx.Response.StatusCode = rate ? StatusCodes.Status429TooManyRequests : StatusCodes.Status503ServiceUnavailable;
-        ctx.Response.Headers.RetryAfter = "1";
-        ctx.Response.ContentType = "text/plain; charset=utf-8";
-        return ctx.Response.WriteAsync(rate ? "Too Many Requests\n" : "Service Unavailable: too many requests in flight\n");
-    }
-
-    private void Redirect(HttpContext ctx, EntryPointOptions ep)
-    {
-        var port = "";
-        if (_config.EntryPoints.TryGetValue(ep.RedirectTo, out var target))
-        {
-            var p = EntryPointAddress.Parse(target.Name, target.Address).Port;
-            var defaultPort = ep.RedirectScheme == "https" ? 443 : 80;
-            if (p != defaultPort) port = ":" + p;
-        }
-        var host = ctx.Request.Host.Host;
-        if (host.Contains(':')) host = "[" + host + "]";
-        var location = $"{ep.RedirectScheme}://{host}{port}{ctx.Request.PathBase}{ctx.Request.Path}{ctx.Request.QueryString}";
-        bool safe = HttpMethods.IsGet(ctx.Request.Method) || HttpMethods.IsHead(ctx.Request.Method);
-        // Traefik: permanent => 301 (308 for non-GET), else 302 (307 for non-GET).
-        ctx.Response.StatusCode = ep.RedirectPermanent ? (safe ? 301 : 308) : (safe ? 302 : 307);
-        ctx.Response.Headers.Location = location;
-    }
-
-    private static Task NotFound(HttpContext ctx)
-    {
-        ctx.Response.StatusCode = StatusCodes.Status404NotFound;
-        ctx.Response.ContentType = "text/plain; charset=utf-8";
-        return ctx.Response.WriteAsync("404 page not found\n");
-    }
-
     public void Dispose()
     {
         State.HealthChecks?.Dispose();
