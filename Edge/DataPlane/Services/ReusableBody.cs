@@ -28,7 +28,7 @@ internal static class ReusableBody
 
     /// <summary>Makes the request read <paramref name="bytes"/> (again), then whatever of the original body is left.</summary>
     public static void Replay(HttpContext ctx, byte[] bytes, Stream? rest = null) =>
-        ctx.Request.Body = rest is null ? new MemoryStream(bytes, writable: false) : new PrefixedStream(bytes, rest);
+        ctx.Request.Body = rest is null ? new MemoryStream(bytes, writable: false) : new Forwarding.PrefixedStream(bytes, bytes.Length, rest);
 
     /// <summary>Error answers as Go's http.Error writes them.</summary>
     public static Task ErrorAsync(HttpContext ctx, int status, string text)
@@ -37,35 +37,5 @@ internal static class ReusableBody
         ctx.Response.ContentType = "text/plain; charset=utf-8";
         ctx.Response.Headers["X-Content-Type-Options"] = "nosniff";
         return ctx.Response.WriteAsync(text + "\n");
-    }
-
-    /// <summary>The bytes already read, then the rest of the original body.</summary>
-    private sealed class PrefixedStream(byte[] prefix, Stream rest) : Stream
-    {
-        private int _offset;
-        public override bool CanRead => true;
-        public override bool CanSeek => false;
-        public override bool CanWrite => false;
-        public override long Length => throw new NotSupportedException();
-        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-        public override void Flush() { }
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-        public override void SetLength(long value) => throw new NotSupportedException();
-        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-        public override int Read(byte[] buffer, int offset, int count) => ReadAsync(buffer.AsMemory(offset, count)).AsTask().GetAwaiter().GetResult();
-        public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-            ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
-
-        public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
-        {
-            if (_offset < prefix.Length)
-            {
-                var n = Math.Min(buffer.Length, prefix.Length - _offset);
-                prefix.AsMemory(_offset, n).CopyTo(buffer);
-                _offset += n;
-                return ValueTask.FromResult(n);
-            }
-            return rest.ReadAsync(buffer, cancellationToken);
-        }
     }
 }
