@@ -109,7 +109,7 @@ public class ReferenceCheckTests
         var c = Config(r =>
         {
             r.Tls = new RouterTls { Options = "team-b-strict@kubernetescrd" };
-            r.Observability = new RouterObservability { Metadata = new ObservabilityMetadata { Ingress = new IngressMetadata { Namespace = "team-a" } } };
+            r.Namespace = "team-a";
         });
         c.Tls = new TlsConfig { Options = new() { ["team-b-strict@kubernetescrd"] = new TlsOptions { Namespace = owner } } };
         var errors = ReferenceCheck.Find(c, "kubernetes", tenancy: true);
@@ -120,7 +120,7 @@ public class ReferenceCheckTests
     [Test]
     public async Task Tenancy_lets_a_namespace_use_only_its_own_servers_transports()
     {
-        var c = Config(r => r.Observability = new RouterObservability { Metadata = new ObservabilityMetadata { Ingress = new IngressMetadata { Namespace = "team-a" } } },
+        var c = Config(r => r.Namespace = "team-a",
             s => s.LoadBalancer!.ServersTransport = "team-b-tr@kubernetescrd");
         c.Http.ServersTransports["team-b-tr@kubernetescrd"] = new ServersTransport { Namespace = "team-b" };
         await Assert.That(ReferenceCheck.Find(c, "kubernetes", tenancy: true)["r"])

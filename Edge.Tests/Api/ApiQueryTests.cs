@@ -40,7 +40,7 @@ public class ApiQueryTests
 
     private static Router Router(string rule, string service, string ns, List<string>? middlewares, long priority = 0) => new()
     {
-        Rule = rule, Service = service, Middlewares = middlewares, Priority = priority,
+        Rule = rule, Service = service, Middlewares = middlewares, Priority = priority, Namespace = ns,
         Observability = new RouterObservability { Metadata = new ObservabilityMetadata { Ingress = new IngressMetadata { Namespace = ns, IngressName = "ing" } } },
     };
 

@@ -45,7 +45,7 @@ public static class ReferenceCheck
         {
             if (ProviderNames.IsInternal(name)) continue;   // served by the API handler itself
             var context = ProviderNames.ProviderOf(name, provider);
-            var ns = router.Observability?.Metadata?.Ingress?.Namespace;
+            var ns = router.Namespace;
             if (MissingMiddleware(config, router.Middlewares, context, provider) is { } mw)
                 errors[name] = $"middleware \"{mw}\" does not exist";
             else if (TlsOptionsError(config, router, context, provider, entryPointTlsOptions, defaultEntryPoints, tenancy ? ns : null) is { } tlsError)

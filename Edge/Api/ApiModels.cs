@@ -19,6 +19,9 @@ public sealed class RouterInfo
     [JsonPropertyName("using")] public List<string>? Using { get; set; }
     [JsonPropertyName("name")] public string? Name { get; set; }
     [JsonPropertyName("provider")] public string? Provider { get; set; }
+
+    /// <summary>The namespace of the Ingress it came from (<see cref="Router.Namespace"/>): the API's namespace filter. Not in Traefik's JSON.</summary>
+    [JsonIgnore] public string? Namespace { get; set; }
 }
 
 /// <summary>A service as Traefik's API shows it.</summary>

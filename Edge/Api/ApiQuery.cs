@@ -52,7 +52,7 @@ public sealed class ApiQuery
 
     public bool Keep(RouterInfo r) =>
         WithStatus(r.Status) && SearchIn(r.Rule, r.Name) && FilterService(r.Service) && FilterMiddleware(r.Middlewares)
-        && WithProvider(r.Provider) && WithNamespace(r.Observability?.Metadata?.Ingress?.Namespace);
+        && WithProvider(r.Provider) && WithNamespace(r.Namespace);
 
     public bool Keep(ServiceInfo s) => WithStatus(s.Status) && SearchIn(s.Name) && WithProvider(s.Provider);
 

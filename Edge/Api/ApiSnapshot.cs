@@ -34,6 +34,7 @@ public sealed class ApiSnapshot
         EntryPoints = r.EntryPoints, Middlewares = r.Middlewares, Service = r.Service, Rule = r.Rule,
         RuleSyntax = r.RuleSyntax, Priority = r.Priority, Tls = r.Tls, Observability = r.Observability,
         Error = r.Error, Status = r.Status, Using = r.Using, Name = name, Provider = Edge.Model.ProviderNames.ProviderOf(name),
+        Namespace = r.Namespace,
     };
 
     private static ServiceInfo Named(string name, ServiceInfo s) => new()

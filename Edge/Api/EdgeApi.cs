@@ -58,12 +58,10 @@ public sealed partial class EdgeApi(StaticConfig config, ConfigurationStore stor
                 LastReloadSucceeded = failure is null, LastReloadError = failure?.Error, LastReloadErrorAt = failure?.At,
                 Issues = applied.Issues.Take(100).ToList(), IssueCount = applied.Issues.Count,
             },
-            Namespaces = snapshot.Routers.Select(NamespaceOf).OfType<string>().Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList(),
+            Namespaces = snapshot.Routers.Select(r => r.Namespace).OfType<string>().Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList(),
         };
         return s;
     }
-
-    internal static string? NamespaceOf(RouterInfo r) => r.Observability?.Metadata?.Ingress?.Namespace;
 
     private RouterExtras Extras(RouterInfo router)
     {

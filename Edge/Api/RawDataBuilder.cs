@@ -35,6 +35,7 @@ public static class RawDataBuilder
                 Tls = r.Tls,
                 Observability = WithDefaults(r.Observability),
                 Using = eps.OrderBy(e => e, StringComparer.Ordinal).ToList(),
+                Namespace = r.Namespace,
             };
             if (r.DisabledReason is { } disabled)
             {

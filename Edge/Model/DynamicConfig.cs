@@ -64,6 +64,26 @@ public sealed class Router
 
     /// <summary>The Ingress rule host this router came from ("" for a rule without a host, null for other routers).</summary>
     [JsonIgnore] public string? SourceHost { get; set; }
+
+    /// <summary>
+    /// The namespace of the Kubernetes Ingress this router came from, set by the provider that built
+    /// it (tenancy, per-namespace limits, metrics and access logs read it); null for other routers.
+    /// Edge's own field: Traefik's <c>observability.metadata</c> is what /api/rawdata shows.
+    /// </summary>
+    [JsonIgnore] public string? Namespace { get; set; }
+
+    /// <summary>
+    /// A copy sharing every value (lists included): a policy that needs a router with another
+    /// status returns a copy instead of editing one a provider may hand out again (the translation
+    /// memo reuses routers between translations).
+    /// </summary>
+    public Router With(string? disabledReason = null, string? warning = null)
+    {
+        var copy = (Router)MemberwiseClone();
+        if (disabledReason is not null) copy.DisabledReason = disabledReason;
+        if (warning is not null) copy.Warning = warning;
+        return copy;
+    }
 }
 
 public sealed class RouterTls
@@ -174,9 +194,20 @@ public sealed class CertAndStores
     /// <summary>namespace/secretName the certificate came from; not part of Traefik's JSON.</summary>
     [JsonIgnore] public string? SourceSecret { get; set; }
 
+    /// <summary>The namespace of the Kubernetes Secret it came from; null for certificates of other sources.</summary>
+    [JsonIgnore] public string? Namespace { get; set; }
+
     /// <summary>
     /// Tenancy mode: the only server names this certificate may be offered for (the hosts that
     /// Ingresses in the Secret's namespace declare). Null outside tenancy mode: any name it covers.
     /// </summary>
     [JsonIgnore] public IReadOnlyCollection<string>? AllowedNames { get; set; }
+
+    /// <summary>A copy offered only for <paramref name="allowedNames"/> (see <see cref="Router.With"/> for why a copy).</summary>
+    public CertAndStores AllowedOnly(IReadOnlyCollection<string> allowedNames)
+    {
+        var copy = (CertAndStores)MemberwiseClone();
+        copy.AllowedNames = allowedNames;
+        return copy;
+    }
 }

@@ -11,8 +11,7 @@ public class ChainCompilerTests
         var c = new DynamicConfig();
         c.Http.Routers["r"] = new Router
         {
-            Service = "svc", Rule = "Host(`a`)", Middlewares = routerMiddlewares,
-            Observability = new RouterObservability { Metadata = new ObservabilityMetadata { Ingress = new IngressMetadata { Namespace = ns } } },
+            Service = "svc", Rule = "Host(`a`)", Middlewares = routerMiddlewares, Namespace = ns,
         };
         c.Http.Services["svc"] = new Service { LoadBalancer = ServersLoadBalancer.WithDefaults(), Middlewares = serviceMiddlewares };
         c.Http.Middlewares["default-add-a@kubernetescrd"] = new Middleware { AddPrefix = new() { Prefix = "/a" }, Namespace = "default" };

@@ -30,7 +30,7 @@ public class CertificateSelectionTests
             req.CertificateExtensions.Add(san.Build());
         }
         using var cert = req.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(30));
-        return new CertAndStores { CertFile = cert.ExportCertificatePem(), KeyFile = key.ExportPkcs8PrivateKeyPem(), SourceSecret = secret, AllowedNames = allowed };
+        return new CertAndStores { CertFile = cert.ExportCertificatePem(), KeyFile = key.ExportPkcs8PrivateKeyPem(), SourceSecret = secret, Namespace = secret?.Split('/')[0], AllowedNames = allowed };
     }
 
     private static CertAndStores Cert(string cn, params string[] dnsNames) => Cert(cn, dnsNames, null, null);

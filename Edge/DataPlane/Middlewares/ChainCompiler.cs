@@ -22,7 +22,7 @@ public sealed class ChainCompiler(DynamicConfig config, string provider, bool te
     {
         error = null;
         var steps = new List<HttpMiddleware>();
-        var routerNamespace = router.Observability?.Metadata?.Ingress?.Namespace;
+        var routerNamespace = router.Namespace;
         var context = ProviderNames.ProviderOf(routerKey, provider);
         if (router.Middlewares is { } own)
             foreach (var name in own)

@@ -63,7 +63,7 @@ public sealed class CertificateStore
             foreach (var name in names) list.Add((name, cert.NotAfter.ToUniversalTime()));
             if (c.AllowedNames is { } allowed)
             {
-                var ns = c.SourceSecret?.Split('/')[0] ?? "";
+                var ns = c.Namespace ?? "";
                 // Tenancy: index the certificate only under the hosts its namespace declares and it covers.
                 foreach (var host in allowed)
                 {

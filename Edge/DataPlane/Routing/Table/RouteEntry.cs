@@ -16,7 +16,7 @@ public sealed class RouteEntry
         QualifiedName = ProviderNames.Qualify(name);
         QualifiedService = ProviderNames.Qualify(router.Service, ProviderNames.ProviderOf(name));
         ServiceKey = ProviderNames.Resolve(router.Service, name);
-        Namespace = router.Observability?.Metadata?.Ingress?.Namespace;
+        Namespace = router.Namespace;
         AccessLogs = router.Observability?.AccessLogs;
         Metrics = router.Observability?.Metrics;
         Tracing = router.Observability?.Tracing;

@@ -43,7 +43,7 @@ public static class TlsStoreTranslator
                             {
                                 var certSecret = SecretName(c, "certificates");
                                 if (CrdSecrets.KeyPair(snapshot, ns, certSecret, out var certError) is { } kp)
-                                    certificates.Add(new CertAndStores { CertFile = kp.Cert, KeyFile = kp.Key, Stores = [id], SourceSecret = ns + "/" + certSecret });
+                                    certificates.Add(new CertAndStores { CertFile = kp.Cert, KeyFile = kp.Key, Stores = [id], SourceSecret = ns + "/" + certSecret, Namespace = ns });
                                 else
                                     issues.Add(new TranslationIssue("TLSStore", ns, name, "certificates: " + certError + ", skipping it"));
                             }

@@ -45,8 +45,6 @@ public static class IngressTranslator
                 if (ic.Metadata?.Name is { } n) classNames.Add(n);
             }
         }
-        // Tenancy's policy edits the routers it is given: those must be fresh every time.
-        if (options.TenancyEnabled) memo = null;
         memo?.Begin(snapshot, classNames);
 
         var certificates = new SortedDictionary<string, CertAndStores>(StringComparer.Ordinal);
@@ -62,8 +60,16 @@ public static class IngressTranslator
         }
         memo?.End();
 
-        if (options.TenancyEnabled) TenancyPolicy.Apply(conf, processed, certificates.Values, snapshot, options, issues, warnings);
         if (certificates.Count > 0) conf.Tls = new TlsConfig { Certificates = certificates.Values.ToList() };
+        if (options.TenancyEnabled)
+        {
+            // A new configuration, never an edit: the fragments' routers and certificates are the
+            // memo's, and the next translation hands them out again.
+            var tenancy = TenancyPolicy.Apply(conf, processed, snapshot, options);
+            conf = tenancy.Config;
+            issues.AddRange(tenancy.Issues);
+            warnings.AddRange(tenancy.Warnings);
+        }
         return new TranslationResult(conf, issues, processed) { Warnings = warnings };
     }
 
@@ -214,6 +220,7 @@ public static class IngressTranslator
             RuleSyntax = "default",
             Priority = int.MinValue,
             Service = "default-backend",
+            Namespace = ns,
             Observability = new RouterObservability { Metadata = Metadata(ns, ingress.Metadata?.Name, backend) },
         };
         if (rtConfig is not null)
@@ -233,6 +240,7 @@ public static class IngressTranslator
         var rt = new Router
         {
             Service = serviceName,
+            Namespace = ns,
             Observability = new RouterObservability { Metadata = Metadata(ns, name, backend) },
         };
         if (rtConfig is not null)

@@ -8,8 +8,8 @@ namespace Edge.Providers.Kubernetes.Ingress;
 /// every change and never mutate one, so "the same Ingress, the same Services, EndpointSlices and
 /// Secrets it names (by reference)" means "the same fragment": at 10,000 Ingresses a change
 /// re-translates one Ingress instead of all of them. Anything global (IngressClasses, Nodes)
-/// changing drops every entry. Not used in tenancy mode, whose policy edits routers after
-/// translation.
+/// changing drops every entry. Used in tenancy mode too: the tenancy policy returns a new
+/// configuration with copies of the routers it restricts and never edits a fragment's.
 /// </summary>
 public sealed class TranslationMemo
 {

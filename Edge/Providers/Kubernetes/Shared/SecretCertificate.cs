@@ -38,6 +38,6 @@ public static class SecretCertificate
             error = $"secret {ns}/{secretName} contains the following empty TLS data entries: {string.Join(", ", missing)}";
             return null;
         }
-        return new CertAndStores { CertFile = cert, KeyFile = privateKey, SourceSecret = ns + "/" + secretName };
+        return new CertAndStores { CertFile = cert, KeyFile = privateKey, SourceSecret = ns + "/" + secretName, Namespace = ns };
     }
 }

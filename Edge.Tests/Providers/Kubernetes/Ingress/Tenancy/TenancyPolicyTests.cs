@@ -141,7 +141,7 @@ public class TenancyPolicyTests
             Ing("team-a", "shop", "shop.example.com", T0, secret: "cert"),
             Ing("team-b", "blog", "blog.example.com", T0, secret: "cert"),
             Ing("team-b", "steal", "shop.example.com", T0.AddHours(1), secret: "cert")); // declares team-a's host in tls.hosts too
-        var byNs = r.Config.Tls!.Certificates!.ToDictionary(c => c.SourceSecret!.Split('/')[0]);
+        var byNs = r.Config.Tls!.Certificates!.ToDictionary(c => c.Namespace!);
         await Assert.That(byNs["team-a"].AllowedNames!).IsEquivalentTo(new[] { "shop.example.com" });
         await Assert.That(byNs["team-b"].AllowedNames!).IsEquivalentTo(new[] { "blog.example.com" });
     }

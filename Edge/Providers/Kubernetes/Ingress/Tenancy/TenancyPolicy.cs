@@ -6,8 +6,14 @@ using k8s.Models;
 
 namespace Edge.Providers.Kubernetes.Ingress.Tenancy;
 
+/// <summary>What tenancy made of a configuration: a new configuration, and what to tell whom.</summary>
+/// <param name="Config">The input's routers and certificates, those tenancy restricts replaced by restricted copies, with the host ownership and namespace limits.</param>
+/// <param name="Issues">One per Ingress and host not (or not fully) served, and per malformed Namespace annotation.</param>
+/// <param name="Warnings">What to tell each affected Ingress's namespace through a Kubernetes Event.</param>
+public sealed record TenancyOutcome(DynamicConfig Config, IReadOnlyList<TranslationIssue> Issues, IReadOnlyList<IngressWarning> Warnings);
+
 /// <summary>
-/// Tenancy mode, applied to a finished translation (pure, like the translator):
+/// Tenancy mode, applied to a finished translation:
 /// <list type="bullet">
 /// <item>a host belongs to the namespace whose claiming Ingress (rule host or tls.hosts) is oldest
 /// (creationTimestamp, then namespace/name); other namespaces' routers for it are disabled;</item>
@@ -21,8 +27,10 @@ namespace Edge.Providers.Kubernetes.Ingress.Tenancy;
 /// <item>hosts are compared in their normal form (<see cref="HostName"/>);</item>
 /// <item>each namespace's request limits are resolved for the data plane.</item>
 /// </list>
-/// Disabled routers stay in the configuration with <see cref="Router.DisabledReason"/> so that
-/// /api/rawdata explains them; the data plane never compiles them.
+/// A pure function: the configuration it is given is never modified (its routers and certificates
+/// may be the translation memo's, handed out again by the next translation). A router it disables
+/// or warns about is replaced in the result by a copy carrying <see cref="Router.DisabledReason"/>
+/// or <see cref="Router.Warning"/>, which /api/rawdata explains and the data plane never compiles.
 /// </summary>
 public static class TenancyPolicy
 {
@@ -32,9 +40,12 @@ public static class TenancyPolicy
 
     private sealed record Claim(V1Ingress Ingress, string Namespace, string Name, DateTime Created);
 
-    public static void Apply(DynamicConfig conf, IReadOnlyList<V1Ingress> processed, IEnumerable<CertAndStores> certificates,
-        ClusterSnapshot snapshot, ProviderOptions options, List<TranslationIssue> issues, List<IngressWarning> warnings)
+    /// <param name="merged">The Ingress provider's configuration, every Ingress merged (not modified).</param>
+    /// <param name="processed">The Ingresses it was translated from (those of the provider's class).</param>
+    public static TenancyOutcome Apply(DynamicConfig merged, IReadOnlyList<V1Ingress> processed, ClusterSnapshot snapshot, ProviderOptions options)
     {
+        var issues = new List<TranslationIssue>();
+        var warnings = new List<IngressWarning>();
         var patterns = new Dictionary<string, HostPatterns?>(StringComparer.Ordinal);
         HostPatterns? Patterns(string ns) =>
             patterns.TryGetValue(ns, out var p) ? p : patterns[ns] = NamespacePolicy.AllowedHosts(snapshot, ns);
@@ -46,12 +57,14 @@ public static class TenancyPolicy
         var reported = new HashSet<(string Ingress, string Host)>();
         var catchAllNamespaces = new HashSet<string>(options.Tenancy.DefaultBackendNamespaces, StringComparer.Ordinal);
 
-        foreach (var (routerName, router) in conf.Http.Routers)
+        var routers = new SortedDictionary<string, Router>(StringComparer.Ordinal);
+        foreach (var (routerName, router) in merged.Http.Routers)
         {
+            routers[routerName] = router;
             if (router.SourceHost is not { } host) continue;
-            var meta = router.Observability?.Metadata?.Ingress;
-            var ns = meta?.Namespace ?? "default";
-            var ingressKey = ns + "/" + meta?.IngressName;
+            var ns = router.Namespace ?? "default";
+            var ingressName = router.Observability?.Metadata?.Ingress?.IngressName ?? "";
+            var ingressKey = ns + "/" + ingressName;
             string? reason = null, eventReason = null;
             if (host.Length == 0)
             {
@@ -76,30 +89,44 @@ public static class TenancyPolicy
                 if (HostName.IsWildcard(host) && WildcardLosses(host, ns, underWildcard) is { } lost)
                 {
                     // Served, but not for names other namespaces claim exactly (the route table enforces it).
-                    router.Warning = lost;
+                    routers[routerName] = router.With(warning: lost);
                     if (!reported.Add((ingressKey, host))) continue;
                     var note = $"rules for host \"{host}\" are served except for names other namespaces own: {lost}";
-                    issues.Add(new TranslationIssue("Ingress", ns, meta?.IngressName ?? "", note));
+                    issues.Add(new TranslationIssue("Ingress", ns, ingressName, note));
                     if (byName.TryGetValue(ingressKey, out var wildIngress)) warnings.Add(new IngressWarning(wildIngress, HostConflictReason, note));
                 }
                 continue;
             }
-            router.DisabledReason = reason;
+            routers[routerName] = router.With(disabledReason: reason);
             if (!reported.Add((ingressKey, host))) continue;
             var message = $"rules for {(host.Length == 0 ? "all hosts" : "host \"" + host + "\"")} are not served: {reason}";
-            issues.Add(new TranslationIssue("Ingress", ns, meta?.IngressName ?? "", message));
+            issues.Add(new TranslationIssue("Ingress", ns, ingressName, message));
             if (byName.TryGetValue(ingressKey, out var ingress)) warnings.Add(new IngressWarning(ingress, eventReason!, message));
         }
 
-        RestrictCertificates(certificates, processed, owners, Patterns);
-        conf.HostOwnership = Ownership(owners);
-
+        var limits = new Dictionary<string, NamespaceLimits>(StringComparer.Ordinal);
         foreach (var ns in processed.Select(i => i.Metadata?.NamespaceProperty ?? "default").Distinct(StringComparer.Ordinal))
         {
-            var limits = NamespacePolicy.Limits(snapshot, ns, options.Tenancy,
-                m => issues.Add(new TranslationIssue("Namespace", "", ns, m)));
-            if (limits.Any) conf.NamespaceLimits[ns] = limits;
+            var l = NamespacePolicy.Limits(snapshot, ns, options.Tenancy, m => issues.Add(new TranslationIssue("Namespace", "", ns, m)));
+            if (l.Any) limits[ns] = l;
         }
+
+        var config = new DynamicConfig
+        {
+            Http = new HttpConfig
+            {
+                Routers = routers, Services = merged.Http.Services, Middlewares = merged.Http.Middlewares,
+                ServersTransports = merged.Http.ServersTransports,
+            },
+            Tcp = merged.Tcp,
+            Tls = merged.Tls is { } tls ? new TlsConfig
+            {
+                Certificates = RestrictCertificates(tls.Certificates, processed, owners), Options = tls.Options, Stores = tls.Stores,
+            } : null,
+            HostOwnership = Ownership(owners),
+            NamespaceLimits = limits,
+        };
+        return new TenancyOutcome(config, issues, warnings);
     }
 
     /// <summary>The owner of every claimed host: the oldest claiming Ingress among namespaces allowed to claim it.</summary>
@@ -165,9 +192,9 @@ public static class TenancyPolicy
         return c != 0 ? c < 0 : string.CompareOrdinal(a.Name, b.Name) < 0;
     }
 
-    /// <summary>Each certificate may be offered only for hosts its own namespace declares and owns.</summary>
-    private static void RestrictCertificates(IEnumerable<CertAndStores> certificates, IReadOnlyList<V1Ingress> processed,
-        Dictionary<string, Claim> owners, Func<string, HostPatterns?> patterns)
+    /// <summary>Each certificate, as a copy offered only for hosts its own namespace declares and owns.</summary>
+    private static List<CertAndStores> RestrictCertificates(List<CertAndStores> certificates, IReadOnlyList<V1Ingress> processed,
+        Dictionary<string, Claim> owners)
     {
         var owned = new Dictionary<string, HashSet<string>>(StringComparer.Ordinal);
         foreach (var ingress in processed)
@@ -177,11 +204,7 @@ public static class TenancyPolicy
             foreach (var host in DeclaredHosts(ingress))
                 if (owners.TryGetValue(host, out var owner) && owner.Namespace == ns) hosts.Add(host);
         }
-        foreach (var cert in certificates)
-        {
-            var ns = cert.SourceSecret?.Split('/')[0] ?? "";
-            cert.AllowedNames = owned.TryGetValue(ns, out var hosts) ? hosts : [];
-        }
+        return certificates.Select(c => c.AllowedOnly(owned.TryGetValue(c.Namespace ?? "", out var hosts) ? hosts : [])).ToList();
     }
 
     /// <summary>
