@@ -17,22 +17,7 @@ public class ApiServerFaultEndToEndTests
             api.Upsert(K8s.Ingress("default", "stable", "stable.example.com", "/", "whoami", 80)));
         await f.WaitForRouteAsync("stable.example.com", "/");
 
-        int ok = 0, failed = 0;
-        using var stop = new CancellationTokenSource();
-        var load = Enumerable.Range(0, 8).Select(_ => Task.Run(async () =>
-        {
-            using var http = new HttpClient(new SocketsHttpHandler { UseCookies = false }) { Timeout = TimeSpan.FromSeconds(10) };
-            while (!stop.IsCancellationRequested)
-            {
-                try
-                {
-                    using var req = new HttpRequestMessage(HttpMethod.Get, f.Edge.WebUrl + "/") { Headers = { Host = "stable.example.com" } };
-                    using var r = await http.SendAsync(req);
-                    if (r.StatusCode == HttpStatusCode.OK) Interlocked.Increment(ref ok); else Interlocked.Increment(ref failed);
-                }
-                catch (HttpRequestException) { Interlocked.Increment(ref failed); }
-            }
-        })).ToList();
+        await using var load = RequestLoad.Start(f.Edge.WebUrl + "/", "stable.example.com", clients: 8);
 
         // Each fault lasts until edge has lived through it (seen in its debug log or in the API
         // server's request log), not a fixed time that a slow edge might spend without noticing it.
@@ -69,10 +54,9 @@ public class ApiServerFaultEndToEndTests
         // Converged: a change made after the faults is served.
         f.Api.Upsert(K8s.Ingress("default", "after", "after.example.com", "/", "whoami", 80));
         await f.WaitForRouteAsync("after.example.com", "/", TimeSpan.FromSeconds(40));
-        stop.Cancel();
-        await Task.WhenAll(load);
-        await Assert.That(failed).IsEqualTo(0);
-        await Assert.That(ok).IsGreaterThan(100);
+        await load.StopAsync();
+        await Assert.That(load.Failed).IsEqualTo(0);
+        await Assert.That(load.Ok).IsGreaterThan(100);
         using var r2 = await f.SendAsync("stable.example.com", "/");
         await Assert.That(r2.StatusCode).IsEqualTo(HttpStatusCode.OK);
     }

@@ -20,7 +20,12 @@ public sealed class DataPlaneFixture : IAsyncDisposable
     /// <summary>Requests that reached any echo backend of the fixture.</summary>
     public int BackendRequests => A.Requests + B.Requests + Extra.Sum(e => e.Requests);
 
-    public static async Task<DataPlaneFixture> StartAsync(Action<FakeApiServer, int>? seed = null, params string[] edgeArgs)
+    /// <param name="seed">Adds objects to the API server before edge starts; gets the backends' port.</param>
+    public static Task<DataPlaneFixture> StartAsync(Action<FakeApiServer, int>? seed = null, params string[] edgeArgs) =>
+        StartWithEnvironmentAsync(null, seed, edgeArgs);
+
+    /// <summary>The same, with environment variables for edge (e.g. OTEL_* for a faster export).</summary>
+    public static async Task<DataPlaneFixture> StartWithEnvironmentAsync(IDictionary<string, string>? env, Action<FakeApiServer, int>? seed, params string[] edgeArgs)
     {
         var api = await FakeApiServer.StartAsync();
         var port = FreePort.Get();
@@ -29,26 +34,16 @@ public sealed class DataPlaneFixture : IAsyncDisposable
         api.Upsert(K8s.Service("default", "whoami", 80, "http"));
         api.Upsert(K8s.Slice("default", "whoami", port, "http", "127.0.0.2", "127.0.0.3"));
         seed?.Invoke(api, port);
-        var edge = await EdgeProcess.StartAsync([$"--providers.kubernetesingress.endpoint={api.Url}", "--providers.providersThrottleDuration=0s", "--log.level=DEBUG", .. edgeArgs]);
+        var edge = await EdgeProcess.StartWithApiAsync(api, ["--log.level=DEBUG", .. edgeArgs], env);
         return new DataPlaneFixture { Api = api, A = a, B = b, Edge = edge };
     }
 
-    public HttpRequestMessage Get(string host, string path) =>
-        new(HttpMethod.Get, Edge.WebUrl + path) { Headers = { Host = host } };
+    public HttpRequestMessage Get(string host, string path) => Edge.Request(host, path);
 
-    public async Task<HttpResponseMessage> SendAsync(string host, string path)
-    {
-        using var req = Get(host, path);
-        return await Edge.Http.SendAsync(req);
-    }
+    public Task<HttpResponseMessage> SendAsync(string host, string path) => Edge.SendAsync(host, path);
 
     /// <summary>Waits until a request to host+path no longer answers 404 (the route is served).</summary>
-    public Task WaitForRouteAsync(string host, string path, TimeSpan? timeout = null) =>
-        Eventually.UntilAsync(async () =>
-        {
-            using var r = await SendAsync(host, path);
-            return (int)r.StatusCode != 404;
-        }, timeout ?? TimeSpan.FromSeconds(10), () => $"route {host}{path} never served; edge output:\n{Edge.Output}");
+    public Task WaitForRouteAsync(string host, string path, TimeSpan? timeout = null) => Edge.WaitForRouteAsync(host, path, timeout);
 
     /// <summary>Waits for the Event with <paramref name="reason"/> that edge records on an Ingress.</summary>
     public Task<Corev1Event> WaitForEventAsync(string ns, string ingress, string reason) =>

@@ -8,7 +8,7 @@ namespace Edge.Tests.EndToEnd;
 /// The published binary (artifacts/edge) started as a process on loopback ports, its output
 /// captured; disposed by SIGTERM to its own PID, then killed if it does not exit.
 /// </summary>
-public sealed class EdgeProcess : IAsyncDisposable
+public sealed partial class EdgeProcess : IAsyncDisposable
 {
     private readonly Process _process;
     private readonly StringBuilder _output = new();
@@ -72,7 +72,7 @@ public sealed class EdgeProcess : IAsyncDisposable
             timeout ?? TimeSpan.FromSeconds(10), () => "edge did not answer /ping:\n" + Output);
 
     /// <summary>A dead edge will never answer: fail with its output at once instead of at the timeout.</summary>
-    private void ThrowIfExited()
+    internal void ThrowIfExited()
     {
         if (_process.HasExited) throw new InvalidOperationException($"edge exited with {_process.ExitCode}:\n{Output}");
     }

@@ -57,9 +57,7 @@ public sealed class FileProviderEndToEndTests : IDisposable
         return await edge.Http.SendAsync(req);
     }
 
-    private static Task WaitForStatusAsync(EdgeProcess edge, string path, int status) =>
-        Eventually.UntilAsync(async () => { using var r = await GetAsync(edge, path); return (int)r.StatusCode == status; },
-            TimeSpan.FromSeconds(10), () => $"{path} never answered {status}; edge output:\n{edge.Output}");
+    private static Task WaitForStatusAsync(EdgeProcess edge, string path, int status) => edge.WaitForStatusAsync("app.example.com", path, status);
 
     [Test]
     public async Task A_file_alone_serves_routes_with_its_middlewares_named_at_file()

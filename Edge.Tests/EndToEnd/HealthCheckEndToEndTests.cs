@@ -1,4 +1,3 @@
-using System.Text;
 using System.Text.Json.Nodes;
 using Edge.Tests.DataPlane.Health;
 using Edge.Tests.Support;
@@ -26,13 +25,12 @@ public sealed class HealthCheckEndToEndTests : IDisposable
         return await EdgeProcess.StartAsync([$"--providers.file.filename={file}", "--providers.providersThrottleDuration=0s", "--metrics.prometheus=true"]);
     }
 
-    private static async Task<(int Status, string Body)> SendAsync(EdgeProcess edge, string path, string? body = null)
-    {
-        using var req = new HttpRequestMessage(body is null ? HttpMethod.Get : HttpMethod.Post, edge.WebUrl + path) { Headers = { Host = "app.example.com" } };
-        if (body is not null) req.Content = new StringContent(body, Encoding.UTF8, "text/plain");
-        using var response = await edge.Http.SendAsync(req);
-        return ((int)response.StatusCode, await response.Content.ReadAsStringAsync());
-    }
+    private const string Host = "app.example.com";
+
+    private static Task<(int Status, string Body)> SendAsync(EdgeProcess edge, string path, string? body = null) => edge.FetchAsync(Host, path, body);
+
+    private static Task<(int Status, string Body)> WaitForAsync(EdgeProcess edge, Func<(int Status, string Body), bool> accept, string what) =>
+        edge.WaitForAnswerAsync(Host, "/", accept, what);
 
     private const string Router = "  routers:\n    app:\n      rule: Host(`app.example.com`)\n      service: {0}\n";
 
@@ -51,14 +49,12 @@ public sealed class HealthCheckEndToEndTests : IDisposable
         var answers = new List<string>();
         for (int i = 0; i < 4; i++) answers.Add((await SendAsync(edge, "/")).Body);
         await Assert.That(answers.Distinct().Order()).IsEquivalentTo(new[] { "a", "b" });
-        var raw = JsonNode.Parse(await edge.GetStringAsync("/api/rawdata"))!;
+        var raw = await edge.RawDataAsync();
         await Assert.That((string?)raw["services"]!["app@file"]!["serverStatus"]![b.Url]).IsEqualTo("UP");
         await Assert.That((string?)raw["services"]!["app@file"]!["loadBalancer"]!["healthCheck"]!["interval"]).IsEqualTo("200ms");
 
         b.Healthy = false;
-        await Eventually.UntilAsync(async () =>
-            (string?)JsonNode.Parse(await edge.GetStringAsync("/api/rawdata"))!["services"]!["app@file"]!["serverStatus"]![b.Url] == "DOWN",
-            TimeSpan.FromSeconds(10), () => "b never DOWN in rawdata:\n" + edge.Output);
+        await edge.WaitForRawDataJsonAsync(raw => (string?)raw["services"]!["app@file"]!["serverStatus"]![b.Url] == "DOWN");
         var trafficB = b.Traffic;
         for (int i = 0; i < 6; i++) await Assert.That((await SendAsync(edge, "/")).Body).IsEqualTo("a");
         await Assert.That(b.Traffic).IsEqualTo(trafficB).Because("a server found down gets no requests");
@@ -67,11 +63,11 @@ public sealed class HealthCheckEndToEndTests : IDisposable
         await Assert.That(metrics).Contains($"traefik_service_server_up{{service=\"app@file\",url=\"{a.Url}\"}} 1");
 
         a.Healthy = false;
-        await Eventually.UntilAsync(async () => (await SendAsync(edge, "/")).Status == 503, TimeSpan.FromSeconds(10), () => "never 503 with both down:\n" + edge.Output);
+        await WaitForAsync(edge, a => a.Status == 503, "never 503 with both down");
         await Assert.That((await SendAsync(edge, "/")).Body).IsEqualTo("no available server");
 
         b.Healthy = true;
-        await Eventually.UntilAsync(async () => (await SendAsync(edge, "/")).Body == "b", TimeSpan.FromSeconds(10), () => "b never came back:\n" + edge.Output);
+        await WaitForAsync(edge, a => a.Body == "b", "b never came back");
         await Assert.That(await edge.GetStringAsync("/metrics")).Contains($"traefik_service_server_up{{service=\"app@file\",url=\"{b.Url}\"}} 1");
     }
 
@@ -104,7 +100,7 @@ public sealed class HealthCheckEndToEndTests : IDisposable
         await Assert.That(mirror.LastMethod).IsEqualTo("POST");
         await Assert.That(mirror.LastTarget!).StartsWith("/upload?n=");
         await Assert.That(main.Traffic).IsEqualTo(10);
-        var raw = JsonNode.Parse(await edge.GetStringAsync("/api/rawdata"))!;
+        var raw = await edge.RawDataAsync();
         await Assert.That((string?)raw["routers"]!["app@file"]!["status"]).IsEqualTo("enabled");
         await Assert.That((bool?)raw["services"]!["mirrored@file"]!["mirroring"]!["mirrorBody"]).IsTrue();
     }
@@ -127,12 +123,12 @@ public sealed class HealthCheckEndToEndTests : IDisposable
             """);
         await Assert.That((await SendAsync(edge, "/")).Body).IsEqualTo("main");
         main.Healthy = false;
-        await Eventually.UntilAsync(async () => (await SendAsync(edge, "/")).Body == "spare", TimeSpan.FromSeconds(10), () => "never failed over:\n" + edge.Output);
+        await WaitForAsync(edge, a => a.Body == "spare", "never failed over");
         var mainTraffic = main.Traffic;
         for (int i = 0; i < 3; i++) await Assert.That((await SendAsync(edge, "/")).Body).IsEqualTo("spare");
         await Assert.That(main.Traffic).IsEqualTo(mainTraffic);
         main.Healthy = true;
-        await Eventually.UntilAsync(async () => (await SendAsync(edge, "/")).Body == "main", TimeSpan.FromSeconds(10), () => "never came back to main:\n" + edge.Output);
+        await WaitForAsync(edge, a => a.Body == "main", "never came back to main");
     }
 
     [Test]

@@ -15,22 +15,7 @@ public class HotSwapEndToEndTests
             api.Upsert(K8s.Ingress("default", "stable", "stable.example.com", "/", "whoami", 80)));
         await f.WaitForRouteAsync("stable.example.com", "/");
 
-        int ok = 0, failed = 0;
-        using var stop = new CancellationTokenSource();
-        var clients = Enumerable.Range(0, 16).Select(_ => Task.Run(async () =>
-        {
-            using var http = new HttpClient(new SocketsHttpHandler { UseCookies = false }) { Timeout = TimeSpan.FromSeconds(10) };
-            while (!stop.IsCancellationRequested)
-            {
-                try
-                {
-                    using var req = new HttpRequestMessage(HttpMethod.Get, f.Edge.WebUrl + "/") { Headers = { Host = "stable.example.com" } };
-                    using var r = await http.SendAsync(req);
-                    if (r.StatusCode == HttpStatusCode.OK) Interlocked.Increment(ref ok); else Interlocked.Increment(ref failed);
-                }
-                catch (HttpRequestException) { Interlocked.Increment(ref failed); }
-            }
-        })).ToList();
+        await using var load = RequestLoad.Start(f.Edge.WebUrl + "/", "stable.example.com", clients: 16);
 
         for (int i = 0; i < 200; i++)
         {
@@ -49,10 +34,9 @@ public class HotSwapEndToEndTests
             }
         }
         await f.Edge.WaitForRawDataAsync(r => r.Contains("default-churn-198-churn198-example-com-p198@kubernetes"));
-        stop.Cancel();
-        await Task.WhenAll(clients);
-        await Assert.That(failed).IsEqualTo(0);
-        await Assert.That(ok).IsGreaterThan(100);
+        await load.StopAsync();
+        await Assert.That(load.Failed).IsEqualTo(0);
+        await Assert.That(load.Ok).IsGreaterThan(100);
         using var churned = await f.SendAsync("churn198.example.com", "/p198");
         await Assert.That(churned.StatusCode).IsEqualTo(HttpStatusCode.OK);
     }

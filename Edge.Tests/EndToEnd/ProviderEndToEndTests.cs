@@ -19,7 +19,7 @@ public class ProviderEndToEndTests
         var api = await FakeApiServer.StartAsync();
         api.Upsert(K8s.Service("default", "whoami", 80, "http"));
         api.Upsert(K8s.Slice("default", "whoami", 8080, "http", "10.42.0.3", "10.42.0.5"));
-        var edge = await EdgeProcess.StartAsync([$"--providers.kubernetesingress.endpoint={api.Url}", .. FastReload, .. extra]);
+        var edge = await EdgeProcess.StartWithApiAsync(api, ["--log.level=DEBUG", .. extra]);
         return (api, edge);
     }
 

@@ -1,4 +1,3 @@
-using System.Net;
 using Edge.Tests.FakeApi;
 using Edge.Tests.Support;
 
@@ -30,30 +29,19 @@ public class ProviderIsolationEndToEndTests
             ["spec"] = System.Text.Json.Nodes.JsonNode.Parse("""{"stripPrefix":{"prefixes":["/guarded"]}}"""),
         });
 
-        await using var edge = await EdgeProcess.StartAsync([$"--providers.kubernetesingress.endpoint={api.Url}",
-            "--providers.providersThrottleDuration=0s", "--providers.kubernetescrd"], waitForPing: false);
-        using var client = new HttpClient();
-        async Task<HttpStatusCode?> Get(string path)
-        {
-            using var request = new HttpRequestMessage(HttpMethod.Get, $"{edge.WebUrl}{path}") { Headers = { Host = "app.example.com" } };
-            try { using var r = await client.SendAsync(request); return r.StatusCode; }
-            catch (HttpRequestException) { return null; }
-        }
+        await using var edge = await EdgeProcess.StartWithApiAsync(api, ["--providers.kubernetescrd"], waitForPing: false);
 
-        await Eventually.UntilAsync(async () => await Get("/plain") == HttpStatusCode.OK, TimeSpan.FromSeconds(10),
-            () => "the Ingress route is served while the CRD provider cannot list:\n" + edge.Output);
-        await Assert.That(await Get("/guarded")).IsEqualTo(HttpStatusCode.NotFound)
+        await edge.WaitForAnswerAsync("app.example.com", "/plain", a => a.Status == 200, "the Ingress route is served while the CRD provider cannot list");
+        await Assert.That((await edge.FetchAsync("app.example.com", "/guarded")).Status).IsEqualTo(404)
             .Because("a router whose middleware is not known yet fails closed");
         await Assert.That(await edge.PingStatusAsync()).IsEqualTo(503).Because("the CRD provider has not delivered its first configuration");
         await Assert.That(edge.Output).Contains("middlewares");
 
         api.FailRequestsTo(null);
-        await Eventually.UntilAsync(async () => await Get("/guarded") == HttpStatusCode.OK, TimeSpan.FromSeconds(20),
-            () => "the guarded route is served once the CRD provider recovers:\n" + edge.Output);
-        await Eventually.UntilAsync(async () => await edge.PingStatusAsync() == 200, TimeSpan.FromSeconds(10), "ready once both providers delivered");
-        using var stripped = new HttpRequestMessage(HttpMethod.Get, $"{edge.WebUrl}/guarded/x") { Headers = { Host = "app.example.com" } };
-        using var answer = await client.SendAsync(stripped);
-        var seen = System.Text.Json.Nodes.JsonNode.Parse(await answer.Content.ReadAsStringAsync())!;
+        await edge.WaitForAnswerAsync("app.example.com", "/guarded", a => a.Status == 200, "the guarded route is served once the CRD provider recovers",
+            TimeSpan.FromSeconds(20));
+        await edge.WaitForPingAsync();   // ready once both providers delivered
+        var seen = System.Text.Json.Nodes.JsonNode.Parse((await edge.FetchAsync("app.example.com", "/guarded/x")).Body)!;
         await Assert.That((string?)seen["target"]).IsEqualTo("/x").Because("the CRD provider's stripPrefix middleware ran");
     }
 }

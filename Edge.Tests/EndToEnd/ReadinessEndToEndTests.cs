@@ -24,12 +24,11 @@ public class ReadinessEndToEndTests
     }
 
     private static Task<EdgeProcess> StartEdge(FakeApiServer api, params string[] extra) =>
-        EdgeProcess.StartAsync([$"--providers.kubernetesingress.endpoint={api.Url}", "--providers.providersThrottleDuration=0s", .. extra], waitForPing: false);
+        EdgeProcess.StartWithApiAsync(api, extra, waitForPing: false);
 
     private static async Task<HttpStatusCode> Routed(EdgeProcess edge)
     {
-        using var req = new HttpRequestMessage(HttpMethod.Get, edge.WebUrl + "/") { Headers = { Host = "ready.example.com" } };
-        using var r = await edge.Http.SendAsync(req);
+        using var r = await edge.SendAsync("ready.example.com", "/");
         return r.StatusCode;
     }
 

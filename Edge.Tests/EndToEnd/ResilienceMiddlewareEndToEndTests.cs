@@ -1,5 +1,4 @@
 using System.Net;
-using System.Text;
 using System.Text.Json.Nodes;
 using Edge.Tests.Support;
 
@@ -22,18 +21,12 @@ public sealed class ResilienceMiddlewareEndToEndTests : IDisposable
         var file = Path.Combine(_dir, "dynamic.yml");
         await File.WriteAllTextAsync(file, yaml);
         var edge = await EdgeProcess.StartAsync([$"--providers.file.filename={file}", "--providers.providersThrottleDuration=0s", .. extra]);
-        await Eventually.UntilAsync(async () => (await edge.GetStringAsync("/api/rawdata")).Contains("\"routers\":{\""),
-            TimeSpan.FromSeconds(10), () => "no routers; edge output:\n" + edge.Output);
+        await edge.WaitForRawDataAsync(raw => raw.Contains("\"routers\":{\""));
         return edge;
     }
 
-    private static async Task<(int Status, string Body)> SendAsync(EdgeProcess edge, string path, HttpMethod? method = null, string? body = null)
-    {
-        using var req = new HttpRequestMessage(method ?? HttpMethod.Get, edge.WebUrl + path);
-        if (body is not null) req.Content = new StringContent(body, Encoding.UTF8);
-        using var r = await edge.Http.SendAsync(req);
-        return ((int)r.StatusCode, await r.Content.ReadAsStringAsync());
-    }
+    private static Task<(int Status, string Body)> SendAsync(EdgeProcess edge, string path, HttpMethod? method = null, string? body = null) =>
+        edge.FetchAsync(edge.WebAuthority, path, body, method);
 
     [Test]
     public async Task Retry_reaches_the_working_server_when_the_other_refuses_and_counts_it()
@@ -119,7 +112,7 @@ public sealed class ResilienceMiddlewareEndToEndTests : IDisposable
 
         await using var backend = await EchoBackend.StartAsync("back", port: port);
         // After fallbackDuration the breaker recovers: first some, then all requests reach the server.
-        await Eventually.UntilAsync(async () => (await SendAsync(edge, "/cb")).Status == 200, TimeSpan.FromSeconds(10), () => "never recovered:\n" + edge.Output);
+        await edge.WaitForStatusAsync(edge.WebAuthority, "/cb", 200);
         await Task.Delay(TimeSpan.FromSeconds(1.2));
         for (int i = 0; i < 5; i++) await Assert.That((await SendAsync(edge, "/cb")).Status).IsEqualTo(200).Because("standby again");
     }

@@ -29,18 +29,13 @@ public class TracingEndToEndTests
         return (f, JsonNode.Parse(await resp.Content.ReadAsStringAsync())!);
     }
 
-    private static async Task<DataPlaneFixture> StartFixture(string[] args, Dictionary<string, string>? annotations)
-    {
-        var api = await FakeApi.FakeApiServer.StartAsync();
-        var port = FreePort.Get();
-        var a = await EchoBackend.StartAsync("a", "127.0.0.2", port);
-        var b = await EchoBackend.StartAsync("b", "127.0.0.3", port);
-        api.Upsert(K8s.Service("default", "whoami", 80, "http"));
-        api.Upsert(K8s.Slice("default", "whoami", port, "http", "127.0.0.2"));
-        api.Upsert(K8s.Ingress("default", "app", "app.example.com", "/", "whoami", 80, annotations: annotations));
-        var edge = await EdgeProcess.StartAsync([$"--providers.kubernetesingress.endpoint={api.Url}", "--providers.providersThrottleDuration=0s", .. args], FastExport);
-        return new DataPlaneFixture { Api = api, A = a, B = b, Edge = edge };
-    }
+    /// <summary>One backend only (a): every request's backend span is the same server's.</summary>
+    private static Task<DataPlaneFixture> StartFixture(string[] args, Dictionary<string, string>? annotations) =>
+        DataPlaneFixture.StartWithEnvironmentAsync(FastExport, (api, port) =>
+        {
+            api.Upsert(K8s.Slice("default", "whoami", port, "http", "127.0.0.2"));
+            api.Upsert(K8s.Ingress("default", "app", "app.example.com", "/", "whoami", 80, annotations: annotations));
+        }, args);
 
     private static List<DecodedSpan> Incoming(List<DecodedSpan> spans) => spans.Where(s => s.TraceId == IncomingTrace).ToList();
 
