@@ -4,7 +4,7 @@ using Edge.Model;
 namespace Edge.Api;
 
 /// <summary>A router as Traefik's API shows it: its configuration plus runtime status.</summary>
-public sealed class RouterInfo
+public sealed class RouterInfo : ApiElementStatus
 {
     [JsonPropertyName("entryPoints")] public List<string>? EntryPoints { get; set; }
     [JsonPropertyName("middlewares")] public List<string>? Middlewares { get; set; }
@@ -14,35 +14,25 @@ public sealed class RouterInfo
     [JsonPropertyName("priority")] public long Priority { get; set; }
     [JsonPropertyName("tls")] public RouterTls? Tls { get; set; }
     [JsonPropertyName("observability")] public RouterObservability? Observability { get; set; }
-    [JsonPropertyName("error")] public List<string>? Error { get; set; }
-    [JsonPropertyName("status")] public string Status { get; set; } = "enabled";
-    [JsonPropertyName("using")] public List<string>? Using { get; set; }
-    [JsonPropertyName("name")] public string? Name { get; set; }
-    [JsonPropertyName("provider")] public string? Provider { get; set; }
+    [JsonPropertyName("using"), JsonPropertyOrder(ApiElementStatus.UsageOrder)] public List<string>? Using { get; set; }
 
     /// <summary>The namespace of the Ingress it came from (<see cref="Router.Namespace"/>): the API's namespace filter. Not in Traefik's JSON.</summary>
     [JsonIgnore] public string? Namespace { get; set; }
 }
 
 /// <summary>A service as Traefik's API shows it.</summary>
-public sealed class ServiceInfo
+public sealed class ServiceInfo : ApiUsedElementStatus
 {
     [JsonPropertyName("loadBalancer")] public ServersLoadBalancer? LoadBalancer { get; set; }
     [JsonPropertyName("weighted")] public WeightedRoundRobinService? Weighted { get; set; }
     [JsonPropertyName("mirroring")] public MirroringService? Mirroring { get; set; }
     [JsonPropertyName("failover")] public FailoverService? Failover { get; set; }
     [JsonPropertyName("middlewares")] public List<string>? Middlewares { get; set; }
-    [JsonPropertyName("error")] public List<string>? Error { get; set; }
-    [JsonPropertyName("status")] public string Status { get; set; } = "enabled";
-    [JsonPropertyName("usedBy")] public List<string>? UsedBy { get; set; }
-    [JsonPropertyName("serverStatus")] public SortedDictionary<string, string>? ServerStatus { get; set; }
-    [JsonPropertyName("name")] public string? Name { get; set; }
-    [JsonPropertyName("provider")] public string? Provider { get; set; }
-    [JsonPropertyName("type")] public string? Type { get; set; }
+    [JsonPropertyName("serverStatus"), JsonPropertyOrder(ApiElementStatus.UsageOrder + 1)] public SortedDictionary<string, string>? ServerStatus { get; set; }
 }
 
 /// <summary>A middleware as Traefik's API shows it: its configuration (one type set) plus runtime status.</summary>
-public sealed class MiddlewareInfo
+public sealed class MiddlewareInfo : ApiUsedElementStatus
 {
     [JsonPropertyName("addPrefix")] public AddPrefixConfig? AddPrefix { get; set; }
     [JsonPropertyName("stripPrefix")] public StripPrefixConfig? StripPrefix { get; set; }
@@ -67,13 +57,6 @@ public sealed class MiddlewareInfo
     [JsonPropertyName("contentType")] public ContentTypeConfig? ContentType { get; set; }
     [JsonPropertyName("encodedCharacters")] public EncodedCharactersConfig? EncodedCharacters { get; set; }
     [JsonPropertyName("passTLSClientCert")] public PassTlsClientCertConfig? PassTlsClientCert { get; set; }
-    [JsonPropertyName("error")] public List<string>? Error { get; set; }
-    [JsonPropertyName("status")] public string Status { get; set; } = "enabled";
-    [JsonPropertyName("usedBy")] public List<string>? UsedBy { get; set; }
-    // Set on /api/http/middlewares only (Traefik's middlewareRepresentation), null in rawdata.
-    [JsonPropertyName("name")] public string? Name { get; set; }
-    [JsonPropertyName("provider")] public string? Provider { get; set; }
-    [JsonPropertyName("type")] public string? Type { get; set; }
 }
 
 /// <summary>/api/rawdata.</summary>

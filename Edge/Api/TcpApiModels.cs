@@ -4,7 +4,7 @@ using Edge.Model;
 namespace Edge.Api;
 
 /// <summary>A TCP router as Traefik's API shows it (runtime.TCPRouterInfo).</summary>
-public sealed class TcpRouterInfo
+public sealed class TcpRouterInfo : ApiElementStatus
 {
     [JsonPropertyName("entryPoints")] public List<string>? EntryPoints { get; set; }
     [JsonPropertyName("middlewares")] public List<string>? Middlewares { get; set; }
@@ -13,37 +13,21 @@ public sealed class TcpRouterInfo
     [JsonPropertyName("ruleSyntax")] public string? RuleSyntax { get; set; }
     [JsonPropertyName("priority")] public long Priority { get; set; }
     [JsonPropertyName("tls")] public RouterTcpTls? Tls { get; set; }
-    [JsonPropertyName("error")] public List<string>? Error { get; set; }
-    [JsonPropertyName("status")] public string Status { get; set; } = "enabled";
-    [JsonPropertyName("using")] public List<string>? Using { get; set; }
-    [JsonPropertyName("name")] public string? Name { get; set; }
-    [JsonPropertyName("provider")] public string? Provider { get; set; }
+    [JsonPropertyName("using"), JsonPropertyOrder(ApiElementStatus.UsageOrder)] public List<string>? Using { get; set; }
 }
 
 /// <summary>A TCP service as Traefik's API shows it (runtime.TCPServiceInfo).</summary>
-public sealed class TcpServiceInfo
+public sealed class TcpServiceInfo : ApiUsedElementStatus
 {
     [JsonPropertyName("loadBalancer")] public TcpServersLoadBalancer? LoadBalancer { get; set; }
     [JsonPropertyName("weighted")] public TcpWeightedRoundRobin? Weighted { get; set; }
-    [JsonPropertyName("error")] public List<string>? Error { get; set; }
-    [JsonPropertyName("status")] public string Status { get; set; } = "enabled";
-    [JsonPropertyName("usedBy")] public List<string>? UsedBy { get; set; }
-    [JsonPropertyName("serverStatus")] public SortedDictionary<string, string>? ServerStatus { get; set; }
-    [JsonPropertyName("name")] public string? Name { get; set; }
-    [JsonPropertyName("provider")] public string? Provider { get; set; }
-    [JsonPropertyName("type")] public string? Type { get; set; }
+    [JsonPropertyName("serverStatus"), JsonPropertyOrder(ApiElementStatus.UsageOrder + 1)] public SortedDictionary<string, string>? ServerStatus { get; set; }
 }
 
 /// <summary>A TCP middleware as Traefik's API shows it (runtime.TCPMiddlewareInfo).</summary>
-public sealed class TcpMiddlewareInfo
+public sealed class TcpMiddlewareInfo : ApiUsedElementStatus
 {
     [JsonPropertyName("ipAllowList")] public TcpIpAllowList? IpAllowList { get; set; }
     [JsonPropertyName("ipWhiteList")] public TcpIpAllowList? IpWhiteList { get; set; }
     [JsonPropertyName("inFlightConn")] public TcpInFlightConn? InFlightConn { get; set; }
-    [JsonPropertyName("error")] public List<string>? Error { get; set; }
-    [JsonPropertyName("status")] public string Status { get; set; } = "enabled";
-    [JsonPropertyName("usedBy")] public List<string>? UsedBy { get; set; }
-    [JsonPropertyName("name")] public string? Name { get; set; }
-    [JsonPropertyName("provider")] public string? Provider { get; set; }
-    [JsonPropertyName("type")] public string? Type { get; set; }
 }
