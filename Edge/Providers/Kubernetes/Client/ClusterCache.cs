@@ -187,7 +187,7 @@ public sealed class ClusterCache
         var nodes = Part(ref _nodePart, Version(_nodes), () => _nodes.SelectMany(i => i.Items).ToImmutableArray());
         var namespaces = Part(ref _namespacePart, Version(_namespaces), () =>
             _namespaces.SelectMany(i => i.Items).Where(n => n.Metadata?.Name is not null).ToImmutableDictionary(n => n.Metadata!.Name, StringComparer.Ordinal));
-        return new ClusterSnapshot(ingresses, classes, services, slices, secrets, nodes) 
+        return new ClusterSnapshot(ingresses, classes, services, slices, secrets, nodes)
         {
             Namespaces = namespaces, Middlewares = middlewares, TlsOptions = tlsOptions, TlsStores = tlsStores, ServersTransports = transports,
             IngressRoutes = ingressRoutes, TraefikServices = traefikServices, UnservedObjects = unserved,

@@ -1,7 +1,7 @@
 using System.IO.Compression;
 using Edge.Observability.Logging;
 
-namespace Edge.Tests.Observability;
+namespace Edge.Tests.Observability.Logging;
 
 /// <summary>log.filePath rotation with lumberjack's rules (what Traefik uses): size, backup names, count, age, gzip.</summary>
 public class RotatingFileWriterTests

@@ -4,7 +4,7 @@ using Edge.Observability.AccessLog;
 using Edge.Observability.Logging;
 using Edge.Tests.Support;
 
-namespace Edge.Tests.Observability;
+namespace Edge.Tests.Observability.AccessLog;
 
 /// <summary>
 /// README "Access logs": a request never waits for the log. Entries go into a queue of
