@@ -54,8 +54,7 @@ public class RbacCoverageTests
         api.Upsert(new V1Node { ApiVersion = "v1", Kind = "Node", Metadata = new V1ObjectMeta { Name = "n1" },
             Status = new V1NodeStatus { Addresses = [new V1NodeAddress { Type = "ExternalIP", Address = "203.0.113.9" }] } });
         seed?.Invoke(api);
-        await using var edge = await EdgeProcess.StartAsync([$"--providers.kubernetesingress.endpoint={api.Url}",
-            "--providers.providersThrottleDuration=0s", .. args]);
+        await using var edge = await EdgeProcess.StartWithApiAsync(api, args);
         await edge.WaitForRawDataAsync(r => r.Contains($"{ns}-app-app-example-com@kubernetes"));
         awaited ??= r => r.Method == "PATCH";
         await Eventually.UntilAsync(() => api.Requests.Any(awaited), TimeSpan.FromSeconds(5),

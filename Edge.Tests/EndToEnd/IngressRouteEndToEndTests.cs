@@ -13,13 +13,7 @@ namespace Edge.Tests.EndToEnd;
 [NotInParallel("edge-e2e")]
 public class IngressRouteEndToEndTests
 {
-    private static JsonObject Crd(string kind, string ns, string name, string spec) => new()
-    {
-        ["apiVersion"] = "traefik.io/v1alpha1",
-        ["kind"] = kind,
-        ["metadata"] = new JsonObject { ["name"] = name, ["namespace"] = ns },
-        ["spec"] = JsonNode.Parse(spec),
-    };
+    private static JsonObject Crd(string kind, string ns, string name, string spec) => K8s.Crd(kind, ns, name, spec);
 
     /// <summary>Traefik's router name: namespace-name-%.10x of sha256(match), normalised.</summary>
     private static string RouterName(string ns, string name, string match) =>

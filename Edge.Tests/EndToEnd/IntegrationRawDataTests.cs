@@ -31,10 +31,7 @@ public class IntegrationRawDataTests
         var expectedRouters = Kube(expected["routers"]!.AsObject());
 
         // StartAsync returns once /ping says the first configuration is served.
-        await using var edge = await EdgeProcess.StartAsync([
-            "--configfile=" + Path.Combine(root, "config", toml),
-            $"--providers.kubernetesingress.endpoint={api.Url}",
-            "--providers.providersThrottleDuration=0s"]);
+        await using var edge = await EdgeProcess.StartAsync(["--configfile=" + Path.Combine(root, "config", toml), .. EdgeProcess.IngressProviderArgs(api)]);
         // Proof that the Ingresses were read before anything is compared (the ingressclass-disabled
         // case expects no router, which an Edge that never synced would also show): the Ingress
         // informer watches from the resourceVersion its LIST returned, so the list was answered.

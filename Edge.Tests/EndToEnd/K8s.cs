@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using k8s.Models;
 
 namespace Edge.Tests.EndToEnd;
@@ -57,4 +58,16 @@ public static class K8s
         Ports = [new Discoveryv1EndpointPort { Port = port, Name = portName ?? "", Protocol = "TCP" }],
         Endpoints = addresses.Select(a => new V1Endpoint { Addresses = [a], Conditions = new V1EndpointConditions { Ready = true, Serving = true } }).ToList(),
     };
+
+    /// <summary>A Traefik CRD object (Middleware, TLSOption, IngressRoute, ...) of traefik.io/v1alpha1 with <paramref name="spec"/> as JSON.</summary>
+    public static JsonObject Crd(string kind, string ns, string name, string spec) => new()
+    {
+        ["apiVersion"] = "traefik.io/v1alpha1",
+        ["kind"] = kind,
+        ["metadata"] = new JsonObject { ["name"] = name, ["namespace"] = ns },
+        ["spec"] = JsonNode.Parse(spec),
+    };
+
+    /// <summary>A Traefik Middleware object.</summary>
+    public static JsonObject Middleware(string ns, string name, string spec) => Crd("Middleware", ns, name, spec);
 }

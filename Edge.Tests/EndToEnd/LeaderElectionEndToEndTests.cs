@@ -18,10 +18,9 @@ public class LeaderElectionEndToEndTests
 {
     private static readonly TimeSpan LeaseDuration = TimeSpan.FromSeconds(3);
 
-    private static Task<EdgeProcess> Replica(FakeApiServer api, string name) => EdgeProcess.StartAsync(
+    private static Task<EdgeProcess> Replica(FakeApiServer api, string name) => EdgeProcess.StartWithApiAsync(api,
     [
-        $"--providers.kubernetesingress.endpoint={api.Url}", $"--providers.kubernetesingress.token=token-{name}",
-        "--providers.kubernetesingress.ingressendpoint.ip=203.0.113.7", "--providers.providersThrottleDuration=0s",
+        $"--providers.kubernetesingress.token=token-{name}", "--providers.kubernetesingress.ingressendpoint.ip=203.0.113.7",
         "--leaderelection.enabled=true", "--leaderelection.namespace=edge-system",
         "--leaderelection.leaseduration=3s", "--leaderelection.renewdeadline=2s", "--leaderelection.retryperiod=250ms", "--log.level=DEBUG",
     ], new Dictionary<string, string> { ["POD_NAME"] = name });

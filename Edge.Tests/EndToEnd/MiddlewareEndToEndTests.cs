@@ -17,13 +17,7 @@ public class MiddlewareEndToEndTests
 {
     private const string Annotation = "traefik.ingress.kubernetes.io/router.middlewares";
 
-    private static JsonObject Middleware(string ns, string name, string spec) => new()
-    {
-        ["apiVersion"] = "traefik.io/v1alpha1",
-        ["kind"] = "Middleware",
-        ["metadata"] = new JsonObject { ["name"] = name, ["namespace"] = ns },
-        ["spec"] = JsonNode.Parse(spec),
-    };
+    private static JsonObject Middleware(string ns, string name, string spec) => K8s.Middleware(ns, name, spec);
 
     private static V1Ingress Routed(string name, string path, string middleware) =>
         K8s.Ingress("default", name, "app.example.com", path, "whoami", 80, annotations: new Dictionary<string, string> { [Annotation] = middleware });

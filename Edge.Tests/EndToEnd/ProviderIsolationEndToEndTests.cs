@@ -22,12 +22,7 @@ public class ProviderIsolationEndToEndTests
         api.Upsert(K8s.Ingress("default", "plain", "app.example.com", "/plain", "app", 80));
         api.Upsert(K8s.Ingress("default", "guarded", "app.example.com", "/guarded", "app", 80,
             annotations: new Dictionary<string, string> { ["traefik.ingress.kubernetes.io/router.middlewares"] = "default-strip@kubernetescrd" }));
-        api.UpsertJson(new System.Text.Json.Nodes.JsonObject
-        {
-            ["apiVersion"] = "traefik.io/v1alpha1", ["kind"] = "Middleware",
-            ["metadata"] = new System.Text.Json.Nodes.JsonObject { ["name"] = "strip", ["namespace"] = "default" },
-            ["spec"] = System.Text.Json.Nodes.JsonNode.Parse("""{"stripPrefix":{"prefixes":["/guarded"]}}"""),
-        });
+        api.UpsertJson(K8s.Middleware("default", "strip", """{"stripPrefix":{"prefixes":["/guarded"]}}"""));
 
         await using var edge = await EdgeProcess.StartWithApiAsync(api, ["--providers.kubernetescrd"], waitForPing: false);
 

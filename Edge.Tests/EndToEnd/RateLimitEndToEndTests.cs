@@ -13,13 +13,7 @@ public class RateLimitEndToEndTests
 {
     private const string Annotation = "traefik.ingress.kubernetes.io/router.middlewares";
 
-    private static JsonObject Middleware(string ns, string name, string spec) => new()
-    {
-        ["apiVersion"] = "traefik.io/v1alpha1",
-        ["kind"] = "Middleware",
-        ["metadata"] = new JsonObject { ["name"] = name, ["namespace"] = ns },
-        ["spec"] = JsonNode.Parse(spec),
-    };
+    private static JsonObject Middleware(string ns, string name, string spec) => K8s.Middleware(ns, name, spec);
 
     private static async Task<HttpResponseMessage> SendAs(DataPlaneFixture f, string client)
     {

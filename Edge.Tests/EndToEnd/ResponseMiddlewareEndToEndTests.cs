@@ -16,13 +16,7 @@ public class ResponseMiddlewareEndToEndTests
 {
     private const string Annotation = "traefik.ingress.kubernetes.io/router.middlewares";
 
-    private static JsonObject Middleware(string name, string spec) => new()
-    {
-        ["apiVersion"] = "traefik.io/v1alpha1",
-        ["kind"] = "Middleware",
-        ["metadata"] = new JsonObject { ["name"] = name, ["namespace"] = "default" },
-        ["spec"] = JsonNode.Parse(spec),
-    };
+    private static JsonObject Middleware(string name, string spec) => K8s.Middleware("default", name, spec);
 
     private static V1Ingress Routed(string name, string path, string middleware, string service = "whoami") =>
         K8s.Ingress("default", name, "app.example.com", path, service, 80, annotations: new Dictionary<string, string> { [Annotation] = middleware });

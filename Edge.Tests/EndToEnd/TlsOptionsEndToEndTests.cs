@@ -21,13 +21,7 @@ public class TlsOptionsEndToEndTests
 {
     private const string Prefix = "traefik.ingress.kubernetes.io/";
 
-    private static JsonObject Crd(string kind, string ns, string name, string spec) => new()
-    {
-        ["apiVersion"] = "traefik.io/v1alpha1",
-        ["kind"] = kind,
-        ["metadata"] = new JsonObject { ["name"] = name, ["namespace"] = ns },
-        ["spec"] = JsonNode.Parse(spec),
-    };
+    private static JsonObject Crd(string kind, string ns, string name, string spec) => K8s.Crd(kind, ns, name, spec);
 
     private static V1Ingress TlsIngress(string name, string host, string? options, string service = "whoami", int port = 80)
     {
