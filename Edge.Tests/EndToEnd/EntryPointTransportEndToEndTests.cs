@@ -80,11 +80,6 @@ public class EntryPointTransportEndToEndTests
         await using var second = await EdgeProcess.StartExactAsync(Args(t2), web, t2);
         await Assert.That(second.HasExited).IsFalse().Because("the second bind succeeds with SO_REUSEPORT");
         await first.StopAsync();
-        await Eventually.UntilAsync(async () =>
-        {
-            using var req = new HttpRequestMessage(HttpMethod.Get, $"http://127.0.0.1:{web}/t") { Headers = { Host = "app.example.com" } };
-            using var r = await second.Http.SendAsync(req);
-            return (int)r.StatusCode == 200;
-        }, TimeSpan.FromSeconds(10), () => "the second process did not serve the shared port:\n" + second.Output);
+        await second.WaitForStatusAsync("app.example.com", "/t", 200);   // the second process serves the shared port
     }
 }

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Net;
 using Edge.Tests.FakeApi;
 using Edge.Tests.Support;
 using k8s.Models;
@@ -97,14 +96,5 @@ public class LeaderElectionEndToEndTests
         Eventually.UntilAsync(() => api.Get<V1Ingress>("default", ingress)?.Status?.LoadBalancer?.Ingress?.FirstOrDefault()?.Ip == "203.0.113.7",
             TimeSpan.FromSeconds(10), $"status of {ingress} written");
 
-    private static async Task AssertRoutesAsync(EdgeProcess edge, string host)
-    {
-        HttpStatusCode last = 0;
-        await Eventually.UntilAsync(async () =>
-        {
-            using var req = new HttpRequestMessage(HttpMethod.Get, edge.WebUrl + "/") { Headers = { Host = host } };
-            using var r = await edge.Http.SendAsync(req);
-            return (last = r.StatusCode) == HttpStatusCode.OK;
-        }, TimeSpan.FromSeconds(10), () => $"{host} answered {last} on replica {edge.Pid}");
-    }
+    private static Task AssertRoutesAsync(EdgeProcess edge, string host) => edge.WaitForStatusAsync(host, "/", 200);
 }

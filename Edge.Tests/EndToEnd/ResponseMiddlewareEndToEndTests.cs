@@ -86,11 +86,7 @@ public class ResponseMiddlewareEndToEndTests
         }
 
         // errors: the broken backend's 503 is replaced by the page service's answer, rewritten to 502.
-        await Eventually.UntilAsync(async () =>
-        {
-            using var r = await f.SendAsync("app.example.com", "/failing");
-            return (int)r.StatusCode == 502;
-        }, TimeSpan.FromSeconds(10), () => "errors router never served; edge output:\n" + f.Edge.Output);
+        await f.Edge.WaitForStatusAsync("app.example.com", "/failing", 502);
         using (var r = await f.SendAsync("app.example.com", "/failing/thing"))
         {
             await Assert.That((int)r.StatusCode).IsEqualTo(502);
