@@ -9,7 +9,7 @@ using k8s.Models;
 namespace Edge.Bench;
 
 /// <summary>
-/// <c>change-cost N</c>: where one Ingress change's time goes at N Ingresses, stage by stage
+/// <c>change-cost N [--tenancy]</c>: where one Ingress change's time goes at N Ingresses, stage by stage
 /// (translation with and without the memo, the data plane's compilation), as medians of 15
 /// changes. A quick split for profiling; the BenchmarkDotNet suites give the careful figures.
 /// </summary>
@@ -17,9 +17,10 @@ public static class ChangeCostProfile
 {
     public static int Run(string[] args)
     {
-        int n = args.Length > 0 ? int.Parse(args[0]) : 10_000;
+        int n = args.Length > 0 && int.TryParse(args[0], out var count) ? count : 10_000;
         var snapshot = TranslationBenchmarks.Build(n);
-        var options = new ProviderOptions();
+        // Tenancy mode: its policy runs on every translation, the memo reuses the fragments under it.
+        var options = new ProviderOptions { TenancyEnabled = args.Contains("--tenancy") };
         var config = new StaticConfig();
         config.EntryPoints["web"] = new EntryPointOptions { Name = "web", Address = ":80" };
         var dataPlane = new EdgeDataPlane(config, new ConfigurationStore());
@@ -45,7 +46,7 @@ public static class ChangeCostProfile
             snapshot = changed;
         }
         static double Median(List<double> v) { v.Sort(); return v[v.Count / 2]; }
-        Console.WriteLine($"{n} Ingresses, one change: full translation {Median(full):F1} ms, memoized translation {Median(incremental):F1} ms " +
+        Console.WriteLine($"{n} Ingresses{(options.TenancyEnabled ? " (tenancy)" : "")}, one change: full translation {Median(full):F1} ms, memoized translation {Median(incremental):F1} ms " +
                           $"(reused {memo.Reused}, translated {memo.Translated}), data plane compile {Median(compile):F1} ms");
         return 0;
     }

@@ -131,16 +131,24 @@ public class ProviderEndToEndTests
         await Assert.That(errors).IsEqualTo(1);
     }
 
+    /// <summary>A TLS API server demanding <paramref name="token"/>, its CA and the token in files of a new folder, one Ingress.</summary>
+    private static async Task<(FakeApiServer Api, string Dir)> TlsApiWithIngress(string token, string tokenFileText, string ingress, string host)
+    {
+        var api = await FakeApiServer.StartAsync(new FakeApiServerOptions { Tls = true, BearerToken = token });
+        var dir = Directory.CreateTempSubdirectory().FullName;
+        api.WriteCaFile(Path.Combine(dir, "ca.crt"));
+        await File.WriteAllTextAsync(Path.Combine(dir, "token"), tokenFileText);
+        api.Upsert(K8s.Service("default", "whoami", 80, "http"));
+        api.Upsert(K8s.Slice("default", "whoami", 8080, "http", "10.42.0.3"));
+        api.Upsert(K8s.Ingress("default", ingress, host, "/", "whoami", 80));
+        return (api, dir);
+    }
+
     [Test]
     public async Task Tls_api_server_with_bearer_token_file_and_ca_file()
     {
-        await using var api = await FakeApiServer.StartAsync(new FakeApiServerOptions { Tls = true, BearerToken = "s3cret" });
-        var dir = Directory.CreateTempSubdirectory().FullName;
-        api.WriteCaFile(Path.Combine(dir, "ca.crt"));
-        await File.WriteAllTextAsync(Path.Combine(dir, "token"), "s3cret\n");
-        api.Upsert(K8s.Service("default", "whoami", 80, "http"));
-        api.Upsert(K8s.Slice("default", "whoami", 8080, "http", "10.42.0.3"));
-        api.Upsert(K8s.Ingress("default", "secure", "secure.example.com", "/", "whoami", 80));
+        var (api, dir) = await TlsApiWithIngress("s3cret", "s3cret\n", "secure", "secure.example.com");
+        await using var _ = api;
         await using var edge = await EdgeProcess.StartAsync([
             $"--providers.kubernetesingress.endpoint={api.Url}",
             $"--providers.kubernetesingress.token={Path.Combine(dir, "token")}",
@@ -152,13 +160,8 @@ public class ProviderEndToEndTests
     [Test]
     public async Task In_cluster_client_uses_service_account_files()
     {
-        await using var api = await FakeApiServer.StartAsync(new FakeApiServerOptions { Tls = true, BearerToken = "sa-token" });
-        var dir = Directory.CreateTempSubdirectory().FullName;
-        api.WriteCaFile(Path.Combine(dir, "ca.crt"));
-        await File.WriteAllTextAsync(Path.Combine(dir, "token"), "sa-token");
-        api.Upsert(K8s.Service("default", "whoami", 80, "http"));
-        api.Upsert(K8s.Slice("default", "whoami", 8080, "http", "10.42.0.3"));
-        api.Upsert(K8s.Ingress("default", "incluster", "in.example.com", "/", "whoami", 80));
+        var (api, dir) = await TlsApiWithIngress("sa-token", "sa-token", "incluster", "in.example.com");
+        await using var _ = api;
         await using var edge = await EdgeProcess.StartAsync(FastReload, new Dictionary<string, string>
         {
             ["KUBERNETES_SERVICE_HOST"] = "127.0.0.1",
