@@ -73,7 +73,7 @@ public class EntryPointTransportEndToEndTests
         string[] Args(int traefik) =>
         [
             $"--entryPoints.web.address=127.0.0.1:{web}", "--entryPoints.web.reusePort=true", $"--entryPoints.traefik.address=127.0.0.1:{traefik}",
-            "--ping", $"--providers.kubernetesingress.endpoint={api.Url}", "--providers.providersThrottleDuration=0s",
+            "--ping", .. EdgeProcess.IngressProviderArgs(api),
         ];
         int t1 = FreePort.Get(), t2 = FreePort.Get();
         await using var first = await EdgeProcess.StartExactAsync(Args(t1), web, t1);

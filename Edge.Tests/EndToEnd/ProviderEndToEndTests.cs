@@ -149,10 +149,9 @@ public class ProviderEndToEndTests
     {
         var (api, dir) = await TlsApiWithIngress("s3cret", "s3cret\n", "secure", "secure.example.com");
         await using var _ = api;
-        await using var edge = await EdgeProcess.StartAsync([
-            $"--providers.kubernetesingress.endpoint={api.Url}",
+        await using var edge = await EdgeProcess.StartWithApiAsync(api, [
             $"--providers.kubernetesingress.token={Path.Combine(dir, "token")}",
-            $"--providers.kubernetesingress.certauthfilepath={Path.Combine(dir, "ca.crt")}", .. FastReload]);
+            $"--providers.kubernetesingress.certauthfilepath={Path.Combine(dir, "ca.crt")}", "--log.level=DEBUG"]);
         await edge.WaitForRawDataAsync(r => r.Contains("default-secure-secure-example-com@kubernetes"));
         await Assert.That(api.Requests.All(r => r.Authorization == "Bearer s3cret")).IsTrue();
     }
