@@ -64,6 +64,7 @@ public sealed class MiddlewareInfo
     [JsonPropertyName("contentType")] public ContentTypeConfig? ContentType { get; set; }
     [JsonPropertyName("encodedCharacters")] public EncodedCharactersConfig? EncodedCharacters { get; set; }
     [JsonPropertyName("passTLSClientCert")] public PassTlsClientCertConfig? PassTlsClientCert { get; set; }
+    [JsonPropertyName("grpcWeb")] public GrpcWebConfig? GrpcWeb { get; set; }
     [JsonPropertyName("error")] public List<string>? Error { get; set; }
     [JsonPropertyName("status")] public string Status { get; set; } = "enabled";
     [JsonPropertyName("usedBy")] public List<string>? UsedBy { get; set; }

@@ -77,6 +77,8 @@ public static class MiddlewareBuilder
         if (m.EncodedCharacters is { } encoded) return new EncodedCharactersMiddleware(encoded);
         // Traefik's passtlsclientcert.New has no failure case.
         if (m.PassTlsClientCert is { } passCert) return new PassTlsClientCertMiddleware(passCert.Pem == true, passCert.Info);
+        // Traefik's grpcweb.New has no failure case; no allowOrigins means no origin is answered CORS.
+        if (m.GrpcWeb is { } grpcWeb) return new GrpcWebMiddleware(grpcWeb.AllowOrigins ?? []);
         if (m.ContentType is { } contentType) return new ContentTypeMiddleware(contentType.AutoDetect != false);
         if (m.InFlightReq is { } inFlight)
         {
