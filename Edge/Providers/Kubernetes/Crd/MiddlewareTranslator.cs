@@ -87,6 +87,7 @@ public static class MiddlewareTranslator
                     break;
                 case "forwardAuth":
                     mw.ForwardAuth = ForwardAuthTranslator.Translate(snapshot, ns, spec, out var authError);
+                    if (authError is null && options.Tenancy is not null) authError = TenantReferences.ForwardAuthAddress(ns, mw.ForwardAuth?.Address);
                     return authError is null ? mw : Failed(mw, authError);
                 case "errors":
                     mw.Errors = ErrorPageTranslator.Translate(snapshot, options, ns, id, spec, services, out var pageError);
