@@ -148,9 +148,6 @@ public static class MiddlewareBuilder
             if (e is not (CompressMiddleware.Gzip or CompressMiddleware.Brotli or CompressMiddleware.Zstd)) return Fail("unsupported encoding: " + e, out error);
         if (!string.IsNullOrEmpty(c.DefaultEncoding) && !encodings.Contains(c.DefaultEncoding))
             return Fail("unsupported default encoding: " + c.DefaultEncoding, out error);
-        // Edge has no zstd encoder: refused where nothing else could be served instead.
-        if (c.DefaultEncoding == CompressMiddleware.Zstd) return Fail("defaultEncoding zstd: not supported by Edge (no zstd encoder)", out error);
-        if (encodings.All(e => e == CompressMiddleware.Zstd)) return Fail("encodings zstd: not supported by Edge (no zstd encoder)", out error);
         return new CompressMiddleware(new CompressRules(excluded, included, minSize), encodings, c.DefaultEncoding);
     }
 
