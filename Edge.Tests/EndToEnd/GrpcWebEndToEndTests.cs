@@ -1,5 +1,7 @@
 using System.Buffers.Binary;
 using System.Net;
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
 using System.Text;
 using System.Text.Json.Nodes;
 using Edge.Tests.Support;
@@ -44,12 +46,17 @@ public sealed class GrpcWebEndToEndTests : IDisposable
 
         private GrpcService(WebApplication app, int port) { _app = app; Port = port; }
 
-        public static async Task<GrpcService> StartAsync()
+        /// <param name="tls">HTTPS with ALPN h2 only (a self-signed certificate) instead of h2c.</param>
+        public static async Task<GrpcService> StartAsync(bool tls = false)
         {
             var port = FreePort.Get();
             var builder = WebApplication.CreateSlimBuilder();
             builder.Logging.ClearProviders();
-            builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, port, lo => lo.Protocols = HttpProtocols.Http2));
+            builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, port, lo =>
+            {
+                lo.Protocols = HttpProtocols.Http2;
+                if (tls) lo.UseHttps(SelfSigned());
+            }));
             var app = builder.Build();
             var service = new GrpcService(app, port);
             app.Run(async ctx =>
@@ -72,6 +79,17 @@ public sealed class GrpcWebEndToEndTests : IDisposable
             return service;
         }
 
+        private static X509Certificate2 SelfSigned()
+        {
+            using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+            var req = new CertificateRequest("CN=grpc", key, HashAlgorithmName.SHA256);
+            var san = new SubjectAlternativeNameBuilder();
+            san.AddIpAddress(IPAddress.Loopback);
+            req.CertificateExtensions.Add(san.Build());
+            using var cert = req.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(30));
+            return X509CertificateLoader.LoadPkcs12(cert.Export(X509ContentType.Pfx), null);
+        }
+
         public async ValueTask DisposeAsync()
         {
             await _app.StopAsync();
@@ -79,7 +97,7 @@ public sealed class GrpcWebEndToEndTests : IDisposable
         }
     }
 
-    private async Task<EdgeProcess> StartAsync(int servicePort)
+    private async Task<EdgeProcess> StartAsync(int servicePort, string scheme = "h2c", params string[] extra)
     {
         var file = Path.Combine(_dir, "dynamic.yml");
         await File.WriteAllTextAsync(file, $$$"""
@@ -87,11 +105,11 @@ public sealed class GrpcWebEndToEndTests : IDisposable
               routers:
                 grpc: {rule: "PathPrefix(`/echo.Echo`)", service: grpc, middlewares: [web]}
               services:
-                grpc: {loadBalancer: {servers: [{url: "h2c://127.0.0.1:{{{servicePort}}}"}]}}
+                grpc: {loadBalancer: {servers: [{url: "{{{scheme}}}://127.0.0.1:{{{servicePort}}}"}]}}
               middlewares:
                 web: {grpcWeb: {allowOrigins: ["https://app.example"]}}
             """);
-        var edge = await EdgeProcess.StartAsync([$"--providers.file.filename={file}", "--providers.providersThrottleDuration=0s"]);
+        var edge = await EdgeProcess.StartAsync([$"--providers.file.filename={file}", "--providers.providersThrottleDuration=0s", .. extra]);
         await Eventually.UntilAsync(async () => (await edge.GetStringAsync("/api/rawdata")).Contains("\"routers\":{\""),
             TimeSpan.FromSeconds(10), () => "no routers; edge output:\n" + edge.Output);
         return edge;
@@ -147,6 +165,20 @@ public sealed class GrpcWebEndToEndTests : IDisposable
         var expected = Convert.ToBase64String(Frame(0, "FAIL"u8.ToArray()))
             + Convert.ToBase64String(Frame(0x80, "grpc-message: bad argument\r\ngrpc-status: 3\r\n"u8.ToArray()));
         await Assert.That(text).IsEqualTo(expected);
+    }
+
+    [Test]
+    public async Task An_https_service_is_asked_for_h2_by_ALPN_and_answers_the_call()
+    {
+        await using var service = await GrpcService.StartAsync(tls: true);
+        await using var edge = await StartAsync(service.Port, "https", "--serversTransport.insecureSkipVerify=true");
+        var message = Frame(0, "tls"u8.ToArray());
+        using var response = await edge.Http.SendAsync(Call(edge, "application/grpc-web", message));
+        var body = await response.Content.ReadAsByteArrayAsync();
+        await Assert.That((int)response.StatusCode).IsEqualTo(200).Because(edge.Output);
+        await Assert.That(service.Protocol).IsEqualTo("HTTP/2");
+        var expected = Frame(0, "TLS"u8.ToArray()).Concat(Frame(0x80, "grpc-status: 0\r\n"u8.ToArray())).ToArray();
+        await Assert.That(Convert.ToHexString(body)).IsEqualTo(Convert.ToHexString(expected));
     }
 
     [Test]

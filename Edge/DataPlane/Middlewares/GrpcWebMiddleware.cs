@@ -9,7 +9,8 @@ namespace Edge.DataPlane.Middlewares;
 /// Traefik's origin check): a gRPC-Web request (POST, Content-Type <c>application/grpc-web*</c>)
 /// goes on as gRPC — Content-Type <c>application/grpc…</c>, no Content-Length, a
 /// <c>-text</c> body base64-decoded — and its answer comes back as gRPC-Web (see
-/// <see cref="GrpcWebResponse"/>). The service must speak gRPC: h2c (or TLS with h2). A CORS
+/// <see cref="GrpcWebResponse"/>). The service must speak gRPC: h2c, or TLS with h2 (asked for
+/// through <see cref="Forwarding.GrpcForward"/>). A CORS
 /// preflight asking for <c>x-grpc-web</c> is answered here (rs/cors v1.7.0's rules) and never
 /// reaches the service. Anything else passes through untouched.
 /// </summary>
@@ -133,6 +134,7 @@ internal sealed class GrpcWebMiddleware(IReadOnlyList<string> allowOrigins) : Ht
         var response = new GrpcWebResponse(ctx, originalBodyFeature, text);
         ctx.Features.Set<IHttpResponseBodyFeature>(response);
         ctx.Features.Set<IHttpResponseTrailersFeature>(response);
+        ctx.Features.Set(Forwarding.GrpcForward.Instance);
         try
         {
             await next(r);
@@ -142,6 +144,7 @@ internal sealed class GrpcWebMiddleware(IReadOnlyList<string> allowOrigins) : Ht
         {
             ctx.Features.Set(originalBodyFeature);
             ctx.Features.Set(originalTrailers);
+            ctx.Features.Set<Forwarding.GrpcForward>(null);
             if (decoded is not null)
             {
                 await decoded.CompleteAsync();
