@@ -60,6 +60,16 @@ public class ResponseMiddlewareEndToEndTests
             var seen = JsonNode.Parse(await new StreamReader(gz).ReadToEndAsync())!;
             await Assert.That((string?)seen["target"]).IsEqualTo("/zipped/x");
         }
+        // zstd (Traefik's default encodings are gzip, br, zstd) through the AOT binary.
+        using (var req = f.Get("app.example.com", "/zipped/z"))
+        {
+            req.Headers.TryAddWithoutValidation("Accept-Encoding", "zstd");
+            using var r = await f.Edge.Http.SendAsync(req);
+            await Assert.That(r.Content.Headers.ContentEncoding.ToString()).IsEqualTo("zstd");
+            await using var zstd = new ZstdSharp.DecompressionStream(await r.Content.ReadAsStreamAsync());
+            var seen = JsonNode.Parse(await new StreamReader(zstd).ReadToEndAsync())!;
+            await Assert.That((string?)seen["target"]).IsEqualTo("/zipped/z");
+        }
 
         // forwardAuth: the auth server's 401 reaches the client as is; with the token the backend sees X-User.
         await f.WaitForRouteAsync("app.example.com", "/guarded");

@@ -57,6 +57,7 @@ public sealed class MiddlewareInfo : ApiUsedElementStatus
     [JsonPropertyName("contentType")] public ContentTypeConfig? ContentType { get; set; }
     [JsonPropertyName("encodedCharacters")] public EncodedCharactersConfig? EncodedCharacters { get; set; }
     [JsonPropertyName("passTLSClientCert")] public PassTlsClientCertConfig? PassTlsClientCert { get; set; }
+    [JsonPropertyName("grpcWeb")] public GrpcWebConfig? GrpcWeb { get; set; }
 }
 
 /// <summary>/api/rawdata.</summary>

@@ -53,6 +53,7 @@ public sealed class ApiSnapshot
         RedirectRegex = m.RedirectRegex, RedirectScheme = m.RedirectScheme, BasicAuth = m.BasicAuth, RateLimit = m.RateLimit,
         InFlightReq = m.InFlightReq, Compress = m.Compress, ForwardAuth = m.ForwardAuth, Errors = m.Errors, Retry = m.Retry,
         ContentType = m.ContentType, EncodedCharacters = m.EncodedCharacters, PassTlsClientCert = m.PassTlsClientCert,
+        Buffering = m.Buffering, CircuitBreaker = m.CircuitBreaker, DigestAuth = m.DigestAuth, GrpcWeb = m.GrpcWeb,
         Error = m.Error, Status = m.Status, UsedBy = m.UsedBy,
         Name = name, Provider = Edge.Model.ProviderNames.ProviderOf(name), Type = TypeOf(m),
     };
@@ -65,5 +66,7 @@ public sealed class ApiSnapshot
         : m.RedirectScheme is not null ? "redirectscheme" : m.BasicAuth is not null ? "basicauth" : m.RateLimit is not null ? "ratelimit"
         : m.InFlightReq is not null ? "inflightreq" : m.Compress is not null ? "compress" : m.ForwardAuth is not null ? "forwardauth"
         : m.Errors is not null ? "errors" : m.Retry is not null ? "retry" : m.ContentType is not null ? "contenttype"
-        : m.EncodedCharacters is not null ? "encodedcharacters" : m.PassTlsClientCert is not null ? "passtlsclientcert" : null;
+        : m.EncodedCharacters is not null ? "encodedcharacters" : m.PassTlsClientCert is not null ? "passtlsclientcert"
+        : m.Buffering is not null ? "buffering" : m.CircuitBreaker is not null ? "circuitbreaker" : m.DigestAuth is not null ? "digestauth"
+        : m.GrpcWeb is not null ? "grpcweb" : null;
 }

@@ -122,7 +122,7 @@ public static class RawDataBuilder
                 Buffering = m.Buffering, CircuitBreaker = m.CircuitBreaker,
                 // Users (and their hashes) are never shown, as for basicAuth (Traefik's loggable:false).
                 DigestAuth = m.DigestAuth is null ? null : new DigestAuthConfig { Realm = m.DigestAuth.Realm, RemoveHeader = m.DigestAuth.RemoveHeader, HeaderField = m.DigestAuth.HeaderField },
-                ContentType = m.ContentType, PassTlsClientCert = m.PassTlsClientCert, EncodedCharacters = m.EncodedCharacters,
+                ContentType = m.ContentType, PassTlsClientCert = m.PassTlsClientCert, EncodedCharacters = m.EncodedCharacters, GrpcWeb = m.GrpcWeb,
                 ForwardAuth = m.ForwardAuth is null ? null : PublicForwardAuth(m.ForwardAuth),
                 BasicAuth = m.BasicAuth is null ? null : new BasicAuthConfig { Realm = m.BasicAuth.Realm, RemoveHeader = m.BasicAuth.RemoveHeader, HeaderField = m.BasicAuth.HeaderField },
                 Status = m.Error is null ? "enabled" : "disabled",

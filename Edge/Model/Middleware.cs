@@ -33,6 +33,7 @@ public sealed class Middleware
     [JsonPropertyName("contentType")] public ContentTypeConfig? ContentType { get; set; }
     [JsonPropertyName("encodedCharacters")] public EncodedCharactersConfig? EncodedCharacters { get; set; }
     [JsonPropertyName("passTLSClientCert")] public PassTlsClientCertConfig? PassTlsClientCert { get; set; }
+    [JsonPropertyName("grpcWeb")] public GrpcWebConfig? GrpcWeb { get; set; }
 
     /// <summary>Why this middleware cannot be served (unsupported type, missing Secret, bad option); null when it can.</summary>
     [JsonIgnore] public string? Error { get; set; }
@@ -266,4 +267,10 @@ public sealed class EncodedCharactersConfig
     [JsonPropertyName("allowEncodedPercent")] public bool? AllowEncodedPercent { get; set; }
     [JsonPropertyName("allowEncodedQuestionMark")] public bool? AllowEncodedQuestionMark { get; set; }
     [JsonPropertyName("allowEncodedHash")] public bool? AllowEncodedHash { get; set; }
+}
+
+/// <summary>Traefik's dynamic.GrpcWeb: the origins a browser may call from (<c>*</c> for any); CORS answers only those.</summary>
+public sealed class GrpcWebConfig
+{
+    [JsonPropertyName("allowOrigins")] public List<string>? AllowOrigins { get; set; }
 }

@@ -51,14 +51,18 @@ public class CompressMiddlewareTests
     private static byte[] Decode(MiddlewareHarness h)
     {
         using var input = new MemoryStream(Raw(h));
-        using Stream decoder = h.ResponseHeader("Content-Encoding") == "br"
-            ? new BrotliStream(input, CompressionMode.Decompress) : new GZipStream(input, CompressionMode.Decompress);
+        using Stream decoder = h.ResponseHeader("Content-Encoding") switch
+        {
+            "br" => new BrotliStream(input, CompressionMode.Decompress),
+            "zstd" => new ZstdSharp.DecompressionStream(input),
+            _ => new GZipStream(input, CompressionMode.Decompress),
+        };
         using var output = new MemoryStream();
         decoder.CopyTo(output);
         return output.ToArray();
     }
 
-    /// <summary>Traefik's TestNegotiation (min size 1, a 10-byte body); zstd rows differ: Edge has no zstd encoder.</summary>
+    /// <summary>Traefik's TestNegotiation (min size 1, a 10-byte body).</summary>
     [Test]
     [Arguments(null, "")]
     [Arguments("notreal", "")]
@@ -71,8 +75,8 @@ public class CompressMiddlewareTests
     [Arguments("gzip;q=0.8, br;q=1.0, zstd;q=0.7", "br")]
     [Arguments("gzip;q=1.0, br;q=0.8, zstd;q=0.7", "gzip")]
     [Arguments("gzip, br, zstd", "gzip")]
-    [Arguments("zstd", "")]                                // Traefik: zstd
-    [Arguments("zstd;q=0.9, br;q=0.8, gzip;q=0.6", "br")]  // Traefik: zstd
+    [Arguments("zstd", "zstd")]
+    [Arguments("zstd;q=0.9, br;q=0.8, gzip;q=0.6", "zstd")]
     [Arguments("gzip;q=0, br;q=0", "")]
     [Arguments("br;q=abc, gzip", "gzip")]
     public async Task Accept_encoding_negotiation(string? header, string expected)
@@ -101,6 +105,7 @@ public class CompressMiddlewareTests
     [Test]
     [Arguments("gzip")]
     [Arguments("br")]
+    [Arguments("zstd")]
     public async Task A_large_response_is_compressed_with_Vary_and_without_Content_Length(string encoding)
     {
         var body = Text(100_000);
@@ -219,12 +224,20 @@ public class CompressMiddlewareTests
     [Arguments("""{"encodings":[]}""", "at least one encoding must be specified")]
     [Arguments("""{"encodings":["gzip","deflate"]}""", "unsupported encoding: deflate")]
     [Arguments("""{"encodings":["gzip"],"defaultEncoding":"br"}""", "unsupported default encoding: br")]
-    [Arguments("""{"encodings":["zstd"]}""", "encodings zstd: not supported by Edge (no zstd encoder)")]
-    [Arguments("""{"encodings":["gzip","zstd"],"defaultEncoding":"zstd"}""", "defaultEncoding zstd: not supported by Edge (no zstd encoder)")]
     public async Task Bad_options_are_refused_with_Traefiks_errors(string json, string error)
     {
         var config = System.Text.Json.JsonSerializer.Deserialize(json, ModelJsonContext.Default.CompressConfig)!;
         await Assert.That(MiddlewareBuilder.Create(new Middleware { Compress = config }, out var why)).IsNull();
         await Assert.That(why).IsEqualTo(error);
+    }
+
+    [Test]
+    public async Task DefaultEncoding_zstd_compresses_a_request_without_Accept_Encoding_with_zstd()
+    {
+        var body = Text(5000);
+        var h = await Run(new CompressConfig { Encodings = ["zstd", "gzip"], DefaultEncoding = "zstd" }, new Backend(body, "text/plain"), null);
+        await Assert.That(h.ResponseHeader("Content-Encoding")).IsEqualTo("zstd");
+        await Assert.That(Convert.ToHexString(Raw(h), 0, 4)).IsEqualTo("28B52FFD").Because("a zstd frame's magic number");
+        await Assert.That(Decode(h)).IsEquivalentTo(body);
     }
 }

@@ -43,6 +43,13 @@ public sealed class HttpForwarder(BackendTransports transports)
         var request = BuildRequest(ctx, service, server, forwarded, path, isUpgrade, upgradable || h2WebSocket, webSocketKey);
         var client = transports.ClientFor(service);
         var invoker = service.H2c ? client.H2c : client.Http;
+        // gRPC made from gRPC-Web needs HTTP/2: a TLS server is offered h2 by ALPN (Traefik's transport does so for every request).
+        if (!isUpgrade && !service.H2c && !client.DisableHttp2 && ctx.Features.Get<GrpcForward>() is not null
+            && server.BaseUri.Scheme == Uri.UriSchemeHttps)
+        {
+            request.Version = HttpVersion.Version20;
+            request.VersionPolicy = HttpVersionPolicy.RequestVersionOrLower;
+        }
 
         HttpResponseMessage response;
         using var timeout = client.ResponseHeaderTimeout > TimeSpan.Zero

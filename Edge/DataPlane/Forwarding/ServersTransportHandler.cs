@@ -71,7 +71,7 @@ public static class ServersTransportHandler
             h.SslOptions.RemoteCertificateValidationCallback = (sender, cert, chain, errors) => Verify(st, roots, sender, cert, chain, errors);
             return h;
         }
-        return new BackendClient(new HttpMessageInvoker(Build(), disposeHandler: true), new HttpMessageInvoker(Build(), disposeHandler: true), responseHeader);
+        return new BackendClient(new HttpMessageInvoker(Build(), disposeHandler: true), new HttpMessageInvoker(Build(), disposeHandler: true), responseHeader, st.DisableHttp2);
     }
 
     /// <summary>

@@ -8,7 +8,7 @@ namespace Edge.DataPlane.Middlewares;
 /// defaultEncoding when the header is absent), then the response body is compressed by
 /// <see cref="CompressingBody"/> once it is known to be large enough and of a type to compress.
 /// HEAD requests and requests whose Content-Type is excluded (application/grpc always) pass
-/// untouched, as in Traefik. zstd is not implemented: it is never negotiated.
+/// untouched, as in Traefik. zstd (ZstdSharp.Port, level 3) follows brotli's rules, as in Traefik.
 /// </summary>
 internal sealed class CompressMiddleware : HttpMiddleware
 {
@@ -24,8 +24,7 @@ internal sealed class CompressMiddleware : HttpMiddleware
     public CompressMiddleware(CompressRules rules, IReadOnlyList<string> encodings, string? defaultEncoding)
     {
         _rules = rules;
-        // Edge has no zstd encoder: it is left out of the negotiation (a client accepting only zstd gets identity).
-        var served = encodings.Where(e => e != Zstd).ToList();
+        var served = encodings.ToList();
         _priorities = AcceptEncoding.Priorities(served);
         _first = served.Count > 0 ? served[0] : AcceptEncoding.Identity;
         _default = string.IsNullOrEmpty(defaultEncoding) ? null : defaultEncoding;
@@ -52,6 +51,8 @@ internal sealed class CompressMiddleware : HttpMiddleware
             // gzhttp compresses only when the client itself names gzip (not for "*" or the default).
             Gzip => RunAsync(r, next, Gzip, AcceptEncoding.AcceptsGzip(accept)),
             Brotli => RunAsync(r, next, Brotli, true),
+            // zstd goes through Traefik's own compression handler, as brotli does.
+            Zstd => RunAsync(r, next, Zstd, true),
             _ => next(r),
         };
     };

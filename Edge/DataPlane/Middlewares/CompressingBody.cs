@@ -145,7 +145,10 @@ internal sealed class CompressingBody : Stream, IHttpResponseBodyFeature
             if (_gzip) headers.Remove("Accept-Ranges");
             _encoder = _gzip
                 ? new GZipStream(_inner.Stream, new ZLibCompressionOptions { CompressionLevel = 6 }, leaveOpen: true)
-                : new BrotliStream(_inner.Stream, new BrotliCompressionOptions { Quality = 6 }, leaveOpen: true);
+                : _encoding == CompressMiddleware.Zstd
+                    // Traefik's zstd.NewWriter defaults: SpeedDefault, zstd level 3.
+                    ? new ZstdSharp.CompressionStream(_inner.Stream, 3, leaveOpen: true)
+                    : new BrotliStream(_inner.Stream, new BrotliCompressionOptions { Quality = 6 }, leaveOpen: true);
             await _encoder.WriteAsync(_buffer.AsMemory(0, _buffered), cancellationToken).ConfigureAwait(false);
             await _encoder.FlushAsync(cancellationToken).ConfigureAwait(false);
         }

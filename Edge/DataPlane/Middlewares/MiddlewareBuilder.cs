@@ -77,6 +77,8 @@ public static class MiddlewareBuilder
         if (m.EncodedCharacters is { } encoded) return new EncodedCharactersMiddleware(encoded);
         // Traefik's passtlsclientcert.New has no failure case.
         if (m.PassTlsClientCert is { } passCert) return new PassTlsClientCertMiddleware(passCert.Pem == true, passCert.Info);
+        // Traefik's grpcweb.New has no failure case; no allowOrigins means no origin is answered CORS.
+        if (m.GrpcWeb is { } grpcWeb) return new GrpcWebMiddleware(grpcWeb.AllowOrigins ?? []);
         if (m.ContentType is { } contentType) return new ContentTypeMiddleware(contentType.AutoDetect != false);
         if (m.InFlightReq is { } inFlight)
         {
@@ -146,9 +148,6 @@ public static class MiddlewareBuilder
             if (e is not (CompressMiddleware.Gzip or CompressMiddleware.Brotli or CompressMiddleware.Zstd)) return Fail("unsupported encoding: " + e, out error);
         if (!string.IsNullOrEmpty(c.DefaultEncoding) && !encodings.Contains(c.DefaultEncoding))
             return Fail("unsupported default encoding: " + c.DefaultEncoding, out error);
-        // Edge has no zstd encoder: refused where nothing else could be served instead.
-        if (c.DefaultEncoding == CompressMiddleware.Zstd) return Fail("defaultEncoding zstd: not supported by Edge (no zstd encoder)", out error);
-        if (encodings.All(e => e == CompressMiddleware.Zstd)) return Fail("encodings zstd: not supported by Edge (no zstd encoder)", out error);
         return new CompressMiddleware(new CompressRules(excluded, included, minSize), encodings, c.DefaultEncoding);
     }
 

@@ -71,6 +71,24 @@ public class MiddlewareTypesTranslatorTests
     }
 
     [Test]
+    [Arguments("grpcWeb: {}", "{}")]
+    [Arguments("grpcWeb:\n    allowOrigins: [\"*\", \"https://app.example\"]", """{"allowOrigins":["*","https://app.example"]}""")]
+    public async Task GrpcWeb_keeps_allowOrigins(string spec, string json)
+    {
+        var m = One(spec);
+        await Assert.That(m.Error).IsNull();
+        await Assert.That(m.TypeName).IsEqualTo("grpcWeb");
+        await Assert.That(JsonSerializer.Serialize(m.GrpcWeb!, ModelJsonContext.Default.GrpcWebConfig)).IsEqualTo(json);
+    }
+
+    [Test]
+    public async Task A_grpcWeb_field_Edge_does_not_read_is_refused_by_name()
+    {
+        var m = One("grpcWeb:\n    allowOrigin: [\"*\"]");
+        await Assert.That(m.Error).IsEqualTo("grpcWeb.allowOrigin: not supported by Edge, the middleware is not served without it");
+    }
+
+    [Test]
     public async Task PassTLSClientCert_keeps_pem_and_info()
     {
         var m = One("passTLSClientCert:\n    pem: true\n    info:\n      notAfter: true\n      sans: true\n      subject: {commonName: true, organizationalUnit: true}\n      issuer: {domainComponent: true}");

@@ -48,6 +48,12 @@ internal static class ErrorPageTranslator
         var name = Str("name");
         var serviceNs = Str("namespace");
         if (serviceNs.Length == 0) serviceNs = ns;
+        // Tenancy: the page service is the tenant's own, whatever allowCrossNamespace says.
+        if (options.Tenancy is not null && TenantReferences.ErrorsService(ns, serviceNs, name) is { } foreign)
+        {
+            error = foreign;
+            return null;
+        }
         if (!options.AllowCrossNamespace && serviceNs != ns)
         {
             error = $"service {serviceNs}/{name} not in the parent resource namespace {ns}";

@@ -23,7 +23,7 @@ public static class MiddlewareTranslator
     /// <summary>Traefik v3.7 middleware types Edge does not serve yet: a router using one is in error.</summary>
     private static readonly HashSet<string> NotYetServed = new(StringComparer.Ordinal)
     {
-        "grpcWeb", "plugin",
+        "plugin",
     };
 
     /// <param name="services">Receives the services middlewares define (an errors middleware's page service).</param>
@@ -87,12 +87,14 @@ public static class MiddlewareTranslator
                     break;
                 case "forwardAuth":
                     mw.ForwardAuth = ForwardAuthTranslator.Translate(snapshot, ns, spec, out var authError);
+                    if (authError is null && options.Tenancy is not null) authError = TenantReferences.ForwardAuthAddress(ns, mw.ForwardAuth?.Address);
                     return authError is null ? mw : Failed(mw, authError);
                 case "errors":
                     mw.Errors = ErrorPageTranslator.Translate(snapshot, options, ns, id, spec, services, out var pageError);
                     return pageError is null ? mw : Failed(mw, pageError);
                 case "encodedCharacters": mw.EncodedCharacters = Read(spec, ModelJsonContext.Default.EncodedCharactersConfig, type) ?? new EncodedCharactersConfig(); break;
                 case "passTLSClientCert": mw.PassTlsClientCert = Read(spec, ModelJsonContext.Default.PassTlsClientCertConfig, type) ?? new PassTlsClientCertConfig(); break;
+                case "grpcWeb": mw.GrpcWeb = Read(spec, ModelJsonContext.Default.GrpcWebConfig, type) ?? new GrpcWebConfig(); break;
                 case "contentType": mw.ContentType = Read(spec, ModelJsonContext.Default.ContentTypeConfig, type) ?? new ContentTypeConfig(); break;
                 case "retry":
                     mw.Retry = ResilienceTranslator.Retry(spec, out var retryError);
