@@ -104,7 +104,8 @@ public sealed class AcmeResolverOptions
             var ns = Storage["kubernetes:".Length..].Trim();
             if (ns.Length > 0 && !System.Text.RegularExpressions.Regex.IsMatch(ns, "^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$"))
                 throw new ConfigException(Option("storage"), $"kubernetes:<namespace> with a valid namespace name, got \"{ns}\"");
-            if (!config.KubernetesIngressEnabled)
+            // As StaticConfig decides it: the file provider alone runs without a cluster.
+            if (!config.KubernetesIngressEnabled || (config.FileProviderEnabled && !config.KubernetesIngressConfigured && !config.KubernetesCrdEnabled))
                 throw new ConfigException(Option("storage"), "a file name: the Kubernetes storage needs providers.kubernetesIngress or providers.kubernetesCRD (its API server connection)");
             if (!config.LeaderElection.Enabled)
                 throw new ConfigException(Option("storage"), "a file name, or kubernetes:<namespace> with leaderElection.enabled=true (only the leader orders and writes the Secrets)");
