@@ -22,7 +22,7 @@ namespace Edge.Tests.EndToEnd;
 [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
 public sealed class AcmeReplicasEndToEndTests : IDisposable
 {
-    private const string Host = "app.acme.test", Ns = "edge-acme";
+    private const string Host = "app.acme.test", Ns = "edge-system";   // deploy/acme's storage and Lease namespace
     private readonly string _dir = Directory.CreateTempSubdirectory("edge-acme-ha-").FullName;
 
     public void Dispose() => Directory.Delete(_dir, recursive: true);
@@ -32,7 +32,7 @@ public sealed class AcmeReplicasEndToEndTests : IDisposable
     private Task<EdgeProcess> ReplicaAsync(string name, Ports p, FakeApiServer api, Pebble pebble, string dynamicFile) =>
         EdgeProcess.StartExactAsync([
             $"--entrypoints.web.address=127.0.0.1:{p.Web}", $"--entrypoints.websecure.address=127.0.0.1:{p.Tls}",
-            $"--entrypoints.traefik.address=127.0.0.1:{p.Api}", "--api.insecure=true", "--ping=true", "--log.level=DEBUG",
+            $"--entrypoints.traefik.address=127.0.0.1:{p.Api}", "--api.insecure=true", "--ping=true", "--log.level=DEBUG", "--metrics.prometheus=true",
             $"--providers.kubernetesingress.endpoint={api.Url}", $"--providers.kubernetesingress.token=token-{name}",
             "--providers.providersThrottleDuration=0s", $"--providers.file.filename={dynamicFile}",
             "--leaderelection.enabled=true", "--leaderelection.namespace=edge-system",
@@ -71,10 +71,31 @@ public sealed class AcmeReplicasEndToEndTests : IDisposable
             return leaf is null || leaf.Subject.Contains("TRAEFIK DEFAULT CERT") ? "" : leaf.SerialNumber;
         }, s => s.Length > 0 && accept(s), TimeSpan.FromSeconds(seconds), _ => describe());
 
+    private static List<Corev1Event> Events(FakeApiServer api, string reason) =>
+        api.List<Corev1Event>(Ns).Where(e => e.Reason == reason).ToList();
+
     private static Task<string> WaitForHolderAsync(FakeApiServer api, string prefix) =>
         Eventually.FoundAsync(() => api.Get<V1Lease>("edge-system", "edge")?.Spec?.HolderIdentity is { Length: > 0 } h
                 && h.StartsWith(prefix + "_", StringComparison.Ordinal) ? h : null,
             TimeSpan.FromSeconds(15), () => "lease holder: " + api.Get<V1Lease>("edge-system", "edge")?.Spec?.HolderIdentity);
+
+    /// <summary>Every request both replicas made is allowed by deploy/acme: the ClusterRole, or a Role of edge-system.</summary>
+    private static async Task AssertAllowedByDeployAcmeAsync(FakeApiServer api)
+    {
+        var objects = Deploy.KustomizeRenderer.Render(Path.Combine(RepoPaths.Root, "deploy", "acme"));
+        var clusterRole = objects.Single(o => (string)o["kind"]! == "ClusterRole");
+        var roles = objects.Where(o => (string)o["kind"]! == "Role" && (string?)o["metadata"]!["namespace"] == Ns).ToList();
+        var args = objects.Single(o => (string)o["kind"]! == "Deployment")["spec"]!["template"]!["spec"]!["containers"]![0]!["args"]!
+            .AsArray().Select(a => (string)a!).ToList();
+        await Assert.That(args).Contains($"--certificatesresolvers.letsencrypt.acme.storage=kubernetes:{Ns}");
+        await Assert.That(args).Contains("--leaderelection.enabled=true");
+        var accesses = api.Requests.Select(Deploy.RbacCoverageTests.Classify).OfType<Deploy.RbacCoverageTests.Access>().Distinct().ToList();
+        foreach (var verb in new[] { "list", "watch", "create", "delete" })
+            await Assert.That(accesses.Any(a => a.Resource == "secrets" && a.Verb == verb && a.Namespace == Ns)).IsTrue().Because($"secrets {verb} exercised");
+        foreach (var a in accesses)
+            await Assert.That(Deploy.RbacCoverageTests.Allows(clusterRole, a) || (a.Namespace == Ns && roles.Any(r => Deploy.RbacCoverageTests.Allows(r, a))))
+                .IsTrue().Because($"{a} must be allowed by deploy/acme");
+    }
 
     [Test]
     public async Task The_replica_that_did_not_order_answers_both_serve_the_certificate_and_a_survivor_renews()
@@ -129,6 +150,15 @@ public sealed class AcmeReplicasEndToEndTests : IDisposable
         var writers = api.Requests.Where(r => r.Method is "PUT" or "POST" or "DELETE" && r.Path.Contains("/secrets"))
             .Select(r => r.Authorization).Distinct().ToList();
         await Assert.That(writers).IsEquivalentTo(new string?[] { "Bearer token-replica-1" });
+        await AssertAllowedByDeployAcmeAsync(api);
+        // The order is counted and recorded as an Event on the certificate's Secret, by the leader.
+        await Assert.That(await one.GetStringAsync("/metrics"))
+            .Contains($"edge_acme_orders_total{{resolver=\"pebble\",domains=\"{Host}\",kind=\"new\",result=\"success\"}} 1");
+        await Assert.That(await two.GetStringAsync("/metrics")).DoesNotContain("edge_acme_orders_total{");
+        await Eventually.UntilAsync(() => Events(api, "CertificateObtained").Count == 1, TimeSpan.FromSeconds(10), Logs);
+        var obtained = Events(api, "CertificateObtained")[0];
+        await Assert.That(obtained.InvolvedObject.Name).IsEqualTo(tls[0].Metadata.Name);
+        await Assert.That(obtained.Message).Contains(Host).And.Contains("app@file");
 
         // The leader dies (no release): the survivor takes the Lease over and renews from the Secrets.
         Process.GetProcessById(one.Pid).Kill();
@@ -137,6 +167,10 @@ public sealed class AcmeReplicasEndToEndTests : IDisposable
         await Assert.That(renewed).IsNotEqualTo(serial);
         await Assert.That(two.Output).Contains("ACME resolver orders and renews as the leader").And.Contains("Renewing ACME certificate");
         await Assert.That(two.Output).DoesNotContain("ACME account registered");   // the account came from its Secret
+        await Assert.That(await two.GetStringAsync("/metrics"))
+            .Contains($"edge_acme_orders_total{{resolver=\"pebble\",domains=\"{Host}\",kind=\"renewal\",result=\"success\"}}");
+        await Eventually.UntilAsync(() => Events(api, "CertificateRenewed").Any(e => e.ReportingInstance.StartsWith("replica-2_", StringComparison.Ordinal)),
+            TimeSpan.FromSeconds(10), Logs);
         var after = api.List<V1Secret>(Ns).Where(s => s.Type == "kubernetes.io/tls").ToList();
         await Assert.That(after.Count).IsEqualTo(1);   // replaced, not added
         using var renewedStored = X509Certificate2.CreateFromPem(System.Text.Encoding.UTF8.GetString(after[0].Data["tls.crt"]));

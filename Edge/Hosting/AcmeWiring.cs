@@ -48,6 +48,12 @@ public sealed class AcmeWiring
     public void AttachKubernetes(KubeApi api, LeaderElector elector, string leaseNamespace)
     {
         foreach (var store in SecretStores.Values) store.Attach(api, () => elector.IsLeader, leaseNamespace);
+        foreach (var resolver in Resolvers)
+            if (resolver.Store is AcmeSecretStore secrets)
+            {
+                var events = new AcmeEvents(api, secrets.Namespace, elector.Identity);
+                resolver.OrderCompleted += o => _ = events.RecordAsync(o);
+            }
         if (SecretStores.Count > 0)
             elector.LeadershipChanged += _ => { foreach (var r in Resolvers) r.Poke(); };
     }

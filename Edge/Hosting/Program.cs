@@ -105,6 +105,7 @@ public static class EdgeMain
         {
             metrics = new EdgeMetrics(config.Metrics) { Certificates = () => dataPlane.Certificates.Leaves, ServersUp = dataPlane.ServersUp };
             store.Changed += applied => metrics.ConfigurationReloaded(applied.AppliedAt, applied.Config);
+            foreach (var resolver in resolvers) resolver.OrderCompleted += o => metrics.AcmeOrder(o.Resolver, o.Domains, o.Kind, o.Success);
         }
         await using var accessLog = config.AccessLog.Enabled ? new AccessLogWriter(config.AccessLog) : null;
         await using var spanExporter = config.Tracing.Enabled

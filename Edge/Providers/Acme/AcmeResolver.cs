@@ -17,6 +17,12 @@ namespace Edge.Providers.Acme;
 /// last good one) is served. Orders run one at a time; a failing set of names backs off
 /// exponentially, and at most <see cref="MaxOrdersPerHour"/> orders are placed in an hour.
 /// </summary>
+/// <summary>One finished order: its resolver, domains and routers, new or renewal, and the error when it failed.</summary>
+public sealed record AcmeOrderOutcome(string Resolver, string Domains, string Routers, string Kind, string? Error)
+{
+    public bool Success => Error is null;
+}
+
 public sealed class AcmeResolver
 {
     public const int MaxOrdersPerHour = 30;
@@ -53,9 +59,19 @@ public sealed class AcmeResolver
 
     public string Name => _o.Name;
     public string ProviderName => _o.Name + ".acme";
+    public IAcmeStore Store => _store;
 
     /// <summary>Why the resolver cannot work (its storage is unusable); its routers are then in error.</summary>
     public string? Unavailable { get; private set; }
+
+    /// <summary>Raised after every order (new or renewal), successful or not: metrics and Events listen.</summary>
+    public event Action<AcmeOrderOutcome>? OrderCompleted;
+
+    private void Completed(IReadOnlyList<string> domains, IReadOnlyList<string> routers, string reason, string? error)
+    {
+        try { OrderCompleted?.Invoke(new AcmeOrderOutcome(_o.Name, string.Join(",", domains), string.Join(",", routers), reason == "new" ? "new" : "renewal", error)); }
+        catch (Exception e) { Log.Error("ACME order observer failed", ("resolver", _o.Name), ("error", e.Message)); }
+    }
 
     /// <summary>Orders placed (for tests and /debug/vars).</summary>
     public int OrdersPlaced { get; private set; }
@@ -218,6 +234,7 @@ public sealed class AcmeResolver
             await PublishAsync();
             Log.Info("ACME certificate obtained", ("resolver", _o.Name), ("domains", string.Join(",", domains)),
                 ("routers", string.Join(",", routers)), ("notAfter", obtained.NotAfter.ToString("yyyy-MM-ddTHH:mm:ssZ")));
+            Completed(domains, routers, reason, null);
         }
         catch (Exception e) when (e is AcmeException or HttpRequestException or AcmeStorageException or System.Security.Cryptography.CryptographicException
                                    or TaskCanceledException && !ct.IsCancellationRequested)
@@ -229,6 +246,7 @@ public sealed class AcmeResolver
                 _client = null;   // re-register on the next attempt
             Log.Error("Unable to obtain ACME certificate for domains", ("resolver", _o.Name), ("domains", string.Join(",", domains)),
                 ("routers", string.Join(",", routers)), ("error", e.Message), ("retryIn", OptionValues.FormatDuration(delay)));
+            Completed(domains, routers, reason, e.Message);
         }
     }
 
