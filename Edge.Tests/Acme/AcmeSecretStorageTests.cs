@@ -134,4 +134,23 @@ public class AcmeSecretStorageTests
         stop.Cancel();
         await Task.WhenAll(loops);
     }
+
+    [Test]
+    public async Task A_shared_tls_alpn_challenge_is_answered_with_the_acme_identifier_certificate_until_withdrawn()
+    {
+        var responder = new ChallengeResponder();
+        await Assert.That(responder.HasTlsAlpn).IsFalse();
+        responder.ReplaceShared([new PendingChallenge(PendingChallenge.TlsAlpn01, "tok", "a.example.com", "tok.thumb")]);
+        await Assert.That(responder.HasTlsAlpn).IsTrue();
+        var ctx = responder.TlsAlpnCertificateFor("A.example.com.");
+        await Assert.That(ctx).IsNotNull();
+        // RFC 8737: the critical acmeIdentifier extension (1.3.6.1.5.5.7.1.31) holds SHA-256 of the key authorization.
+        var ext = ctx!.TargetCertificate.Extensions.Cast<X509Extension>().Single(e => e.Oid?.Value == "1.3.6.1.5.5.7.1.31");
+        await Assert.That(ext.Critical).IsTrue();
+        await Assert.That(ext.RawData[^32..]).IsEquivalentTo(SHA256.HashData("tok.thumb"u8.ToArray()));
+        await Assert.That(responder.TlsAlpnCertificateFor("b.example.com")).IsNull();
+        responder.ReplaceShared([]);
+        await Assert.That(responder.TlsAlpnCertificateFor("a.example.com")).IsNull();
+        await Assert.That(responder.HasTlsAlpn).IsFalse();
+    }
 }
