@@ -95,4 +95,19 @@ public class CertificateResolverOptionsTests
         CertResolverCheck.AddErrors(config, statics, new Dictionary<string, string> { ["le"] = "permissions 644 for acme.json are too open, please use 600" }, errors);
         await Assert.That(errors["good"]).Contains("too open");
     }
+
+    [Test]
+    public async Task The_kubernetes_storage_needs_a_kubernetes_provider_leader_election_and_a_valid_namespace()
+    {
+        string[] acme = ["--certificatesresolvers.le.acme.tlschallenge=true"];
+        var ok = Load([.. acme, "--certificatesresolvers.le.acme.storage=kubernetes:edge-acme", "--providers.kubernetesingress=true", "--leaderelection.enabled=true"]);
+        await Assert.That(ok.CertificatesResolvers["le"].Storage).IsEqualTo("kubernetes:edge-acme");
+        Load([.. acme, "--certificatesresolvers.le.acme.storage=kubernetes:", "--providers.kubernetesingress=true", "--leaderelection.enabled=true"]);
+        var noLease = Assert.Throws<ConfigException>(() => Load([.. acme, "--certificatesresolvers.le.acme.storage=kubernetes:edge-acme", "--providers.kubernetesingress=true"]));
+        await Assert.That(noLease.Message).Contains("certificatesResolvers.le.acme.storage").And.Contains("leaderElection.enabled=true");
+        var noProvider = Assert.Throws<ConfigException>(() => Load([.. acme, "--certificatesresolvers.le.acme.storage=kubernetes:edge-acme", "--providers.file.filename=/tmp/dynamic.yaml", "--leaderelection.enabled=true"]));
+        await Assert.That(noProvider.Message).Contains("providers.kubernetesIngress");
+        var badNs = Assert.Throws<ConfigException>(() => Load([.. acme, "--certificatesresolvers.le.acme.storage=kubernetes:Edge_ACME", "--providers.kubernetesingress=true", "--leaderelection.enabled=true"]));
+        await Assert.That(badNs.Message).Contains("Edge_ACME");
+    }
 }

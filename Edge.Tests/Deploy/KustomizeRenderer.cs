@@ -31,25 +31,43 @@ public static class KustomizeRenderer
         return p.ExitCode == 0 ? output : throw new InvalidOperationException("kubectl kustomize failed: " + p.StandardError.ReadToEnd());
     }
 
-    private static string Fallback(string dir)
+    private static string Fallback(string dir) => string.Join("\n---\n", FallbackObjects(dir).Select(o => o.ToJsonString()));
+
+    /// <summary>resources (files, or folders rendered the same way), namespace, and patches made of JSON 6902 "add" operations.</summary>
+    private static List<JsonObject> FallbackObjects(string dir)
     {
         var k = YamlToJson.Convert(File.ReadAllText(Path.Combine(dir, "kustomization.yaml")))!.AsObject();
         var ns = (string?)k["namespace"];
-        var docs = new List<string>();
+        var objects = new List<JsonObject>();
         foreach (var r in k["resources"]!.AsArray())
         {
-            foreach (var doc in Split(File.ReadAllText(Path.Combine(dir, (string)r!))))
-            {
-                var obj = YamlToJson.Convert(doc)!.AsObject();
-                var kind = (string)obj["kind"]!;
-                if (ns is not null && kind is not ("Namespace" or "ClusterRole" or "ClusterRoleBinding" or "IngressClass"))
-                    obj["metadata"]!["namespace"] = ns;
-                if (ns is not null && kind is "ClusterRoleBinding" or "RoleBinding")
-                    foreach (var s in obj["subjects"]!.AsArray()) s!["namespace"] ??= ns;
-                docs.Add(obj.ToJsonString());
-            }
+            var path = Path.Combine(dir, (string)r!);
+            if (Directory.Exists(path)) objects.AddRange(FallbackObjects(path));
+            else objects.AddRange(Split(File.ReadAllText(path)).Select(doc => YamlToJson.Convert(doc)!.AsObject()));
         }
-        return string.Join("\n---\n", docs);
+        foreach (var obj in objects)
+        {
+            var kind = (string)obj["kind"]!;
+            if (ns is not null && kind is not ("Namespace" or "ClusterRole" or "ClusterRoleBinding" or "IngressClass"))
+                obj["metadata"]!["namespace"] = ns;
+            if (ns is not null && kind is "ClusterRoleBinding" or "RoleBinding")
+                foreach (var s in obj["subjects"]!.AsArray()) s!["namespace"] ??= ns;
+        }
+        foreach (var p in k["patches"]?.AsArray() ?? [])
+        {
+            var target = p!["target"]!;
+            foreach (var obj in objects.Where(o => (string?)o["kind"] == (string?)target["kind"] && (string?)o["metadata"]!["name"] == (string?)target["name"]))
+                foreach (var op in YamlToJson.Convert((string)p["patch"]!)!.AsArray())
+                {
+                    if ((string?)op!["op"] != "add") throw new NotSupportedException("the fallback renderer applies only add operations");
+                    var parts = ((string)op["path"]!).Trim('/').Split('/');
+                    JsonNode node = obj;
+                    foreach (var part in parts[..^1]) node = node is JsonArray a ? a[int.Parse(part)]! : node[part]!;
+                    if (node is JsonArray list) list.Add(op["value"]!.DeepClone());
+                    else node[parts[^1]] = op["value"]!.DeepClone();
+                }
+        }
+        return objects;
     }
 
     private static IEnumerable<string> Split(string yaml) =>

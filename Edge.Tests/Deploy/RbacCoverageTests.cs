@@ -13,9 +13,9 @@ namespace Edge.Tests.Deploy;
 [NotInParallel("edge-e2e")]
 public class RbacCoverageTests
 {
-    private sealed record Access(string Verb, string Group, string Resource, string? Namespace);
+    internal sealed record Access(string Verb, string Group, string Resource, string? Namespace);
 
-    private static Access? Classify(RecordedRequest r)
+    internal static Access? Classify(RecordedRequest r)
     {
         var seg = r.Path.Trim('/').Split('/');
         int i;
@@ -36,7 +36,7 @@ public class RbacCoverageTests
         return new Access(verb, group, resource, ns);
     }
 
-    private static bool Allows(JsonObject role, Access a) =>
+    internal static bool Allows(JsonObject role, Access a) =>
         role["rules"]!.AsArray().Any(rule =>
             rule!["apiGroups"]!.AsArray().Any(g => (string)g! == a.Group || (string)g! == "*")
             && rule["resources"]!.AsArray().Any(x => (string)x! == a.Resource || (string)x! == "*")

@@ -52,7 +52,7 @@ public sealed class AcmeResolverOptions
         yield return A("profile", OptionKind.String, "", "Certificate profile requested in the order (draft-aaron-acme-profiles).", (a, v) => a.Profile = v);
         yield return A("emailAddresses", OptionKind.List, "", "Email addresses put in the CSR.", (a, v) => a.EmailAddresses = List(v));
         yield return A("disableCommonName", OptionKind.Bool, "false", "Do not set the Common Name in the CSR.", (a, v) => a.DisableCommonName = Bool(a.Option("disableCommonName"), v));
-        yield return A("storage", OptionKind.String, "acme.json", "File holding the account and the certificates (Traefik's acme.json format, mode 0600).", (a, v) => a.Storage = v);
+        yield return A("storage", OptionKind.String, "acme.json", "File holding the account and the certificates (Traefik's acme.json format, mode 0600); Edge: `kubernetes:<namespace>` keeps them in Secrets of that namespace for several replicas (needs leaderElection.enabled; empty namespace: the Lease's).", (a, v) => a.Storage = v);
         yield return A("keyType", OptionKind.String, "RSA4096", "Certificate private key type: EC256, EC384, RSA2048, RSA4096, RSA8192.", (a, v) => a.KeyType = KeyTypeOf(a.Option("keyType"), v));
         yield return A("eab.kid", OptionKind.String, "", "External Account Binding key identifier.", (a, v) => a.EabKid = v);
         yield return A("eab.hmacEncoded", OptionKind.String, "", "External Account Binding HMAC key, base64url.", (a, v) => a.EabHmacEncoded = v);
@@ -99,6 +99,17 @@ public sealed class AcmeResolverOptions
             throw new ConfigException(Option("httpChallenge.entryPoint"), $"a configured entry point, got \"{HttpChallengeEntryPoint}\" (entry points: {string.Join(", ", config.EntryPoints.Keys.Order(StringComparer.Ordinal))})");
         if (Storage.Length == 0)
             throw new ConfigException(Option("storage"), "a file name (unable to initialize ACME provider with no storage location for the certificates)");
+        if (Storage.StartsWith("kubernetes:", StringComparison.OrdinalIgnoreCase))
+        {
+            var ns = Storage["kubernetes:".Length..].Trim();
+            if (ns.Length > 0 && !System.Text.RegularExpressions.Regex.IsMatch(ns, "^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$"))
+                throw new ConfigException(Option("storage"), $"kubernetes:<namespace> with a valid namespace name, got \"{ns}\"");
+            // As StaticConfig decides it: the file provider alone runs without a cluster.
+            if (!config.KubernetesIngressEnabled || (config.FileProviderEnabled && !config.KubernetesIngressConfigured && !config.KubernetesCrdEnabled))
+                throw new ConfigException(Option("storage"), "a file name: the Kubernetes storage needs providers.kubernetesIngress or providers.kubernetesCRD (its API server connection)");
+            if (!config.LeaderElection.Enabled)
+                throw new ConfigException(Option("storage"), "a file name, or kubernetes:<namespace> with leaderElection.enabled=true (only the leader orders and writes the Secrets)");
+        }
         if (CertificatesDuration < 1)
             throw new ConfigException(Option("certificatesDuration"), $"at least 1 hour (cannot manage certificates with duration lower than 1 hour), got {CertificatesDuration}");
         if (ClientTimeout < ClientResponseHeaderTimeout)

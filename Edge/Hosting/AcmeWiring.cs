@@ -4,6 +4,7 @@ using Edge.DataPlane.Routing.Rules;
 using Edge.DataPlane.Tls;
 using Edge.Model;
 using Edge.Providers.Acme;
+using Edge.Providers.Kubernetes.Client;
 using Edge.Security.Acme;
 
 namespace Edge.Hosting;
@@ -11,25 +12,53 @@ namespace Edge.Hosting;
 /// <summary>
 /// Builds the configured certificate resolvers: each reads its storage, publishes its certificates
 /// as the provider <c>&lt;name&gt;.acme</c> and learns the Host names of routers from the data
-/// plane's rule parser (the provider stage cannot use the data plane itself).
+/// plane's rule parser (the provider stage cannot use the data plane itself). Resolvers with the
+/// Kubernetes storage share one <see cref="AcmeSecretStore"/> per namespace, attached to the API
+/// server and the leader election once those exist (<see cref="AttachKubernetes"/>).
 /// </summary>
-public static class AcmeWiring
+public sealed class AcmeWiring
 {
-    public static List<AcmeResolver> Create(StaticConfig config, ConfigurationAggregator aggregator, ChallengeResponder challenges)
+    public List<AcmeResolver> Resolvers { get; } = new();
+    public Dictionary<string, AcmeSecretStore> SecretStores { get; } = new(StringComparer.Ordinal);
+
+    public static AcmeWiring Create(StaticConfig config, ConfigurationAggregator aggregator, ChallengeResponder challenges)
     {
         var syntax = config.KubernetesIngress.DefaultRuleSyntax == "v2" ? RuleSyntax.V2 : RuleSyntax.V3;
-        var list = new List<AcmeResolver>();
+        var wiring = new AcmeWiring();
         foreach (var options in config.CertificatesResolvers.Values)
         {
             var name = options.Name;
+            IAcmeStore? store = null;
+            if (AcmeStorageKind.IsKubernetes(options.Storage))
+            {
+                var ns = AcmeStorageKind.Namespace(options.Storage);
+                if (!wiring.SecretStores.TryGetValue(ns, out var shared)) wiring.SecretStores[ns] = shared = new AcmeSecretStore(ns, challenges);
+                store = shared;
+            }
             var resolver = new AcmeResolver(options, challenges,
                 c => CertificateDemand.For(name, c, config, r => HostsOf(r, syntax)),
-                certs => aggregator.UpdateAsync(name + ".acme", new DynamicConfig { Tls = new TlsConfig { Certificates = [.. certs] } }, []));
+                certs => aggregator.UpdateAsync(name + ".acme", new DynamicConfig { Tls = new TlsConfig { Certificates = [.. certs] } }, []), store);
             resolver.Initialize();
-            list.Add(resolver);
+            wiring.Resolvers.Add(resolver);
         }
-        return list;
+        return wiring;
     }
+
+    /// <summary>The Kubernetes storages watch their namespace from now on; only the leader writes, and a change of leader wakes every resolver.</summary>
+    public void AttachKubernetes(KubeApi api, LeaderElector elector, string leaseNamespace)
+    {
+        foreach (var store in SecretStores.Values) store.Attach(api, () => elector.IsLeader, leaseNamespace);
+        foreach (var resolver in Resolvers)
+            if (resolver.Store is AcmeSecretStore secrets)
+            {
+                var events = new AcmeEvents(api, secrets.Namespace, elector.Identity);
+                resolver.OrderCompleted += o => _ = events.RecordAsync(o);
+            }
+        if (SecretStores.Count > 0)
+            elector.LeadershipChanged += _ => { foreach (var r in Resolvers) r.Poke(); };
+    }
+
+    public IEnumerable<Task> RunStores(CancellationToken ct) => SecretStores.Values.Select(s => s.RunAsync(ct));
 
     /// <summary>Traefik's httpmuxer.ParseDomains: the Host names of a router's rule.</summary>
     public static IReadOnlyList<string> HostsOf(Router r, RuleSyntax syntax)

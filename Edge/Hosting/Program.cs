@@ -90,7 +90,8 @@ public static class EdgeMain
         _ = aggregator.UpdateAsync(ProviderNames.Internal, Edge.Providers.Internal.InternalProvider.Configuration(config), []);
         // Certificate resolvers: each a provider of the certificates it obtains (see AcmeResolver).
         var challenges = new Edge.Security.Acme.ChallengeResponder();
-        var resolvers = AcmeWiring.Create(config, aggregator, challenges);
+        var acme = AcmeWiring.Create(config, aggregator, challenges);
+        var resolvers = acme.Resolvers;
         var dataPlane = new EdgeDataPlane(config, store, config.ServersTransport, challenges,
             resolvers.Where(r => r.Unavailable is not null).ToDictionary(r => r.Name, r => r.Unavailable!, StringComparer.OrdinalIgnoreCase));
         foreach (var resolver in resolvers)
@@ -104,6 +105,7 @@ public static class EdgeMain
         {
             metrics = new EdgeMetrics(config.Metrics) { Certificates = () => dataPlane.Certificates.Leaves, ServersUp = dataPlane.ServersUp };
             store.Changed += applied => metrics.ConfigurationReloaded(applied.AppliedAt, applied.Config);
+            foreach (var resolver in resolvers) resolver.OrderCompleted += o => metrics.AcmeOrder(o.Resolver, o.Domains, o.Kind, o.Success);
         }
         await using var accessLog = config.AccessLog.Enabled ? new AccessLogWriter(config.AccessLog) : null;
         await using var spanExporter = config.Tracing.Enabled
@@ -156,9 +158,12 @@ public static class EdgeMain
             var events = options.TenancyEnabled ? new EventRecorder(kube, Environment.MachineName) : null;
             if (config.LeaderElection.Enabled)
             {
-                elector = new LeaderElector(kube, config.LeaderElection,
-                    LeaderElector.ResolveNamespace(config.LeaderElection, kubeConfig.Namespace, Environment.GetEnvironmentVariable),
-                    LeaderElector.NewIdentity(Environment.GetEnvironmentVariable));
+                var leaseNamespace = LeaderElector.ResolveNamespace(config.LeaderElection, kubeConfig.Namespace, Environment.GetEnvironmentVariable);
+                elector = new LeaderElector(kube, config.LeaderElection, leaseNamespace, LeaderElector.NewIdentity(Environment.GetEnvironmentVariable));
+                // ACME's Kubernetes storage: every replica watches the Secrets, the leader alone orders and writes.
+                acme.AttachKubernetes(kube, elector, leaseNamespace);
+                foreach (var acmeStore in acme.SecretStores.Values)
+                    debug.Add("informerItems acme " + acmeStore.Description, () => acmeStore.Informer?.Count ?? 0);
                 // A new leader writes what is due at once instead of waiting for the next change.
                 var leading = elector;
                 api.Sources.IsLeader = () => leading.IsLeader;
@@ -206,6 +211,7 @@ public static class EdgeMain
             foreach (var controller in controllers) background.Add(controller.RunAsync(stopping.Token));
             background.Add(cache.RunAsync(stopping.Token));
             if (elector is not null) background.Add(elector.RunAsync(stopping.Token));
+            background.AddRange(acme.RunStores(stopping.Token));
         }
 
         await using var host = new EdgeHost(config, api, dataPlane.HandleAsync, () => dataPlane.Certificates, observer, metrics,

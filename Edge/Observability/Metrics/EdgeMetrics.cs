@@ -166,6 +166,13 @@ public sealed class EdgeMetrics
     public void Retried(string service, int retries) =>
         Interlocked.Add(ref _retries.GetOrAdd(service, _ => new StrongBox<long>()).Value, retries);
 
+    /// <summary>One ACME order finished (edge_acme_orders_total; Traefik has no ACME metric).</summary>
+    public void AcmeOrder(string resolver, string domains, string kind, bool success) =>
+        Interlocked.Increment(ref _acmeOrders.GetOrAdd((resolver, domains, kind, success ? "success" : "failure"), _ => new StrongBox<long>()).Value);
+
+    public IEnumerable<KeyValuePair<(string Resolver, string Domains, string Kind, string Result), StrongBox<long>>> AcmeOrders => _acmeOrders;
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<(string Resolver, string Domains, string Kind, string Result), StrongBox<long>> _acmeOrders = new();
+
     private RequestCell Cell(in CellKey key) => _cells.TryGetValue(key, out var c) ? c : _cells.GetOrAdd(key, _create);
 }
 

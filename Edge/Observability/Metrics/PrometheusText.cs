@@ -29,6 +29,13 @@ public static class PrometheusText
         foreach (var ((service, stage), box) in m.ForwardErrors.OrderBy(k => k.Key.Service, StringComparer.Ordinal).ThenBy(k => k.Key.Stage, StringComparer.Ordinal))
             sb.Append("edge_service_forward_errors_total{service=\"").Append(Esc(service)).Append("\",stage=\"").Append(stage).Append("\"} ").Append(Volatile.Read(ref box.Value)).Append('\n');
 
+        // Edge's own (Traefik has no ACME metric): finished orders by resolver, domains, new/renewal and result.
+        Family(sb, "edge_acme_orders_total", "counter", "Finished ACME orders, by resolver, domains, kind (new, renewal) and result (success, failure)");
+        foreach (var ((resolver, domains, kind, result), box) in m.AcmeOrders.OrderBy(k => k.Key.Resolver, StringComparer.Ordinal).ThenBy(k => k.Key.Domains, StringComparer.Ordinal)
+                     .ThenBy(k => k.Key.Kind, StringComparer.Ordinal).ThenBy(k => k.Key.Result, StringComparer.Ordinal))
+            sb.Append("edge_acme_orders_total{resolver=\"").Append(Esc(resolver)).Append("\",domains=\"").Append(Esc(domains)).Append("\",kind=\"").Append(kind)
+                .Append("\",result=\"").Append(result).Append("\"} ").Append(Volatile.Read(ref box.Value)).Append('\n');
+
         Family(sb, "traefik_tls_certs_not_after", "gauge", "Certificate expiration timestamp");
         foreach (var c in m.Certificates())
         {

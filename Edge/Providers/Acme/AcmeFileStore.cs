@@ -22,8 +22,22 @@ public sealed class AcmeStorageException(string message) : Exception(message);
 /// by group or others (Traefik's CheckFile refuses it the same way); it is created, and always
 /// rewritten, with mode 0600, through a temporary file and a rename so that a crash never leaves half of it.
 /// </summary>
-public sealed class AcmeFileStore(string path)
+public sealed class AcmeFileStore(string path) : IAcmeStore
 {
+    public string Description => path;
+    public bool Ready => true;
+    public bool MayWrite => true;
+    public Edge.Security.Acme.IChallengePublisher? Challenges => null;
+#pragma warning disable CS0067 // one process owns the file: nothing changes under it
+    public event Action? Changed;
+#pragma warning restore CS0067
+
+    public Task SaveAsync(string resolver, AcmeAccountRecord? account, IReadOnlyList<AcmeCertificateRecord> certificates, CancellationToken ct)
+    {
+        Save(resolver, account, certificates);
+        return Task.CompletedTask;
+    }
+
     // Several resolvers may share one file: every read-modify-write of a path is serialised.
     private static readonly Dictionary<string, object> Locks = new(StringComparer.Ordinal);
     private readonly object _lock = LockFor(System.IO.Path.GetFullPath(path));

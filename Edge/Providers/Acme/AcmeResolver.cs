@@ -17,6 +17,12 @@ namespace Edge.Providers.Acme;
 /// last good one) is served. Orders run one at a time; a failing set of names backs off
 /// exponentially, and at most <see cref="MaxOrdersPerHour"/> orders are placed in an hour.
 /// </summary>
+/// <summary>One finished order: its resolver, domains and routers, new or renewal, and the error when it failed.</summary>
+public sealed record AcmeOrderOutcome(string Resolver, string Domains, string Routers, string Kind, string? Error)
+{
+    public bool Success => Error is null;
+}
+
 public sealed class AcmeResolver
 {
     public const int MaxOrdersPerHour = 30;
@@ -26,7 +32,9 @@ public sealed class AcmeResolver
     private readonly ChallengeResponder _responder;
     private readonly Func<DynamicConfig, List<DomainSet>> _demand;
     private readonly Func<IReadOnlyList<CertAndStores>, Task> _publish;
-    private readonly AcmeFileStore _store;
+    private readonly IAcmeStore _store;
+    private volatile bool _storeChanged;
+    private bool _leading;
     private readonly Channel<bool> _signal = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
     private readonly Dictionary<string, (int Failures, DateTime Until)> _backoff = new(StringComparer.Ordinal);
     private readonly Queue<DateTime> _recentOrders = new();
@@ -39,20 +47,31 @@ public sealed class AcmeResolver
     private DateTime _nextRenewalCheck = DateTime.MinValue;
 
     public AcmeResolver(AcmeResolverOptions options, ChallengeResponder responder, Func<DynamicConfig, List<DomainSet>> demand,
-        Func<IReadOnlyList<CertAndStores>, Task> publish)
+        Func<IReadOnlyList<CertAndStores>, Task> publish, IAcmeStore? store = null)
     {
         _o = options;
         _responder = responder;
         _demand = demand;
         _publish = publish;
-        _store = new AcmeFileStore(options.Storage);
+        _store = store ?? new AcmeFileStore(options.Storage);
+        _store.Changed += () => { _storeChanged = true; Poke(); };
     }
 
     public string Name => _o.Name;
     public string ProviderName => _o.Name + ".acme";
+    public IAcmeStore Store => _store;
 
     /// <summary>Why the resolver cannot work (its storage is unusable); its routers are then in error.</summary>
     public string? Unavailable { get; private set; }
+
+    /// <summary>Raised after every order (new or renewal), successful or not: metrics and Events listen.</summary>
+    public event Action<AcmeOrderOutcome>? OrderCompleted;
+
+    private void Completed(IReadOnlyList<string> domains, IReadOnlyList<string> routers, string reason, string? error)
+    {
+        try { OrderCompleted?.Invoke(new AcmeOrderOutcome(_o.Name, string.Join(",", domains), string.Join(",", routers), reason == "new" ? "new" : "renewal", error)); }
+        catch (Exception e) { Log.Error("ACME order observer failed", ("resolver", _o.Name), ("error", e.Message)); }
+    }
 
     /// <summary>Orders placed (for tests and /debug/vars).</summary>
     public int OrdersPlaced { get; private set; }
@@ -63,7 +82,7 @@ public sealed class AcmeResolver
         try
         {
             _store.Check();
-            (_account, _certificates) = _store.Load(_o.Name);
+            Reload();
         }
         catch (Exception e) when (e is AcmeStorageException or FormatException or System.Text.Json.JsonException or InvalidOperationException)
         {
@@ -71,13 +90,55 @@ public sealed class AcmeResolver
             Log.Error("The ACME resolver is skipped from the resolvers list", ("resolver", _o.Name), ("storage", _o.Storage), ("error", e.Message));
             return;
         }
+        Log.Info("ACME resolver ready", ("resolver", _o.Name), ("caServer", _o.CaServer), ("storage", _store.Description), ("certificates", _certificates.Count));
+    }
+
+    /// <summary>Reads the account and certificates from the storage (the file, or the Secrets as watched now).</summary>
+    private void Reload()
+    {
+        (_account, _certificates) = _store.Load(_o.Name);
         // Traefik resets the account when caServer changed, so that the registration URI is updated.
         if (_account is not null && Uri.TryCreate(_account.Uri, UriKind.Absolute, out var uri) && Uri.TryCreate(_o.CaServer, UriKind.Absolute, out var ca) && uri.Host != ca.Host)
         {
             Log.Info("Account URI does not match the current CAServer. The account will be reset.", ("resolver", _o.Name));
             _account = null;
         }
-        Log.Info("ACME resolver ready", ("resolver", _o.Name), ("caServer", _o.CaServer), ("storage", _o.Storage), ("certificates", _certificates.Count));
+    }
+
+    /// <summary>Wakes the loop: the storage changed, or leadership did.</summary>
+    public void Poke() => _signal.Writer.TryWrite(true);
+
+    /// <summary>
+    /// Only a process that may write (the file's owner, the Kubernetes storage's leader) orders and
+    /// renews; the others serve what the storage holds. A new leader reads the storage again and
+    /// checks renewals at once: it continues the lifecycle where the previous leader left it.
+    /// </summary>
+    private async Task StepAsync(CancellationToken ct)
+    {
+        if (!_store.Ready || !_store.MayWrite)
+        {
+            if (_leading) Log.Info("ACME resolver stops ordering: not the leader", ("resolver", _o.Name), ("storage", _store.Description));
+            _leading = false;
+            if (_storeChanged && _store.Ready)
+            {
+                _storeChanged = false;
+                Reload();
+                await PublishAsync();
+            }
+            return;
+        }
+        if (!_leading)
+        {
+            _leading = true;
+            _storeChanged = false;
+            Reload();
+            _client = null;
+            _nextRenewalCheck = DateTime.MinValue;
+            if (_store is not AcmeFileStore)
+                Log.Info("ACME resolver orders and renews as the leader", ("resolver", _o.Name), ("storage", _store.Description), ("certificates", _certificates.Count));
+            await PublishAsync();
+        }
+        await WorkAsync(ct);
     }
 
     /// <summary>A new merged configuration: what its routers want is recomputed and looked at by the loop.</summary>
@@ -95,10 +156,10 @@ public sealed class AcmeResolver
         await PublishAsync();
         while (!ct.IsCancellationRequested)
         {
-            try { await WorkAsync(ct); }
+            try { await StepAsync(ct); }
             catch (OperationCanceledException) when (ct.IsCancellationRequested) { return; }
             catch (Exception e) { Log.Error("ACME resolver failed", ("resolver", _o.Name), ("error", e.Message)); }
-            var wait = _nextRenewalCheck - DateTime.UtcNow;
+            var wait = _leading ? _nextRenewalCheck - DateTime.UtcNow : TimeSpan.FromSeconds(30);
             var nextRetry = NextRetry();
             if (nextRetry is { } r && r < wait) wait = r;
             using var timer = CancellationTokenSource.CreateLinkedTokenSource(ct);
@@ -164,15 +225,16 @@ public sealed class AcmeResolver
         try
         {
             var client = await ClientAsync(ct);
-            var obtained = await AcmeOrderFlow.ObtainAsync(client, domains, Settings(), _responder, ct);
+            var obtained = await AcmeOrderFlow.ObtainAsync(client, domains, Settings(), _responder, ct, _store.Challenges);
             var record = new AcmeCertificateRecord(domains[0], domains.Skip(1).ToList(), obtained.CertificatePem, obtained.KeyPem);
             var next = _certificates.Where(c => Key(c.Domains) != key).Append(record).ToList();
             _certificates = next;
             _backoff.Remove(key);
-            _store.Save(_o.Name, _account, next);
+            await _store.SaveAsync(_o.Name, _account, next, ct);
             await PublishAsync();
             Log.Info("ACME certificate obtained", ("resolver", _o.Name), ("domains", string.Join(",", domains)),
                 ("routers", string.Join(",", routers)), ("notAfter", obtained.NotAfter.ToString("yyyy-MM-ddTHH:mm:ssZ")));
+            Completed(domains, routers, reason, null);
         }
         catch (Exception e) when (e is AcmeException or HttpRequestException or AcmeStorageException or System.Security.Cryptography.CryptographicException
                                    or TaskCanceledException && !ct.IsCancellationRequested)
@@ -184,6 +246,7 @@ public sealed class AcmeResolver
                 _client = null;   // re-register on the next attempt
             Log.Error("Unable to obtain ACME certificate for domains", ("resolver", _o.Name), ("domains", string.Join(",", domains)),
                 ("routers", string.Join(",", routers)), ("error", e.Message), ("retryIn", OptionValues.FormatDuration(delay)));
+            Completed(domains, routers, reason, e.Message);
         }
     }
 
@@ -207,7 +270,7 @@ public sealed class AcmeResolver
             throw new AcmeException("externalAccountRequired", $"the CA requires External Account Binding: set certificatesResolvers.{_o.Name}.acme.eab.kid and eab.hmacEncoded");
         var url = await fresh.RegisterAsync(_o.Email, _o.EabKid.Length > 0 ? _o.EabKid : null, _o.EabKid.Length > 0 ? Base64Url.Decode(_o.EabHmacEncoded) : null, ct);
         _account = new AcmeAccountRecord(_o.Email, url, new System.Text.Json.Nodes.JsonObject { ["status"] = "valid" }, key.ExportPkcs1OrPkcs8());
-        _store.Save(_o.Name, _account, _certificates);
+        await _store.SaveAsync(_o.Name, _account, _certificates, ct);
         Log.Info("ACME account registered", ("resolver", _o.Name), ("account", url));
         return _client = fresh;
     }

@@ -14,17 +14,17 @@ public sealed record ObtainedCertificate(string CertificatePem, string KeyPem, D
 /// <summary>
 /// One certificate obtained end to end (RFC 8555 §7.4): the order, each pending authorization
 /// solved with HTTP-01 (preferred, as lego tries it first) or TLS-ALPN-01 through the shared
-/// <see cref="ChallengeResponder"/>, the CSR finalized, the chain downloaded. Challenges are always
+/// <see cref="ChallengeResponder"/> (and published to the other replicas when a publisher is given), the CSR finalized, the chain downloaded. Challenges are always
 /// withdrawn afterwards, whatever happened.
 /// </summary>
 public static class AcmeOrderFlow
 {
     public static async Task<ObtainedCertificate> ObtainAsync(AcmeClient client, IReadOnlyList<string> domains, OrderSettings s,
-        ChallengeResponder responder, CancellationToken ct)
+        ChallengeResponder responder, CancellationToken ct, IChallengePublisher? publisher = null)
     {
         var order = await client.NewOrderAsync(domains, s.Profile, ct);
         foreach (var url in order.Authorizations)
-            await AuthorizeAsync(client, url, s, responder, ct);
+            await AuthorizeAsync(client, url, s, responder, publisher, ct);
 
         using var key = CertificateKey.New(s.KeyType);
         order = await client.FinalizeAsync(order, key.CreateSigningRequest(domains, s.CommonName, s.EmailAddresses), ct);
@@ -44,7 +44,8 @@ public static class AcmeOrderFlow
         return new ObtainedCertificate(pem, key.Pem, chain[0].NotAfter.ToUniversalTime());
     }
 
-    private static async Task AuthorizeAsync(AcmeClient client, string url, OrderSettings s, ChallengeResponder responder, CancellationToken ct)
+    private static async Task AuthorizeAsync(AcmeClient client, string url, OrderSettings s, ChallengeResponder responder, IChallengePublisher? publisher,
+        CancellationToken ct)
     {
         var authz = await client.GetAuthorizationAsync(url, ct);
         if (authz.Status == "valid") return;
@@ -56,8 +57,11 @@ public static class AcmeOrderFlow
         var keyAuthorization = client.Key.KeyAuthorization(challenge.Token);
         if (http is not null) responder.SetHttp(http.Token, authz.Domain, keyAuthorization);
         else responder.SetTlsAlpn(authz.Domain, keyAuthorization);
+        var pending = new PendingChallenge(challenge.Type, challenge.Token, authz.Domain, keyAuthorization);
         try
         {
+            // Published where every replica answers it before the CA is told to validate.
+            if (publisher is not null) await publisher.PublishAsync(pending, ct);
             var delay = http is not null ? s.HttpDelay : s.TlsDelay;
             if (delay > TimeSpan.Zero) await Task.Delay(delay, ct);
             await client.AnswerChallengeAsync(challenge.Url, ct);
@@ -76,6 +80,7 @@ public static class AcmeOrderFlow
         {
             if (http is not null) responder.RemoveHttp(http.Token, authz.Domain);
             else responder.RemoveTlsAlpn(authz.Domain);
+            if (publisher is not null) await publisher.WithdrawAsync(pending);
         }
     }
 }

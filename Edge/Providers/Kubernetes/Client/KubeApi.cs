@@ -81,6 +81,20 @@ public sealed class KubeApi : IDisposable
         using var response = await SendAsync(HttpMethod.Patch, path, content, HttpCompletionOption.ResponseContentRead, ct).ConfigureAwait(false);
     }
 
+    /// <summary>DELETE an object; false when it was already gone (404).</summary>
+    public async Task<bool> DeleteAsync(string path, CancellationToken ct)
+    {
+        try
+        {
+            using var response = await SendAsync(HttpMethod.Delete, path, null, HttpCompletionOption.ResponseContentRead, ct).ConfigureAwait(false);
+            return true;
+        }
+        catch (KubeApiException e) when (e.Status == HttpStatusCode.NotFound)
+        {
+            return false;
+        }
+    }
+
     private async Task<T> SendForJsonAsync<T>(HttpMethod method, string path, HttpContent content, JsonTypeInfo<T> type, CancellationToken ct)
     {
         using (content)
