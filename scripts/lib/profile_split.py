@@ -6,7 +6,8 @@ Each sample is charged to the innermost frame that belongs to a component (Kestr
 middlewares/observability, forwarder, SocketsHttpHandler, sockets/pipelines, TLS): runtime helpers
 (allocation, GC write barriers, async state machines, interface dispatch) count for the component
 that called them. A sample whose leaf is in the kernel is shown as kernel, split by the component
-that made the system call. Symbols need an unstripped build or its edge.dbg in perf's build-id
+that made the system call when the user stack goes past libc (it mostly does not: Debian's libc
+has no frame pointers), and by system call. Symbols need an unstripped build or its edge.dbg in perf's build-id
 cache (`perf buildid-cache -a artifacts/publish/edge.dbg`). With IlcFoldIdenticalMethodBodies a
 folded leaf carries the name of its identical twin; the split is by the callers, which are not.
 """
@@ -52,7 +53,7 @@ def samples(lines):
 
 
 def main():
-    split, kernel_by, leaf_kernel = collections.Counter(), collections.Counter(), collections.Counter()
+    split, kernel_by, leaf_kernel, syscalls = collections.Counter(), collections.Counter(), collections.Counter(), collections.Counter()
     total = 0
     for frames in samples(sys.stdin):
         total += 1
@@ -62,6 +63,8 @@ def main():
             split["kernel"] += 1
             kernel_by[owner] += 1
             leaf_kernel[frames[0][0]] += 1
+            sc = next((m.group(1) for m in (re.match(r"__x64_sys_(\w+)", f) for f, _ in frames) if m), None)
+            syscalls[sc or "(no system call: interrupt, softirq, page fault)"] += 1
         elif "libcrypto" in frames[0][1] or "libssl" in frames[0][1]:
             split["OpenSSL (libcrypto/libssl)"] += 1
         else:
@@ -72,6 +75,7 @@ def main():
     print("\nkernel time by the component that entered it:")
     for k, v in kernel_by.most_common(6):
         print(f"  {k}: {v * 100 / total:.1f}%")
+    print("kernel time by system call: " + ", ".join(f"{k} {v * 100 / total:.1f}%" for k, v in syscalls.most_common(8)))
     print("top kernel leaves: " + ", ".join(f"{k} {v * 100 / total:.1f}%" for k, v in leaf_kernel.most_common(6)))
 
 
