@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Edge.Api;
+using Edge.Model;
 using Edge.Configuration;
 using Edge.Providers.Kubernetes.Ingress;
 using Edge.Tests.Support;
@@ -47,7 +48,7 @@ public class ConformanceTests
             return;
         }
         var result = IngressTranslator.Translate(snapshot, options);
-        var actual = JsonNode.Parse(JsonSerializer.Serialize(result.Config, ApiJsonContext.Default.DynamicConfig));
+        var actual = JsonNode.Parse(JsonSerializer.Serialize(result.Config, ModelJsonContext.Default.DynamicConfig));
         var expectedCanon = Canon(Prune(c["expected"]));
         var actualCanon = Canon(Prune(actual));
         await Assert.That(actualCanon).IsEqualTo(expectedCanon)

@@ -265,7 +265,9 @@ public sealed class ApiHandler(StaticConfig config, ConfigurationStore store, Fu
     internal static async Task Json<T>(HttpContext ctx, T value, JsonTypeInfo<T> type)
     {
         ctx.Response.ContentType = "application/json";
-        await JsonSerializer.SerializeAsync(ctx.Response.Body, value, type);
+        // ApiJsonContext has only the fast-path writers (issue 18, size); streaming serialization
+        // would ask for property metadata, so the answer is written whole.
+        await ctx.Response.Body.WriteAsync(JsonSerializer.SerializeToUtf8Bytes(value, type));
     }
 
     internal static async Task NotFound(HttpContext ctx, string message)

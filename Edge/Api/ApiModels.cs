@@ -128,7 +128,9 @@ public sealed class EntryPointInfo
     [JsonPropertyName("name")] public string Name { get; set; } = "";
 }
 
-[JsonSourceGenerationOptions(DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
+// Write-only: Serialization mode generates the fast-path writers and no property metadata (the
+// configuration types' metadata lives once, in ModelJsonContext, which reads them). Issue 18: size.
+[JsonSourceGenerationOptions(DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull, GenerationMode = JsonSourceGenerationMode.Serialization)]
 [JsonSerializable(typeof(RawData))]
 [JsonSerializable(typeof(List<RouterInfo>))]
 [JsonSerializable(typeof(List<ServiceInfo>))]
@@ -149,7 +151,6 @@ public sealed class EntryPointInfo
 [JsonSerializable(typeof(VersionInfo))]
 [JsonSerializable(typeof(ApiMessage))]
 [JsonSerializable(typeof(List<EntryPointInfo>))]
-[JsonSerializable(typeof(DynamicConfig))]
 public sealed partial class ApiJsonContext : JsonSerializerContext
 {
 }

@@ -29,9 +29,7 @@ public static class ClientTls
                     error = "unable to create client TLS configuration: both a certificate and a key are needed";
                     return false;
                 }
-                var cert = X509Certificate2.CreateFromPem(certPem, keyPem);
-                // An ephemeral key cannot be used by SslStream on every platform: export and reload it.
-                cert = X509CertificateLoader.LoadPkcs12(cert.Export(X509ContentType.Pkcs12), null);
+                var cert = PemMaterial.ForSslStream(X509Certificate2.CreateFromPem(certPem, keyPem));
                 handler.SslOptions.ClientCertificates = new X509CertificateCollection { cert };
             }
             if (insecureSkipVerify)

@@ -9,6 +9,18 @@ namespace Edge.Security;
 /// </summary>
 public static class PemMaterial
 {
+    /// <summary>
+    /// A certificate whose key lives only in memory (CreateFromPem, CreateSelfSigned), made usable by
+    /// SslStream: on Linux as it is (OpenSSL holds the key); elsewhere through a PKCS#12 export and
+    /// reload, because SChannel and Apple's TLS refuse ephemeral keys. The round trip (a PBKDF2 over
+    /// the export) was about 8% of Edge's start with one TLS Secret (issue 18). Takes ownership.
+    /// </summary>
+    public static X509Certificate2 ForSslStream(X509Certificate2 certificate)
+    {
+        if (OperatingSystem.IsLinux()) return certificate;
+        using (certificate) return X509CertificateLoader.LoadPkcs12(certificate.Export(X509ContentType.Pkcs12), null);
+    }
+
     public static string Read(string value) =>
         !value.Contains("-----BEGIN", StringComparison.Ordinal) && File.Exists(value) ? File.ReadAllText(value) : value;
 
@@ -26,13 +38,12 @@ public static class PemMaterial
         return all;
     }
 
-    /// <summary>A certificate with its private key, usable by SslStream (ephemeral keys are not, on every platform).</summary>
+    /// <summary>A certificate with its private key, usable by SslStream (see <see cref="ForSslStream"/>).</summary>
     public static X509Certificate2 KeyPair(string certFile, string keyFile, string what)
     {
         try
         {
-            using var pem = X509Certificate2.CreateFromPem(Read(certFile), Read(keyFile));
-            return X509CertificateLoader.LoadPkcs12(pem.Export(X509ContentType.Pkcs12), null);
+            return ForSslStream(X509Certificate2.CreateFromPem(Read(certFile), Read(keyFile)));
         }
         catch (System.Security.Cryptography.CryptographicException e)
         {

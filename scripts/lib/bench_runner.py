@@ -1,14 +1,16 @@
 """scripts/bench: whole-proxy comparison on loopback (see scripts/bench for the rules).
 
-Proxies: nginx, haproxy, caddy, yarp (JIT), edge (artifacts/edge against the fake API server).
+Proxies: nginx, haproxy, caddy, yarp (JIT), yarp-aot (the same YARP peer, Native AOT:
+artifacts/yarp-aot/yarp-aot), edge (artifacts/edge against the fake API server).
 Metrics per proxy (medians over rounds; ratios to nginx from the same run):
-  small c64 req/s, CPU us/request (proxy process user+sys time / requests), p99 at c64,
+  small c64 req/s, CPU us/request (proxy process user+sys time / requests), p99 at c64, p99 at c1,
   1 MiB c64 req/s, small c1000 req/s, HTTPS c64 req/s, start to first proxied 200, idle RSS.
 """
 import argparse, http.client, os, re, shutil, signal, socket, statistics, subprocess, sys, tempfile, time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 BENCH_DLL = os.path.join(ROOT, "Edge.Bench", "bin", "Release", "net10.0", "Edge.Bench.dll")
+YARP_AOT = os.path.join(ROOT, "artifacts", "yarp-aot", "yarp-aot")
 NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
 HAPROXY = shutil.which("haproxy") or "/usr/sbin/haproxy"
 CADDY = shutil.which("caddy") or "/usr/bin/caddy"
@@ -118,7 +120,7 @@ def main():
     ap.add_argument("--quick", action="store_true")
     ap.add_argument("--duration", default="10s")
     ap.add_argument("--rounds", type=int, default=3)
-    ap.add_argument("--only", default="nginx,haproxy,caddy,yarp,edge")
+    ap.add_argument("--only", default="nginx,haproxy,caddy,yarp,yarp-aot,edge")
     a = ap.parse_args()
     secs = 2 if a.quick else int(a.duration.rstrip("s"))
     rounds = 1 if a.quick else a.rounds
@@ -168,8 +170,8 @@ def main():
                             f"https://:{S} {{\n  bind 127.0.0.1\n  tls {tmp}/cert.pem {tmp}/key.pem\n  reverse_proxy 127.0.0.1:{B}\n}}\n")
                 cmd = [CADDY, "run", "--config", f"{tmp}/Caddyfile", "--adapter", "caddyfile"]
                 env = dict(os.environ, GOMAXPROCS="1", HOME=tmp, XDG_DATA_HOME=tmp, XDG_CONFIG_HOME=tmp)
-            elif n == "yarp":
-                cmd = ["dotnet", BENCH_DLL, "yarp", "--port", str(P), "--https-port", str(S), "--cert", f"{tmp}/cert.pem",
+            elif n in ("yarp", "yarp-aot"):
+                cmd = (["dotnet", BENCH_DLL, "yarp"] if n == "yarp" else [YARP_AOT]) + ["--port", str(P), "--https-port", str(S), "--cert", f"{tmp}/cert.pem",
                        "--key", f"{tmp}/key.pem", "--upstream", f"http://127.0.0.1:{B}"]
                 env = dict(os.environ, DOTNET_gcServer="0", DOTNET_TieredPGO="1")
             elif n in ("edge", "edge-before"):
@@ -192,7 +194,7 @@ def main():
         # Warm-up (JIT, connection pools), then alternating rounds.
         for n in names:
             wrk(ports[n][0], 64, 1); wrk(ports[n][1], 64, 1, tls=True)
-        runs = {n: {"small": [], "p99": [], "cpu": [], "big": [], "c1000": [], "https": []} for n in names}
+        runs = {n: {"small": [], "p99": [], "cpu": [], "big": [], "c1000": [], "https": [], "c1p99": []} for n in names}
         for r in range(rounds):
             for n in names:
                 P, S = ports[n]
@@ -204,16 +206,17 @@ def main():
                 runs[n]["big"].append(wrk(P, 64, secs, path="/big")[0])
                 runs[n]["c1000"].append(wrk(P, 1000, secs)[0])
                 runs[n]["https"].append(wrk(S, 64, secs, tls=True)[0])
+                runs[n]["c1p99"].append(wrk(P, 1, secs)[1])   # one connection: latency, not throughput
         med = {n: {k: statistics.median(v) for k, v in runs[n].items()} for n in names}
         base = med["nginx"]
         print(f"\nwrk, {secs}s runs, {rounds} alternating round(s), medians; proxy pinned to CPU {PROXY_CPU}, backend nginx and wrk on CPU {REST_CPU};"
               f" load average {os.getloadavg()[0]:.2f} at the end\n")
-        print("| proxy | small c64 req/s | ÷ nginx | CPU µs/req | p99 c64 ms | ÷ nginx | 1 MiB c64 ÷ nginx | small c1000 ÷ nginx | HTTPS c64 ÷ nginx | start to first 200 | idle RSS |")
-        print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
-        label = {"nginx": "nginx 1.22", "haproxy": "HAProxy 2.6", "caddy": "Caddy 2.6", "yarp": "YARP 2.3 (JIT)", "edge": "**Edge** (AOT)", "edge-before": "Edge before (AOT)"}
+        print("| proxy | small c64 req/s | ÷ nginx | CPU µs/req | p99 c64 ms | ÷ nginx | c1 p99 ms | 1 MiB c64 ÷ nginx | small c1000 ÷ nginx | HTTPS c64 ÷ nginx | start to first 200 | idle RSS |")
+        print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+        label = {"nginx": "nginx 1.22", "haproxy": "HAProxy 2.6", "caddy": "Caddy 2.6", "yarp": "YARP 2.3 (JIT)", "yarp-aot": "YARP 2.3 (Native AOT)", "edge": "**Edge** (AOT)", "edge-before": "Edge before (AOT)"}
         for n in names:
             m = med[n]
-            print(f"| {label[n]} | {m['small']:.0f} | {m['small']/base['small']:.2f} | {m['cpu']:.0f} | {m['p99']:.2f} | {m['p99']/base['p99']:.2f} |"
+            print(f"| {label[n]} | {m['small']:.0f} | {m['small']/base['small']:.2f} | {m['cpu']:.1f} | {m['p99']:.2f} | {m['p99']/base['p99']:.2f} | {m['c1p99']:.2f} |"
                   f" {m['big']/base['big']:.2f} | {m['c1000']/base['c1000']:.2f} | {m['https']/base['https']:.2f} |"
                   f" {started[n][1]:.0f} ms | {started[n][2]:.0f} MiB |")
         print("\nAbsolute medians (req/s): " + "; ".join(f"{n} small {med[n]['small']:.0f}, 1 MiB {med[n]['big']:.0f}, c1000 {med[n]['c1000']:.0f}, HTTPS {med[n]['https']:.0f}" for n in names))

@@ -149,9 +149,7 @@ public sealed class CertificateStore
             ParsedCertificate? ctx = null;
             try
             {
-                using var pem = X509Certificate2.CreateFromPem(c.CertFile, c.KeyFile);
-                // Ephemeral keys cannot be used by SslStream on every platform: round-trip through PKCS#12.
-                var cert = X509CertificateLoader.LoadPkcs12(pem.Export(X509ContentType.Pkcs12), null);
+                var cert = Edge.Security.PemMaterial.ForSslStream(X509Certificate2.CreateFromPem(c.CertFile, c.KeyFile));
                 var chain = new X509Certificate2Collection();
                 chain.ImportFromPem(c.CertFile);
                 if (chain.Count > 0) chain.RemoveAt(0);
@@ -228,8 +226,7 @@ public sealed class CertificateStore
         san.AddDnsName("TRAEFIK DEFAULT CERT".Replace(' ', '-').ToLowerInvariant() + ".invalid");
         req.CertificateExtensions.Add(san.Build());
         req.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.DigitalSignature, false));
-        using var cert = req.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddYears(1));
-        var exportable = X509CertificateLoader.LoadPkcs12(cert.Export(X509ContentType.Pkcs12), null);
-        return SslStreamCertificateContext.Create(exportable, null, offline: true);
+        var cert = Edge.Security.PemMaterial.ForSslStream(req.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddYears(1)));
+        return SslStreamCertificateContext.Create(cert, null, offline: true);
     }
 }

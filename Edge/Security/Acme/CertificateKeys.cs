@@ -73,9 +73,7 @@ public static class TlsAlpnCertificate
         req.CertificateExtensions.Add(san.Build());
         var digest = SHA256.HashData(Encoding.UTF8.GetBytes(keyAuthorization));
         req.CertificateExtensions.Add(new X509Extension(new Oid(AcmeIdentifierOid), [0x04, 0x20, .. digest], critical: true));
-        using var cert = req.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(7));
-        // Ephemeral keys cannot be used by SslStream on every platform: round-trip through PKCS#12.
-        return X509CertificateLoader.LoadPkcs12(cert.Export(X509ContentType.Pkcs12), null);
+        return PemMaterial.ForSslStream(req.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(7)));
     }
 
     /// <summary>The key authorization digest carried by a validation certificate, or null when it has none.</summary>

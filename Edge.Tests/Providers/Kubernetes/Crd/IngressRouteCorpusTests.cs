@@ -68,7 +68,7 @@ public class IngressRouteCorpusTests
                 .Because($"the disabled router {name} is logged with its reason");
             http.Routers.Remove(name);
         }
-        var actual = JsonSerializer.SerializeToNode(output.Config, ApiJsonContext.Default.DynamicConfig)!["http"]!;
+        var actual = JsonSerializer.SerializeToNode(output.Config, ModelJsonContext.Default.DynamicConfig)!["http"]!;
         // Go's omitempty leaves out a router's empty service (a route without services).
         foreach (var (_, r) in actual["routers"]!.AsObject())
             if ((string?)r!["service"] == "") r.AsObject().Remove("service");

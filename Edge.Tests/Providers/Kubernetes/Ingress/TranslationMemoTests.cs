@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Edge.Api;
+using Edge.Model;
 using Edge.Providers.Kubernetes.Client;
 using Edge.Providers.Kubernetes.Ingress;
 using Edge.Tests.Conformance;
@@ -17,7 +18,7 @@ namespace Edge.Tests.Providers.Kubernetes.Ingress;
 public class TranslationMemoTests
 {
     private static string Json(TranslationResult r) =>
-        JsonSerializer.Serialize(r.Config, ApiJsonContext.Default.DynamicConfig) + "\n" + string.Join("\n", r.Issues);
+        JsonSerializer.Serialize(r.Config, ModelJsonContext.Default.DynamicConfig) + "\n" + string.Join("\n", r.Issues);
 
     public static IEnumerable<string> Cases() => ConformanceTests.Cases();
 

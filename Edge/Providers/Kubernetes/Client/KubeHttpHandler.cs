@@ -67,9 +67,7 @@ public static class KubeHttpHandler
         }
         try
         {
-            using var pem = X509Certificate2.CreateFromPem(certPem, keyPem);
-            // An ephemeral key cannot sign in a TLS handshake on every platform: round-trip through PKCS#12.
-            return X509CertificateLoader.LoadPkcs12(pem.Export(X509ContentType.Pkcs12), null);
+            return Edge.Security.PemMaterial.ForSslStream(X509Certificate2.CreateFromPem(certPem, keyPem));
         }
         catch (System.Security.Cryptography.CryptographicException e)
         {

@@ -16,7 +16,8 @@ namespace Edge.Providers.Kubernetes.Client;
     DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
     PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase,
     UseStringEnumConverter = true,
-    Converters = [typeof(KubeTimeConverter)])]
+    Converters = [typeof(KubeTimeConverter)],
+    GenerationMode = JsonSourceGenerationMode.Metadata)]
 [JsonSerializable(typeof(V1Ingress))]
 [JsonSerializable(typeof(V1IngressList))]
 [JsonSerializable(typeof(V1IngressClass))]

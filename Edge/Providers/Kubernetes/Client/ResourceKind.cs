@@ -16,8 +16,14 @@ public sealed class ResourceKind<T, TList>
     public required bool Namespaced { get; init; }
     public required Func<TList, IList<T>?> Items { get; init; }
     public required Func<TList, V1ListMeta?> ListMeta { get; init; }
-    public required System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> ItemJson { get; init; }
-    public required System.Text.Json.Serialization.Metadata.JsonTypeInfo<TList> ListJson { get; init; }
+    // Resolved on first use (issue 18, start): configuring a kind's JSON metadata walks its whole
+    // type graph, and most kinds (nodes, namespaces, the CRDs) are never watched in a given setup.
+    public required Func<System.Text.Json.Serialization.Metadata.JsonTypeInfo<T>> ItemJsonOf { get; init; }
+    public required Func<System.Text.Json.Serialization.Metadata.JsonTypeInfo<TList>> ListJsonOf { get; init; }
+    public System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> ItemJson => _itemJson ??= ItemJsonOf();
+    public System.Text.Json.Serialization.Metadata.JsonTypeInfo<TList> ListJson => _listJson ??= ListJsonOf();
+    private System.Text.Json.Serialization.Metadata.JsonTypeInfo<T>? _itemJson;
+    private System.Text.Json.Serialization.Metadata.JsonTypeInfo<TList>? _listJson;
 
     /// <summary>The collection path, namespaced when <paramref name="ns"/> is set.</summary>
     public string CollectionPath(string? ns) =>
@@ -30,49 +36,49 @@ public static class ResourceKinds
 {
     public static readonly ResourceKind<V1Ingress, V1IngressList> Ingress = new()
     {
-        ItemJson = KubeJsonContext.Default.V1Ingress, ListJson = KubeJsonContext.Default.V1IngressList,
+        ItemJsonOf = () => KubeJsonContext.Default.V1Ingress, ListJsonOf = () => KubeJsonContext.Default.V1IngressList,
         Name = "Ingress", GroupVersionPath = "/apis/networking.k8s.io/v1", Plural = "ingresses", Namespaced = true,
         Items = l => l.Items, ListMeta = l => l.Metadata,
     };
 
     public static readonly ResourceKind<V1IngressClass, V1IngressClassList> IngressClass = new()
     {
-        ItemJson = KubeJsonContext.Default.V1IngressClass, ListJson = KubeJsonContext.Default.V1IngressClassList,
+        ItemJsonOf = () => KubeJsonContext.Default.V1IngressClass, ListJsonOf = () => KubeJsonContext.Default.V1IngressClassList,
         Name = "IngressClass", GroupVersionPath = "/apis/networking.k8s.io/v1", Plural = "ingressclasses", Namespaced = false,
         Items = l => l.Items, ListMeta = l => l.Metadata,
     };
 
     public static readonly ResourceKind<V1Service, V1ServiceList> Service = new()
     {
-        ItemJson = KubeJsonContext.Default.V1Service, ListJson = KubeJsonContext.Default.V1ServiceList,
+        ItemJsonOf = () => KubeJsonContext.Default.V1Service, ListJsonOf = () => KubeJsonContext.Default.V1ServiceList,
         Name = "Service", GroupVersionPath = "/api/v1", Plural = "services", Namespaced = true,
         Items = l => l.Items, ListMeta = l => l.Metadata,
     };
 
     public static readonly ResourceKind<V1EndpointSlice, V1EndpointSliceList> EndpointSlice = new()
     {
-        ItemJson = KubeJsonContext.Default.V1EndpointSlice, ListJson = KubeJsonContext.Default.V1EndpointSliceList,
+        ItemJsonOf = () => KubeJsonContext.Default.V1EndpointSlice, ListJsonOf = () => KubeJsonContext.Default.V1EndpointSliceList,
         Name = "EndpointSlice", GroupVersionPath = "/apis/discovery.k8s.io/v1", Plural = "endpointslices", Namespaced = true,
         Items = l => l.Items, ListMeta = l => l.Metadata,
     };
 
     public static readonly ResourceKind<V1Secret, V1SecretList> Secret = new()
     {
-        ItemJson = KubeJsonContext.Default.V1Secret, ListJson = KubeJsonContext.Default.V1SecretList,
+        ItemJsonOf = () => KubeJsonContext.Default.V1Secret, ListJsonOf = () => KubeJsonContext.Default.V1SecretList,
         Name = "Secret", GroupVersionPath = "/api/v1", Plural = "secrets", Namespaced = true,
         Items = l => l.Items, ListMeta = l => l.Metadata,
     };
 
     public static readonly ResourceKind<V1Node, V1NodeList> Node = new()
     {
-        ItemJson = KubeJsonContext.Default.V1Node, ListJson = KubeJsonContext.Default.V1NodeList,
+        ItemJsonOf = () => KubeJsonContext.Default.V1Node, ListJsonOf = () => KubeJsonContext.Default.V1NodeList,
         Name = "Node", GroupVersionPath = "/api/v1", Plural = "nodes", Namespaced = false,
         Items = l => l.Items, ListMeta = l => l.Metadata,
     };
 
     public static readonly ResourceKind<V1Namespace, V1NamespaceList> Namespace = new()
     {
-        ItemJson = KubeJsonContext.Default.V1Namespace, ListJson = KubeJsonContext.Default.V1NamespaceList,
+        ItemJsonOf = () => KubeJsonContext.Default.V1Namespace, ListJsonOf = () => KubeJsonContext.Default.V1NamespaceList,
         Name = "Namespace", GroupVersionPath = "/api/v1", Plural = "namespaces", Namespaced = false,
         Items = l => l.Items, ListMeta = l => l.Metadata,
     };
@@ -80,7 +86,7 @@ public static class ResourceKinds
     /// <summary>Traefik's CRD provider (providers.kubernetesCRD); its CustomResourceDefinitions may not be installed.</summary>
     public static readonly ResourceKind<TraefikMiddleware, TraefikMiddlewareList> Middleware = new()
     {
-        ItemJson = KubeJsonContext.Default.TraefikMiddleware, ListJson = KubeJsonContext.Default.TraefikMiddlewareList,
+        ItemJsonOf = () => KubeJsonContext.Default.TraefikMiddleware, ListJsonOf = () => KubeJsonContext.Default.TraefikMiddlewareList,
         Name = "Middleware", GroupVersionPath = "/apis/traefik.io/v1alpha1", Plural = "middlewares", Namespaced = true,
         Items = l => l.Items, ListMeta = l => l.Metadata,
     };
@@ -88,7 +94,7 @@ public static class ResourceKinds
     /// <summary>A Traefik route kind read as JSON (see <see cref="TraefikObject"/>); its CRD may not be installed.</summary>
     private static ResourceKind<TraefikObject, TraefikObjectList> Traefik(string name, string plural) => new()
     {
-        ItemJson = KubeJsonContext.Default.TraefikObject, ListJson = KubeJsonContext.Default.TraefikObjectList,
+        ItemJsonOf = () => KubeJsonContext.Default.TraefikObject, ListJsonOf = () => KubeJsonContext.Default.TraefikObjectList,
         Name = name, GroupVersionPath = "/apis/traefik.io/v1alpha1", Plural = plural, Namespaced = true,
         Items = l => l.Items, ListMeta = l => l.Metadata,
     };
@@ -104,21 +110,21 @@ public static class ResourceKinds
     ];
     public static readonly ResourceKind<TraefikTlsOption, TraefikTlsOptionList> TlsOption = new()
     {
-        ItemJson = KubeJsonContext.Default.TraefikTlsOption, ListJson = KubeJsonContext.Default.TraefikTlsOptionList,
+        ItemJsonOf = () => KubeJsonContext.Default.TraefikTlsOption, ListJsonOf = () => KubeJsonContext.Default.TraefikTlsOptionList,
         Name = "TLSOption", GroupVersionPath = "/apis/traefik.io/v1alpha1", Plural = "tlsoptions", Namespaced = true,
         Items = l => l.Items, ListMeta = l => l.Metadata,
     };
 
     public static readonly ResourceKind<TraefikTlsStore, TraefikTlsStoreList> TlsStore = new()
     {
-        ItemJson = KubeJsonContext.Default.TraefikTlsStore, ListJson = KubeJsonContext.Default.TraefikTlsStoreList,
+        ItemJsonOf = () => KubeJsonContext.Default.TraefikTlsStore, ListJsonOf = () => KubeJsonContext.Default.TraefikTlsStoreList,
         Name = "TLSStore", GroupVersionPath = "/apis/traefik.io/v1alpha1", Plural = "tlsstores", Namespaced = true,
         Items = l => l.Items, ListMeta = l => l.Metadata,
     };
 
     public static readonly ResourceKind<TraefikServersTransport, TraefikServersTransportList> ServersTransport = new()
     {
-        ItemJson = KubeJsonContext.Default.TraefikServersTransport, ListJson = KubeJsonContext.Default.TraefikServersTransportList,
+        ItemJsonOf = () => KubeJsonContext.Default.TraefikServersTransport, ListJsonOf = () => KubeJsonContext.Default.TraefikServersTransportList,
         Name = "ServersTransport", GroupVersionPath = "/apis/traefik.io/v1alpha1", Plural = "serverstransports", Namespaced = true,
         Items = l => l.Items, ListMeta = l => l.Metadata,
     };

@@ -139,7 +139,7 @@ public sealed class FailoverSpec
     [JsonPropertyName("errors")] public FailoverErrors? Errors { get; set; }
 }
 
-[JsonSourceGenerationOptions(DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
+[JsonSourceGenerationOptions(DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull, GenerationMode = JsonSourceGenerationMode.Metadata)]
 [JsonSerializable(typeof(IngressRouteSpec))]
 [JsonSerializable(typeof(TraefikServiceSpec))]
 public sealed partial class CrdJsonContext : JsonSerializerContext

@@ -55,7 +55,7 @@ public sealed class MiddlewareTcpSpec
     [JsonPropertyName("ipAllowList")] public TcpIpAllowList? IpAllowList { get; set; }
 }
 
-[JsonSourceGenerationOptions(DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
+[JsonSourceGenerationOptions(DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull, GenerationMode = JsonSourceGenerationMode.Metadata)]
 [JsonSerializable(typeof(IngressRouteTcpSpec))]
 [JsonSerializable(typeof(MiddlewareTcpSpec))]
 public sealed partial class CrdTcpJsonContext : JsonSerializerContext
