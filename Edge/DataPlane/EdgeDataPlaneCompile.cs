@@ -37,11 +37,13 @@ public sealed partial class EdgeDataPlane
             if (patched is not null)
             {
                 LastCompileStages = "patch " + stages;
+                Log.Debug("Data plane compiled", ("stages", LastCompileStages));
                 return patched;
             }
             stages = new CompileStages();
             var state = CompileWhole(config, stages);
             LastCompileStages = "whole " + stages;
+            Log.Debug("Data plane compiled", ("stages", LastCompileStages));
             return state;
         }
     }
