@@ -23,7 +23,13 @@ public class IncrementalCompileTests
         return config;
     }
 
-    private static Service NewService(int port) => new() { LoadBalancer = new ServersLoadBalancer { Servers = [new Server { Url = $"http://127.0.0.1:{port}" }] } };
+    // A service's own middlewares make its routers' errors and chains depend on it: a missing one
+    // puts them in error, an existing one gives them a chain.
+    private static Service NewService(int port) => new()
+    {
+        LoadBalancer = new ServersLoadBalancer { Servers = [new Server { Url = $"http://127.0.0.1:{port}" }] },
+        Middlewares = (port % 3) switch { 0 => ["missing"], 1 => ["mw"], _ => null },
+    };
 
     private static List<string> Describe(DataPlaneState state)
     {
@@ -66,7 +72,7 @@ public class IncrementalCompileTests
                     case 0: routers.Remove("r" + rng.Next(25)); break;
                     case 1: // a service removed, added or replaced (its routers are checked again)
                         var s = "svc" + rng.Next(5);
-                        if (rng.Next(3) == 0) services.Remove(s); else services[s] = NewService(9100 + step);
+                        if (rng.Next(3) == 0) services.Remove(s); else services[s] = NewService(9100 + rng.Next(100));
                         break;
                     default: routers["r" + rng.Next(25)] = WithMiddlewares(RouteTablePatchTests.RandomRouter(rng), rng); break;
                 }
