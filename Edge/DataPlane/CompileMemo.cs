@@ -26,22 +26,48 @@ internal sealed class CompileMemo
     public required Dictionary<string, string> BrokenTransports { get; init; }
     /// <summary>Service key (as stored) to the routers naming it; updated by each patch for the routers it changed.</summary>
     public required Dictionary<string, HashSet<string>> RoutersByService { get; init; }
+    /// <summary>Rule (syntax, text) to the number of routers with it: a patch forgets a rule from RuleCache when its last router goes.</summary>
+    public required Dictionary<(Edge.DataPlane.Routing.Rules.RuleSyntax, string), int> RuleUses { get; init; }
     /// <summary>Services of services (weighted, mirroring, failover): any makes the next change compile whole.</summary>
     public required int ServicesOfServices { get; init; }
 
     public static CompileMemo Of(DynamicConfig config, DataPlaneState state, Dictionary<string, string> errors, Dictionary<string, BackendService> services,
         Dictionary<string, (Service, BackendService)> compiled, Dictionary<string, ProxyHandler> chains, Dictionary<string, EntryPointRoutes> routes,
-        Dictionary<string, EntryPointTlsOptions> tlsOptions, Dictionary<string, string> broken)
+        Dictionary<string, EntryPointTlsOptions> tlsOptions, Dictionary<string, string> broken, Edge.DataPlane.Routing.Rules.RuleSyntax syntax)
     {
         var byService = new Dictionary<string, HashSet<string>>(StringComparer.Ordinal);
-        foreach (var (name, router) in config.Http.Routers) Use(byService, name, router);
+        var rules = new Dictionary<(Edge.DataPlane.Routing.Rules.RuleSyntax, string), int>();
+        foreach (var (name, router) in config.Http.Routers)
+        {
+            Use(byService, name, router);
+            UseRule(rules, router, syntax);
+        }
         int nested = 0;
         foreach (var s in config.Http.Services.Values) if (IsServiceOfServices(s)) nested++;
         return new CompileMemo
         {
             Config = config, State = state, Errors = errors, Services = services, Compiled = compiled, Chains = chains, Routes = routes,
-            TlsOptions = tlsOptions, BrokenTransports = broken, RoutersByService = byService, ServicesOfServices = nested,
+            TlsOptions = tlsOptions, BrokenTransports = broken, RoutersByService = byService, ServicesOfServices = nested, RuleUses = rules,
         };
+    }
+
+    private static (Edge.DataPlane.Routing.Rules.RuleSyntax, string) RuleKey(Router router, Edge.DataPlane.Routing.Rules.RuleSyntax syntax) =>
+        (Edge.DataPlane.Routing.Rules.RuleParser.ResolveSyntax(router.RuleSyntax, syntax), router.Rule ?? "");
+
+    public static void UseRule(Dictionary<(Edge.DataPlane.Routing.Rules.RuleSyntax, string), int> rules, Router router, Edge.DataPlane.Routing.Rules.RuleSyntax syntax)
+    {
+        var key = RuleKey(router, syntax);
+        rules[key] = rules.GetValueOrDefault(key) + 1;
+    }
+
+    /// <summary>One router less with this rule; the last one lets the rule cache forget it.</summary>
+    public static void UnuseRule(Dictionary<(Edge.DataPlane.Routing.Rules.RuleSyntax, string), int> rules, Router router, Edge.DataPlane.Routing.Rules.RuleSyntax syntax)
+    {
+        var key = RuleKey(router, syntax);
+        if (!rules.TryGetValue(key, out var n)) return;
+        if (n > 1) { rules[key] = n - 1; return; }
+        rules.Remove(key);
+        Edge.DataPlane.Routing.Rules.RuleCache.Forget(key.Item2, key.Item1);
     }
 
     public static bool IsServiceOfServices(Service s) => s.Weighted is not null || s.Mirroring is not null || s.Failover is not null;

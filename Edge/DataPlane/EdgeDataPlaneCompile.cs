@@ -103,7 +103,7 @@ public sealed partial class EdgeDataPlane
         RuleCache.Sweep();
         CertificateStore.Sweep();
         stages.Mark("sweep");
-        _memo = CompileMemo.Of(config, state, errors, services, compiled, chains, routes, tlsOptions, broken);
+        _memo = CompileMemo.Of(config, state, errors, services, compiled, chains, routes, tlsOptions, broken, syntax);
         return state;
     }
 

@@ -121,12 +121,19 @@ public sealed partial class EdgeDataPlane
         foreach (var name in changedRouters)
         {
             if (before.Http.Routers.TryGetValue(name, out var old)) CompileMemo.Unuse(m.RoutersByService, name, old);
-            if (config.Http.Routers.TryGetValue(name, out var now)) CompileMemo.Use(m.RoutersByService, name, now);
+            if (config.Http.Routers.TryGetValue(name, out var now))
+            {
+                CompileMemo.Use(m.RoutersByService, name, now);
+                CompileMemo.UseRule(m.RuleUses, now, syntax);
+            }
         }
+        // After the new uses: a rule a changed router keeps is not forgotten (and parsed again).
+        foreach (var name in changedRouters)
+            if (before.Http.Routers.TryGetValue(name, out var old)) CompileMemo.UnuseRule(m.RuleUses, old, syntax);
         _memo = new CompileMemo
         {
             Config = config, State = state, Errors = errors, Services = services, Compiled = compiled, Chains = chains, Routes = routes,
-            TlsOptions = m.TlsOptions, BrokenTransports = m.BrokenTransports, RoutersByService = m.RoutersByService, ServicesOfServices = 0,
+            TlsOptions = m.TlsOptions, BrokenTransports = m.BrokenTransports, RoutersByService = m.RoutersByService, ServicesOfServices = 0, RuleUses = m.RuleUses,
         };
         return state;
     }
