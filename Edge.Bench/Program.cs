@@ -14,6 +14,8 @@ public static class BenchMain
             return await YarpPeer.RunAsync(args[1..]);
         if (args.Length > 0 && args[0] == "change-cost")
             return ChangeCostProfile.Run(args[1..]);
+        if (args.Length > 0 && args[0] == "route-cost")
+            return RouteCostProfile.Run(args[1..]);
         if (args.Length > 0 && args[0] is "fuzz" or "fuzz-seeds")
             return FuzzHarness.Run(args);
         BenchmarkDotNet.Running.BenchmarkSwitcher.FromAssembly(typeof(BenchMain).Assembly).Run(args);

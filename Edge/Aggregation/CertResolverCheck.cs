@@ -12,10 +12,14 @@ namespace Edge.Aggregation;
 public static class CertResolverCheck
 {
     /// <param name="unavailable">Resolver name to why it cannot work; resolvers not listed work.</param>
-    public static void AddErrors(DynamicConfig config, StaticConfig statics, IReadOnlyDictionary<string, string> unavailable, Dictionary<string, string> errors)
+    public static void AddErrors(DynamicConfig config, StaticConfig statics, IReadOnlyDictionary<string, string> unavailable, Dictionary<string, string> errors) =>
+        AddErrors(config.Http.Routers, statics, unavailable, errors);
+
+    /// <summary>The same for some routers only (the ones a change touched).</summary>
+    public static void AddErrors(IEnumerable<KeyValuePair<string, Router>> routers, StaticConfig statics, IReadOnlyDictionary<string, string> unavailable, Dictionary<string, string> errors)
     {
         var defaults = statics.DefaultEntryPoints();
-        foreach (var (name, router) in config.Http.Routers)
+        foreach (var (name, router) in routers)
         {
             if (ProviderNames.IsInternal(name) || errors.ContainsKey(name)) continue;
             foreach (var resolver in ResolversOf(router, statics, defaults))

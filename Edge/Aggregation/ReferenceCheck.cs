@@ -28,20 +28,22 @@ public static class ReferenceCheck
     public static Dictionary<string, string> Find(DynamicConfig config, string provider,
         IReadOnlyDictionary<string, string>? entryPointTlsOptions = null, IReadOnlyList<string>? defaultEntryPoints = null, bool tenancy = false)
     {
-        var serviceErrors = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (var (name, service) in config.Http.Services)
-        {
-            var context = ProviderNames.ProviderOf(name, provider);
-            if (MissingMiddleware(config, service.Middlewares, context, provider) is { } mw)
-                serviceErrors[name] = $"middleware \"{mw}\" does not exist";
-            else if (service.LoadBalancer?.ServersTransport is { Length: > 0 } st && !TransportExists(config, ProviderNames.Qualify(st, context), provider))
-                serviceErrors[name] = $"servers transport not found {ProviderNames.Qualify(st, context)}";
-            else if (service.LoadBalancer?.HealthCheck is { } hc && HealthCheckError(hc) is { } hcError)
-                serviceErrors[name] = $"service \"{ProviderNames.Qualify(name, provider)}\": {hcError}";
-        }
-
         var errors = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (var (name, router) in config.Http.Routers)
+        FindFor(config, config.Http.Routers, errors, provider, entryPointTlsOptions, defaultEntryPoints, tenancy);
+        return errors;
+    }
+
+    /// <summary>
+    /// <see cref="Find"/> for some of the configuration's routers only (the ones a change touched),
+    /// adding their errors to <paramref name="errors"/>: what each router refers to is resolved
+    /// against the whole configuration, but no other router or service is visited.
+    /// </summary>
+    public static void FindFor(DynamicConfig config, IEnumerable<KeyValuePair<string, Router>> routers, Dictionary<string, string> errors, string provider,
+        IReadOnlyDictionary<string, string>? entryPointTlsOptions = null, IReadOnlyList<string>? defaultEntryPoints = null, bool tenancy = false)
+    {
+        // A service's own error is looked up only for the services these routers reach.
+        var serviceErrors = new Dictionary<string, string?>(StringComparer.Ordinal);
+        foreach (var (name, router) in routers)
         {
             if (ProviderNames.IsInternal(name)) continue;   // served by the API handler itself
             var context = ProviderNames.ProviderOf(name, provider);
@@ -50,12 +52,26 @@ public static class ReferenceCheck
                 errors[name] = $"middleware \"{mw}\" does not exist";
             else if (TlsOptionsError(config, router, context, provider, entryPointTlsOptions, defaultEntryPoints, tenancy ? ns : null) is { } tlsError)
                 errors[name] = tlsError;
-            else if (ServiceError(config, Key(router.Service, context, provider), serviceErrors, provider, new HashSet<string>(StringComparer.Ordinal)) is { } serviceError)
+            else if (ServiceError(config, Key(router.Service, context, provider), serviceErrors, provider, null) is { } serviceError)
                 errors[name] = serviceError;
             else if (tenancy && ns is not null && ForeignTransport(config, Key(router.Service, context, provider), provider, ns) is { } foreign)
                 errors[name] = foreign;
         }
-        return errors;
+    }
+
+    /// <summary>The service's own error (its middlewares, servers transport, health check), remembered per check.</summary>
+    private static string? OwnError(DynamicConfig config, string name, Service service, Dictionary<string, string?> known, string provider)
+    {
+        if (known.TryGetValue(name, out var error)) return error;
+        var context = ProviderNames.ProviderOf(name, provider);
+        if (MissingMiddleware(config, service.Middlewares, context, provider) is { } mw)
+            error = $"middleware \"{mw}\" does not exist";
+        else if (service.LoadBalancer?.ServersTransport is { Length: > 0 } st && !TransportExists(config, ProviderNames.Qualify(st, context), provider))
+            error = $"servers transport not found {ProviderNames.Qualify(st, context)}";
+        else if (service.LoadBalancer?.HealthCheck is { } hc && HealthCheckError(hc) is { } hcError)
+            error = $"service \"{ProviderNames.Qualify(name, provider)}\": {hcError}";
+        known[name] = error;
+        return error;
     }
 
     /// <summary>
@@ -64,13 +80,14 @@ public static class ReferenceCheck
     /// or Traefik's health propagation refusing it; null when it is served (or absent, which the
     /// API reports on its own).
     /// </summary>
-    private static string? ServiceError(DynamicConfig config, string key, Dictionary<string, string> serviceErrors, string provider, HashSet<string> path)
+    private static string? ServiceError(DynamicConfig config, string key, Dictionary<string, string?> serviceErrors, string provider, HashSet<string>? path)
     {
-        if (serviceErrors.TryGetValue(key, out var own)) return own;
         if (!config.Http.Services.TryGetValue(key, out var service)) return null;
+        if (OwnError(config, key, service, serviceErrors, provider) is { } own) return own;
         var qualified = ProviderNames.Qualify(key, provider);
         var children = Children(service);
         if (children.Count == 0) return null;
+        path ??= new HashSet<string>(StringComparer.Ordinal);
         if (!path.Add(key)) return $"service \"{qualified}\": recursion detected in {(service.Weighted is not null ? "weighted" : "services of")} services";
         var context = ProviderNames.ProviderOf(key, provider);
         foreach (var child in children)

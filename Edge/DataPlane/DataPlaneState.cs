@@ -7,7 +7,9 @@ namespace Edge.DataPlane;
 
 /// <summary>
 /// Everything a request needs, compiled from one configuration: a route table per entry point,
-/// the services, and the certificates. Immutable; replaced whole on every configuration change.
+/// the services, and the certificates. Immutable; every configuration change builds a new one (a
+/// patch of the previous compilation shares the route entries, buckets, services and certificates
+/// it did not touch) and swaps it in whole.
 /// </summary>
 public sealed record DataPlaneState(
     IReadOnlyDictionary<string, EntryPointRoutes> Routes,

@@ -20,7 +20,7 @@ namespace Edge.DataPlane;
 /// it. A new state is compiled off the request path when the configuration changes and swapped in
 /// with one reference write; requests in flight finish on the state they started with.
 /// </summary>
-public sealed class EdgeDataPlane : IDisposable
+public sealed partial class EdgeDataPlane : IDisposable
 {
     private readonly StaticConfig _config;
     private readonly BackendTransports _transports;
@@ -31,7 +31,6 @@ public sealed class EdgeDataPlane : IDisposable
     private readonly NamespaceGates _gates = new();
     private readonly bool _tenancy;
     private DataPlaneState _state;
-    private Dictionary<string, (Service Model, BackendService Backend)> _compiledServices = new(StringComparer.Ordinal);
     private readonly ProxyHandler _forwardTerminal;
     private readonly Dictionary<string, string> _entryPointTlsOptions;
 
@@ -65,8 +64,11 @@ public sealed class EdgeDataPlane : IDisposable
 
     public DataPlaneState State => Volatile.Read(ref _state);
 
+    /// <summary>Where the last compilation's time went, stage by stage (debug log, Edge.Bench change-cost).</summary>
+    public string LastCompileStages { get; private set; } = "";
+
     /// <summary>Compiled services kept for reuse by the next configuration (for /debug/vars).</summary>
-    public int CompiledServiceCount => _compiledServices.Count;
+    public int CompiledServiceCount => _memo?.Compiled.Count ?? 0;
     public IReadOnlyDictionary<string, string> RouterErrors => State.RouterErrors;
 
     /// <summary>A health-checked service's servers (by configured URL) as UP or DOWN; null for a service without health check.</summary>
@@ -105,85 +107,6 @@ public sealed class EdgeDataPlane : IDisposable
             if (ReferenceEquals(State, next)) next.Certificates.Warm();
         }, CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default);
     }
-
-    public DataPlaneState Compile(DynamicConfig config)
-    {
-        // Fail closed: a router whose middleware, TLS options or servers transport does not
-        // resolve is kept out of the data plane and shown in error (see ReferenceCheck).
-        var defaults = _config.DefaultEntryPoints();
-        var errors = ReferenceCheck.Find(config, ProviderNames.Kubernetes, _entryPointTlsOptions, defaults, _config.KubernetesIngress.TenancyEnabled);
-        AddTransportErrors(config, errors);
-        CertResolverCheck.AddErrors(config, _config, _unavailableResolvers, errors);
-        var syntax = _config.KubernetesIngress.DefaultRuleSyntax == "v2" ? RuleSyntax.V2 : RuleSyntax.V3;
-        // Every router tenancy did not disable takes part in the choice of TLS options by SNI, as in
-        // Traefik (one whose options are missing makes its hosts' handshakes fail).
-        var tlsRouters = config.Http.Routers.Where(kv => kv.Value.DisabledReason is null).ToDictionary(kv => kv.Key, kv => kv.Value, StringComparer.Ordinal);
-        var tlsOptions = TlsOptionsCompiler.Compile(config, _config, tlsRouters, syntax, errors, ProviderNames.Kubernetes);
-        // An unchanged service (the same object: the translation memo reuses them) keeps its
-        // compiled form, balancer position included; building them all costs ~30 ms at 10,000.
-        var services = new Dictionary<string, BackendService>(StringComparer.Ordinal);
-        var compiled = new Dictionary<string, (Service, BackendService)>(StringComparer.Ordinal);
-        foreach (var (name, service) in config.Http.Services)
-        {
-            // A service of services is linked to this configuration's children: never reused.
-            var backend = service.Weighted is null && service.Mirroring is null && service.Failover is null && _compiledServices.TryGetValue(name, out var previous) && ReferenceEquals(previous.Model, service)
-                ? previous.Backend : new BackendService(name, service);
-            services[name] = backend;
-            compiled[name] = (service, backend);
-        }
-        _compiledServices = compiled;
-        foreach (var (name, backend) in services)
-            if (backend.Kind != ServiceKind.LoadBalancer) backend.Link(child => services.GetValueOrDefault(ProviderNames.Resolve(child, name)));
-        // Chains after services: a middleware that forwards elsewhere (errors) gets its service compiled.
-        var chains = CompileChains(config, errors, services);
-        var routes = new Dictionary<string, EntryPointRoutes>(StringComparer.OrdinalIgnoreCase);
-        // Routers that tenancy disabled are shown by the API (with their reason) but never served.
-        var routers = config.Http.Routers;
-        if (errors.Count > 0 || routers.Values.Any(r => r.DisabledReason is not null))
-        {
-            routers = new SortedDictionary<string, Router>(StringComparer.Ordinal);
-            foreach (var (name, r) in config.Http.Routers)
-                if (r.DisabledReason is null && !errors.ContainsKey(name)) routers[name] = r;
-        }
-        foreach (var ep in _config.EntryPoints.Values)
-            routes[ep.Name] = EntryPointRoutes.Compile(ep, routers, defaults, syntax, errors, config.HostOwnership);
-        foreach (var (name, error) in errors)
-        {
-            var ingress = config.Http.Routers.TryGetValue(name, out var r) ? r.Observability?.Metadata?.Ingress : null;
-            Log.Error("Router in error, it is not served", ("router", ProviderNames.Qualify(name)),
-                ("ingress", ingress is null ? null : ingress.Namespace + "/" + ingress.IngressName), ("error", error));
-        }
-        // TLSStore "default": its defaultCertificate replaces the generated one.
-        var defaultCert = CertificateStore.FromStore(config.Tls?.Stores?.GetValueOrDefault("default")) ?? _defaultCert;
-        var state = new DataPlaneState(routes, services, new CertificateStore(config.Tls, defaultCert, config.HostOwnership), errors,
-            _gates.Update(config.NamespaceLimits), chains, tlsOptions, new Health.HealthCheckSet(services, _transports));
-        // Caches shared across generations let go of what this configuration no longer names.
-        RuleCache.Sweep();
-        CertificateStore.Sweep();
-        return state;
-    }
-
-    /// <summary>
-    /// Builds the servers transports' clients; a router whose service's transport cannot be built
-    /// (a CA that does not parse, spiffe) is in error rather than forwarded with weaker checks.
-    /// </summary>
-    private void AddTransportErrors(DynamicConfig config, Dictionary<string, string> errors)
-    {
-        var qualified = config.Http.ServersTransports.ToDictionary(kv => ProviderNames.Qualify(kv.Key), kv => kv.Value, StringComparer.Ordinal);
-        var broken = _transports.Update(qualified);
-        if (broken.Count == 0) return;
-        foreach (var (name, router) in config.Http.Routers)
-            if (config.Http.Services.TryGetValue(router.Service, out var s) && BackendService.TransportOf(router.Service, s) is { } t
-                && broken.TryGetValue(t, out var error))
-                errors.TryAdd(name, error);
-    }
-
-    /// <summary>Each router's middlewares, compiled once for this configuration (see <see cref="ChainCompiler.CompileAll"/>).</summary>
-    private Dictionary<string, ProxyHandler> CompileChains(DynamicConfig config, Dictionary<string, string> errors, Dictionary<string, BackendService> services) =>
-        ChainCompiler.CompileAll(config, ProviderNames.Kubernetes, _config.KubernetesIngress.TenancyEnabled, errors, _forwardTerminal,
-            name => services.TryGetValue(name, out var s) ? s
-                // The data plane's own provider's services are stored unqualified.
-                : name.EndsWith("@" + ProviderNames.Kubernetes, StringComparison.Ordinal) && services.TryGetValue(name[..name.LastIndexOf('@')], out s) ? s : null);
 
     public async Task HandleAsync(HttpContext ctx, string entryPoint)
     {

@@ -35,7 +35,9 @@ public sealed class ChainCompiler(DynamicConfig config, string provider, bool te
         return steps;
     }
 
-    private string ServiceKey(string routerKey, Router router)
+    private string ServiceKey(string routerKey, Router router) => ServiceKeyOf(routerKey, router, provider);
+
+    private static string ServiceKeyOf(string routerKey, Router router, string provider)
     {
         var qualified = ProviderNames.Qualify(router.Service, ProviderNames.ProviderOf(routerKey, provider));
         return ProviderNames.Unqualified(qualified, provider) ?? qualified;
@@ -94,17 +96,25 @@ public sealed class ChainCompiler(DynamicConfig config, string provider, bool te
         Dictionary<string, string> errors, ProxyHandler terminal, Func<string, Forwarding.BackendService?>? serviceLookup = null)
     {
         var chains = new Dictionary<string, ProxyHandler>(StringComparer.Ordinal);
-        var compiler = new ChainCompiler(config, provider, tenancy, serviceLookup, terminal);
-        foreach (var (name, router) in config.Http.Routers)
+        CompileFor(config, config.Http.Routers, chains, provider, tenancy, errors, terminal, serviceLookup);
+        return chains;
+    }
+
+    /// <summary><see cref="CompileAll"/> for some routers only (the ones a change touched), into <paramref name="chains"/>.</summary>
+    public static void CompileFor(DynamicConfig config, IEnumerable<KeyValuePair<string, Router>> routers, Dictionary<string, ProxyHandler> chains,
+        string provider, bool tenancy, Dictionary<string, string> errors, ProxyHandler terminal, Func<string, Forwarding.BackendService?>? serviceLookup = null)
+    {
+        ChainCompiler? compiler = null;
+        foreach (var (name, router) in routers)
         {
             if (errors.ContainsKey(name) || router.DisabledReason is not null || ProviderNames.IsInternal(name)) continue;
-            bool serviceHas = config.Http.Services.TryGetValue(compiler.ServiceKey(name, router), out var svc) && svc.Middlewares is { Count: > 0 };
+            bool serviceHas = config.Http.Services.TryGetValue(ServiceKeyOf(name, router, provider), out var svc) && svc.Middlewares is { Count: > 0 };
             if (router.Middlewares is not { Count: > 0 } && !serviceHas) continue;
+            compiler ??= new ChainCompiler(config, provider, tenancy, serviceLookup, terminal);
             var steps = compiler.Compile(name, router, out var error);
             if (steps is null) errors[name] = error!;
             else if (steps.Count > 0) chains[name] = Build(steps, terminal);
         }
-        return chains;
     }
 
     /// <summary>The handler that runs <paramref name="steps"/> in order, then <paramref name="terminal"/>.</summary>

@@ -57,5 +57,8 @@ public static class RuleCache
             if (Volatile.Read(ref entry.Stamp) < current) Cache.TryRemove(key, out _);
     }
 
+    /// <summary>Forgets one rule (a patch of the data plane removed the last router using it); the whole compilations' sweep does the rest.</summary>
+    public static void Forget(string rule, RuleSyntax syntax) => Cache.TryRemove((syntax, rule ?? ""), out _);
+
     public static int Count => Cache.Count;
 }

@@ -50,8 +50,22 @@ public sealed class RouteEntry
     /// <summary>Router.Priority when non-zero, else the rule length (Traefik).</summary>
     public long Priority { get; }
 
-    /// <summary>Position in the table's total order (0 = tried first); lets index buckets merge cheaply.</summary>
-    public int Rank { get; internal set; }
+    /// <summary>Index of the router's provider in providersPrecedence (lower wins a priority tie); 0 without one.</summary>
+    internal int ProviderRank { get; init; }
+
+    /// <summary>
+    /// The tables' total order: priority descending, then provider precedence, then name (Traefik's
+    /// sort is not stable; the name makes ties deterministic across reloads). Entries do not carry
+    /// a position, so an unchanged router's entry is shared by the tables patched from its own.
+    /// </summary>
+    internal static int Compare(RouteEntry a, RouteEntry b)
+    {
+        if (ReferenceEquals(a, b)) return 0;
+        if (a.Priority != b.Priority) return b.Priority.CompareTo(a.Priority);
+        return a.ProviderRank != b.ProviderRank ? a.ProviderRank.CompareTo(b.ProviderRank) : string.CompareOrdinal(a.Name, b.Name);
+    }
+
+    internal static readonly IComparer<RouteEntry> Order = Comparer<RouteEntry>.Create(Compare);
 
     public override string ToString() => $"{Name} (priority {Priority}): {Rule.Text}";
 }

@@ -1,4 +1,3 @@
-using System.Collections.Frozen;
 using Edge.DataPlane.Routing.Requests;
 using Edge.DataPlane.Routing.Rules;
 using Edge.Model;
@@ -8,24 +7,31 @@ namespace Edge.DataPlane.Routing.Table;
 
 /// <summary>
 /// Immutable routing table for one entry point and one side (TLS or plain). Routers are totally
-/// ordered (priority descending, then name) and indexed by the host their rule requires, so a
+/// ordered (<see cref="RouteEntry.Compare"/>) and indexed by the host their rule requires, so a
 /// request only evaluates its host's bucket, the buckets of its parent domains and the routers that
-/// do not constrain the host: matching cost does not grow with the number of hosts.
+/// do not constrain the host: matching cost does not grow with the number of hosts. A table is
+/// either compiled whole or patched from the previous one (<see cref="Patch"/>): the same routers
+/// give the same table either way.
 /// </summary>
-public sealed class RouteTable
+public sealed partial class RouteTable
 {
     private const long MaxUserPriority = long.MaxValue - 1000;
 
     private readonly RouteEntry[] _routes;
     private readonly RouteEntry[] _fallback;
-    private readonly FrozenDictionary<string, RouteEntry[]> _exact;
-    private readonly FrozenDictionary<string, RouteEntry[]> _suffix;
-    private readonly FrozenDictionary<string, RouteEntry[]>.AlternateLookup<ReadOnlySpan<char>> _exactLookup;
-    private readonly FrozenDictionary<string, RouteEntry[]>.AlternateLookup<ReadOnlySpan<char>> _suffixLookup;
+    private readonly Dictionary<string, RouteEntry[]> _exact;
+    private readonly Dictionary<string, RouteEntry[]> _suffix;
+    private readonly Dictionary<string, RouteEntry[]>.AlternateLookup<ReadOnlySpan<char>> _exactLookup;
+    private readonly Dictionary<string, RouteEntry[]>.AlternateLookup<ReadOnlySpan<char>> _suffixLookup;
     private readonly HostOwnership? _ownership;
+    // What a patch needs to find: each admitted router's entry and each rejected router's error.
+    private readonly Dictionary<string, RouteEntry> _byName;
+    private readonly Dictionary<string, RuleError> _errors;
+    private readonly IReadOnlyList<string>? _precedence;
 
     private RouteTable(string entryPoint, bool tls, RouteEntry[] routes, RouteEntry[] fallback,
-        FrozenDictionary<string, RouteEntry[]> exact, FrozenDictionary<string, RouteEntry[]> suffix, HostOwnership? ownership)
+        Dictionary<string, RouteEntry[]> exact, Dictionary<string, RouteEntry[]> suffix, HostOwnership? ownership,
+        Dictionary<string, RouteEntry> byName, Dictionary<string, RuleError> errors, IReadOnlyList<string>? precedence)
     {
         _ownership = ownership;
         EntryPoint = entryPoint;
@@ -36,6 +42,9 @@ public sealed class RouteTable
         _suffix = suffix;
         _exactLookup = exact.GetAlternateLookup<ReadOnlySpan<char>>();
         _suffixLookup = suffix.GetAlternateLookup<ReadOnlySpan<char>>();
+        _byName = byName;
+        _errors = errors;
+        _precedence = precedence;
     }
 
     public string EntryPoint { get; }
@@ -48,6 +57,13 @@ public sealed class RouteTable
 
     /// <summary>Routers the host index cannot place; these are tried for every request.</summary>
     public int FallbackCount => _fallback.Length;
+
+    /// <summary>Host keys indexed (exact, suffix): for tests comparing a patched table with a rebuilt one.</summary>
+    internal IEnumerable<string> IndexDump() =>
+        _exact.Select(kv => "=" + kv.Key.ToLowerInvariant() + ":" + string.Join(",", kv.Value.Select(e => e.Name)))
+            .Concat(_suffix.Select(kv => "." + kv.Key.ToLowerInvariant() + ":" + string.Join(",", kv.Value.Select(e => e.Name))))
+            .Concat([".fallback:" + string.Join(",", _fallback.Select(e => e.Name))])
+            .Order(StringComparer.Ordinal);
 
     /// <summary>
     /// Builds the table of the routers bound to <paramref name="entryPoint"/> (no entry points
@@ -67,53 +83,23 @@ public sealed class RouteTable
         HostOwnership? ownership = null)
     {
         var entries = new List<RouteEntry>();
-        var errors = new List<RuleError>();
+        var errors = new Dictionary<string, RuleError>(StringComparer.Ordinal);
+        var byName = new Dictionary<string, RouteEntry>(StringComparer.Ordinal);
         foreach ((string name, Router router) in routers)
         {
-            if ((router.Tls is not null) != tls || !IsBound(router, entryPoint))
+            switch (Admit(name, router, entryPoint, tls, defaultSyntax, providersPrecedence, out var entry, out var error))
             {
-                continue;
+                case true: entries.Add(entry!); byName[name] = entry!; break;
+                case false: errors[name] = error!; break;
             }
-
-            if (router.Priority > MaxUserPriority && !name.EndsWith("@internal", StringComparison.Ordinal))
-            {
-                errors.Add(new RuleError(name, router.Rule, 0,
-                    $"the router priority {router.Priority} exceeds the max user-defined priority {MaxUserPriority}"));
-                continue;
-            }
-
-            RuleParseResult parsed = RuleCache.Parse(name, router.Rule, RuleParser.ResolveSyntax(router.RuleSyntax, defaultSyntax));
-            if (!parsed.Success)
-            {
-                errors.Add(parsed.Error);
-                continue;
-            }
-
-            long priority = router.Priority != 0 ? router.Priority : CompiledRule.DefaultPriority(router.Rule);
-            entries.Add(new RouteEntry(name, router, parsed.Rule, priority));
         }
 
-        // Traefik sorts by priority then provider precedence; the name makes the remaining ties
-        // deterministic across reloads (Traefik's sort is not stable).
-        entries.Sort((a, b) =>
-        {
-            if (a.Priority != b.Priority)
-            {
-                return b.Priority.CompareTo(a.Priority);
-            }
-
-            int pa = ProviderRank(a.Name, providersPrecedence), pb = ProviderRank(b.Name, providersPrecedence);
-            return pa != pb ? pa.CompareTo(pb) : string.CompareOrdinal(a.Name, b.Name);
-        });
-        errors.Sort(static (a, b) => string.CompareOrdinal(a.RouterName, b.RouterName));
-
+        entries.Sort(RouteEntry.Compare);
         var exact = new Dictionary<string, List<RouteEntry>>(StringComparer.OrdinalIgnoreCase);
         var suffix = new Dictionary<string, List<RouteEntry>>(StringComparer.OrdinalIgnoreCase);
         var fallback = new List<RouteEntry>();
-        for (int i = 0; i < entries.Count; i++)
+        foreach (RouteEntry e in entries)
         {
-            RouteEntry e = entries[i];
-            e.Rank = i;
             HostIndexKeys? keys = e.Rule.HostKeys;
             if (keys is null)
             {
@@ -121,13 +107,13 @@ public sealed class RouteTable
                 continue;
             }
 
-            // Entries are visited in rank order, so every bucket comes out sorted.
+            // Entries are visited in order, so every bucket comes out sorted.
             AddToBuckets(exact, keys.Exact, e);
             AddToBuckets(suffix, keys.Suffixes, e);
         }
 
-        var table = new RouteTable(entryPoint, tls, [.. entries], [.. fallback], Freeze(exact), Freeze(suffix), ownership);
-        return new RouteTableCompilation(table, errors);
+        var table = new RouteTable(entryPoint, tls, [.. entries], [.. fallback], ToArrays(exact), ToArrays(suffix), ownership, byName, errors, providersPrecedence);
+        return new RouteTableCompilation(table, table.SortedErrors());
     }
 
     /// <summary>Same as the tuple form, for <see cref="HttpConfig.Routers"/> as it is.</summary>
@@ -140,6 +126,46 @@ public sealed class RouteTable
         HostOwnership? ownership = null) =>
         Compile(routers.Select(static kv => (kv.Key, kv.Value)), entryPoint, tls, defaultSyntax, providersPrecedence, ownership);
 
+    /// <summary>
+    /// Whether the router belongs in this table: null = not this table's (other side, other entry
+    /// point), true = admitted with its <paramref name="entry"/>, false = rejected with its <paramref name="error"/>.
+    /// </summary>
+    private static bool? Admit(string name, Router router, string entryPoint, bool tls, RuleSyntax defaultSyntax,
+        IReadOnlyList<string>? precedence, out RouteEntry? entry, out RuleError? error)
+    {
+        entry = null;
+        error = null;
+        if ((router.Tls is not null) != tls || !IsBound(router, entryPoint))
+        {
+            return null;
+        }
+
+        if (router.Priority > MaxUserPriority && !name.EndsWith("@internal", StringComparison.Ordinal))
+        {
+            error = new RuleError(name, router.Rule, 0, $"the router priority {router.Priority} exceeds the max user-defined priority {MaxUserPriority}");
+            return false;
+        }
+
+        RuleParseResult parsed = RuleCache.Parse(name, router.Rule, RuleParser.ResolveSyntax(router.RuleSyntax, defaultSyntax));
+        if (!parsed.Success)
+        {
+            error = parsed.Error;
+            return false;
+        }
+
+        long priority = router.Priority != 0 ? router.Priority : CompiledRule.DefaultPriority(router.Rule);
+        entry = new RouteEntry(name, router, parsed.Rule, priority) { ProviderRank = ProviderRank(name, precedence) };
+        return true;
+    }
+
+    private IReadOnlyList<RuleError> SortedErrors()
+    {
+        if (_errors.Count == 0) return [];
+        var list = _errors.Values.ToList();
+        list.Sort(static (a, b) => string.CompareOrdinal(a.RouterName, b.RouterName));
+        return list;
+    }
+
     /// <summary>The highest-priority router matching the request, or null (Traefik answers 404).</summary>
     public RouteEntry? Match(in RouteRequest request)
     {
@@ -149,14 +175,13 @@ public sealed class RouteTable
         }
 
         RouteEntry? best = null;
-        int bestRank = int.MaxValue;
         ReadOnlySpan<char> host = RequestHost.IndexKey(request.CanonicalHost);
         // Tenancy: the owner of this host, decided once; other namespaces' routers are skipped.
         string? owner = _ownership?.OwnerOf(host);
 
         if (_exact.Count > 0 && _exactLookup.TryGetValue(host, out RouteEntry[]? bucket))
         {
-            Scan(bucket, request, owner, ref best, ref bestRank);
+            Scan(bucket, request, owner, ref best);
         }
 
         if (_suffix.Count > 0)
@@ -168,12 +193,12 @@ public sealed class RouteTable
                 rest = rest[(dot + 1)..];
                 if (_suffixLookup.TryGetValue(rest, out bucket))
                 {
-                    Scan(bucket, request, owner, ref best, ref bestRank);
+                    Scan(bucket, request, owner, ref best);
                 }
             }
         }
 
-        Scan(_fallback, request, owner, ref best, ref bestRank);
+        Scan(_fallback, request, owner, ref best);
         return best;
     }
 
@@ -197,12 +222,12 @@ public sealed class RouteTable
         return null;
     }
 
-    private static void Scan(RouteEntry[] bucket, in RouteRequest request, string? owner, ref RouteEntry? best, ref int bestRank)
+    private static void Scan(RouteEntry[] bucket, in RouteRequest request, string? owner, ref RouteEntry? best)
     {
         foreach (RouteEntry e in bucket)
         {
-            // Buckets are in rank order: nothing further down can beat what was already found.
-            if (e.Rank >= bestRank)
+            // Buckets are in table order: nothing further down can beat what was already found.
+            if (best is not null && RouteEntry.Compare(e, best) >= 0)
             {
                 return;
             }
@@ -215,7 +240,6 @@ public sealed class RouteTable
             if (e.Rule.Matches(request))
             {
                 best = e;
-                bestRank = e.Rank;
                 return;
             }
         }
@@ -283,7 +307,7 @@ public sealed class RouteTable
         }
     }
 
-    private static FrozenDictionary<string, RouteEntry[]> Freeze(Dictionary<string, List<RouteEntry>> index)
+    private static Dictionary<string, RouteEntry[]> ToArrays(Dictionary<string, List<RouteEntry>> index)
     {
         var arrays = new Dictionary<string, RouteEntry[]>(index.Count, StringComparer.OrdinalIgnoreCase);
         foreach (var (key, list) in index)
@@ -291,6 +315,6 @@ public sealed class RouteTable
             arrays[key] = [.. list];
         }
 
-        return arrays.ToFrozenDictionary(StringComparer.OrdinalIgnoreCase);
+        return arrays;
     }
 }
