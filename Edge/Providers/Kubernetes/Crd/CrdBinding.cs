@@ -31,6 +31,7 @@ public static class CrdBinding
         TraefikServiceTranslator.Translate(snapshot, options, config.Http.Services, issues);
         var tcp = new TcpConfig();
         IngressRouteTcpTranslator.Translate(snapshot, options, tcp, certificates, issues);
+        tcp.ServersTransports = ServersTransportTcpTranslator.Translate(snapshot, issues);
         if (!tcp.IsEmpty) config.Tcp = tcp;
         foreach (var (name, transport) in ServersTransportTranslator.Translate(snapshot, issues))
             config.Http.ServersTransports[name] = transport;
