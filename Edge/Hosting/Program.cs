@@ -99,6 +99,7 @@ public static class EdgeMain
             resolver.OnConfiguration(store.Current.Config);
         }
         var tcpRouting = new Edge.DataPlane.Tcp.TcpRouting(config, store);
+        await using var udpRouting = new Edge.DataPlane.Udp.UdpRouting(config, store);
         EdgeMetrics? metrics = null;
         if (config.Metrics.PrometheusEnabled)
         {
@@ -214,6 +215,7 @@ public static class EdgeMain
         try
         {
             await host.StartAsync(stopping.Token);
+            udpRouting.Start();
         }
         catch (IOException e)
         {
