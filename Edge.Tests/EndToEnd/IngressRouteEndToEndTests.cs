@@ -161,7 +161,7 @@ public class IngressRouteEndToEndTests
         await Assert.That((string?)broken["status"]).IsEqualTo("disabled");
         await Assert.That(broken["error"]![0]!.ToString()).IsEqualTo("kubernetes service not found: default/nowhere");
         await Assert.That(f.Edge.Output).Contains("IngressRoute default/broken").Because("the log names the object");
-        await Assert.That(f.Edge.Output).Contains("IngressRouteUDP default/db: IngressRouteUDP is not served by Edge yet")
-            .Because("an object of a kind Edge does not serve is named, never silently dropped");
+        await Assert.That(f.Edge.Output).Contains("IngressRouteUDP default/db: Cannot create service db (port 5432): service not found")
+            .Because("a UDP route whose Service is missing is named with the cause, never silently dropped");
     }
 }

@@ -140,7 +140,7 @@ public class RenderCliTests
             await Assert.That(stdout).Contains("default-shop-");
             await Assert.That(stdout).Contains("http://10.42.0.7:8080");
             await Assert.That(stdout).Contains("IngressRoute default/bad: route Host(`bad.example.com`): kubernetes service not found: default/nowhere");
-            await Assert.That(stdout).Contains("IngressRouteUDP default/db: IngressRouteUDP is not served by Edge yet");
+            await Assert.That(stdout).Contains("IngressRouteUDP default/db: Cannot create service db (port 5432): service not found");
         }
         finally { dir.Delete(recursive: true); }
     }

@@ -22,7 +22,7 @@ public sealed class TcpRoutingEndToEndTests : IDisposable
 
     public void Dispose() => Directory.Delete(_dir, recursive: true);
 
-    private static X509Certificate2 Certificate(string cn)
+    internal static X509Certificate2 Certificate(string cn)
     {
         var (cert, key) = TlsEndToEndTests.SelfSigned(cn, cn);
         using var pem = X509Certificate2.CreateFromPem(cert, key);
@@ -30,7 +30,7 @@ public sealed class TcpRoutingEndToEndTests : IDisposable
     }
 
     /// <summary>Connects, optionally through TLS with <paramref name="sni"/>; returns the stream and the certificate the client was shown.</summary>
-    private static async Task<(Stream Stream, string Subject)> ConnectAsync(int port, string? sni)
+    internal static async Task<(Stream Stream, string Subject)> ConnectAsync(int port, string? sni)
     {
         var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
         await socket.ConnectAsync(IPAddress.Loopback, port);
@@ -42,7 +42,7 @@ public sealed class TcpRoutingEndToEndTests : IDisposable
         return (ssl, subject);
     }
 
-    private static async Task<string> ReadLineAsync(Stream s)
+    internal static async Task<string> ReadLineAsync(Stream s)
     {
         var line = new StringBuilder();
         var one = new byte[1];
@@ -52,7 +52,7 @@ public sealed class TcpRoutingEndToEndTests : IDisposable
     }
 
     /// <summary>The server's greeting, then an echo of one line: proof that bytes went both ways.</summary>
-    private static async Task<string> GreetAndEchoAsync(Stream s, string text)
+    internal static async Task<string> GreetAndEchoAsync(Stream s, string text)
     {
         var greeting = await ReadLineAsync(s);
         await s.WriteAsync(Encoding.ASCII.GetBytes(text + "\n"));

@@ -26,7 +26,8 @@ public static class ConfigurationMerge
             Tls = implied?.Tls is { } tls ? new TlsConfig { Certificates = [.. tls.Certificates], Options = CopyOrNull(tls.Options), Stores = CopyOrNull(tls.Stores) } : null,
             NamespaceLimits = implied?.NamespaceLimits ?? new(StringComparer.Ordinal),
             HostOwnership = implied?.HostOwnership,
-            Tcp = implied?.Tcp is { IsEmpty: false } t ? new TcpConfig { Routers = Copy(t.Routers), Services = Copy(t.Services), Middlewares = Copy(t.Middlewares) } : null,
+            Tcp = implied?.Tcp is { IsEmpty: false } t ? new TcpConfig { Routers = Copy(t.Routers), Services = Copy(t.Services), Middlewares = Copy(t.Middlewares), ServersTransports = CopyOrNull(t.ServersTransports) } : null,
+            Udp = implied?.Udp is { IsEmpty: false } u ? new UdpConfig { Routers = Copy(u.Routers), Services = Copy(u.Services) } : null,
         };
         var defaultOptions = new List<string>();
         var defaultStores = new List<string>();
@@ -43,6 +44,13 @@ public static class ConfigurationMerge
                 Qualified(merged.Tcp.Routers, tcp.Routers, provider);
                 Qualified(merged.Tcp.Services, tcp.Services, provider);
                 Qualified(merged.Tcp.Middlewares, tcp.Middlewares, provider);
+                if (tcp.ServersTransports is { Count: > 0 } transports) Qualified(merged.Tcp.ServersTransports ??= new(StringComparer.Ordinal), transports, provider);
+            }
+            if (config.Udp is { IsEmpty: false } udp)
+            {
+                merged.Udp ??= new UdpConfig();
+                Qualified(merged.Udp.Routers, udp.Routers, provider);
+                Qualified(merged.Udp.Services, udp.Services, provider);
             }
             if (config.Tls is { Certificates.Count: > 0 } more)
                 (merged.Tls ??= new TlsConfig()).Certificates.AddRange(more.Certificates);

@@ -46,7 +46,8 @@ public sealed class ApiHandler(StaticConfig config, ConfigurationStore store, Fu
         // A server's health changes without a new configuration: the health version is part of the key.
         var healthVersion = serverStatus?.Version() ?? 0;
         if (cached is { } c && c.Generation == applied.Generation && c.HealthVersion == healthVersion) return c.Data;
-        var data = ApiSnapshot.Build(RawDataBuilder.Build(applied.Config, DefaultEntryPoints, routerErrors?.Invoke(), serverStatus?.StatusOf));
+        var data = ApiSnapshot.Build(RawDataBuilder.Build(applied.Config, DefaultEntryPoints, routerErrors?.Invoke(), serverStatus?.StatusOf,
+            config.EntryPoints.Values.Where(e => e.IsUdp).Select(e => e.Name).Order(StringComparer.Ordinal).ToList()));
         _cache = (applied.Generation, healthVersion, data);
         return data;
     }
@@ -100,6 +101,8 @@ public sealed class ApiHandler(StaticConfig config, ConfigurationStore store, Fu
             case "/api/overview": await Json(ctx, BuildOverview(snapshot.Raw), ApiJsonContext.Default.Overview); return true;
             case "/api/tcp/routers": await Json(ctx, Page(ctx, FilterTcp(ctx, TcpRawData.Routers(snapshot.Raw), r => (r.Name, r.Status))), ApiJsonContext.Default.ListTcpRouterInfo); return true;
             case "/api/tcp/services": await Json(ctx, Page(ctx, FilterTcp(ctx, TcpRawData.Services(snapshot.Raw), s => (s.Name, s.Status))), ApiJsonContext.Default.ListTcpServiceInfo); return true;
+            case "/api/udp/routers": await Json(ctx, Page(ctx, FilterTcp(ctx, UdpRawData.Routers(snapshot.Raw), r => (r.Name, r.Status))), ApiJsonContext.Default.ListUdpRouterInfo); return true;
+            case "/api/udp/services": await Json(ctx, Page(ctx, FilterTcp(ctx, UdpRawData.Services(snapshot.Raw), s => (s.Name, s.Status))), ApiJsonContext.Default.ListUdpServiceInfo); return true;
             case "/api/tcp/middlewares": await Json(ctx, Page(ctx, FilterTcp(ctx, TcpRawData.Middlewares(snapshot.Raw), m => (m.Name, m.Status))), ApiJsonContext.Default.ListTcpMiddlewareInfo); return true;
             case "/api/version":
                 await Json(ctx, new VersionInfo { Version = EdgeVersion.Version, Codename = "edge", StartDate = StartDate }, ApiJsonContext.Default.VersionInfo);
@@ -128,8 +131,30 @@ public sealed class ApiHandler(StaticConfig config, ConfigurationStore store, Fu
             return true;
         }
         if (path.StartsWith("/api/tcp/", StringComparison.Ordinal) && await TryTcpItemAsync(ctx, path)) return true;
+        if (path.StartsWith("/api/udp/", StringComparison.Ordinal) && await TryUdpItemAsync(ctx, path)) return true;
         await NotFound(ctx, "not found");
         return true;
+    }
+
+    /// <summary>/api/udp/{routers,services}/{name}.</summary>
+    private async Task<bool> TryUdpItemAsync(HttpContext ctx, string path)
+    {
+        string Name(string prefix) => Uri.UnescapeDataString(path[prefix.Length..]);
+        if (path.StartsWith("/api/udp/routers/", StringComparison.Ordinal))
+        {
+            var name = Name("/api/udp/routers/");
+            if (UdpRawData.Routers(Current()).FirstOrDefault(x => x.Name == name) is { } r) await Json(ctx, r, ApiJsonContext.Default.UdpRouterInfo);
+            else await NotFound(ctx, "router not found");
+            return true;
+        }
+        if (path.StartsWith("/api/udp/services/", StringComparison.Ordinal))
+        {
+            var name = Name("/api/udp/services/");
+            if (UdpRawData.Services(Current()).FirstOrDefault(x => x.Name == name) is { } s) await Json(ctx, s, ApiJsonContext.Default.UdpServiceInfo);
+            else await NotFound(ctx, "service not found");
+            return true;
+        }
+        return false;
     }
 
     /// <summary>/api/tcp/{routers,services,middlewares}/{name}.</summary>
@@ -251,6 +276,11 @@ public sealed class ApiHandler(StaticConfig config, ConfigurationStore store, Fu
         o.Http.Routers = Section(raw.Routers.Values.Select(r => r.Status).ToList());
         o.Http.Services = Section(raw.Services.Values.Select(s => s.Status).ToList());
         o.Http.Middlewares = Section(raw.Middlewares.Values.Select(m => m.Status).ToList());
+        o.Tcp.Routers = Section(raw.TcpRouters?.Values.Select(r => r.Status).ToList() ?? []);
+        o.Tcp.Services = Section(raw.TcpServices?.Values.Select(s => s.Status).ToList() ?? []);
+        o.Tcp.Middlewares = Section(raw.TcpMiddlewares?.Values.Select(m => m.Status).ToList() ?? []);
+        o.Udp.Routers = Section(raw.UdpRouters?.Values.Select(r => r.Status).ToList() ?? []);
+        o.Udp.Services = Section(raw.UdpServices?.Values.Select(s => s.Status).ToList() ?? []);
         // Traefik names the first backend set: Prometheus for metrics, OTLP for tracing.
         o.Features = new OverviewFeatures
         {

@@ -69,6 +69,8 @@ public sealed class RawData
     [JsonPropertyName("tcpRouters")] public SortedDictionary<string, TcpRouterInfo>? TcpRouters { get; set; }
     [JsonPropertyName("tcpMiddlewares")] public SortedDictionary<string, TcpMiddlewareInfo>? TcpMiddlewares { get; set; }
     [JsonPropertyName("tcpServices")] public SortedDictionary<string, TcpServiceInfo>? TcpServices { get; set; }
+    [JsonPropertyName("udpRouters")] public SortedDictionary<string, UdpRouterInfo>? UdpRouters { get; set; }
+    [JsonPropertyName("udpServices")] public SortedDictionary<string, UdpServiceInfo>? UdpServices { get; set; }
 }
 
 public sealed class SectionCount
@@ -95,7 +97,6 @@ public sealed class UdpOverview
 public sealed class Overview
 {
     [JsonPropertyName("http")] public HttpOverview Http { get; set; } = new();
-    // Edge serves HTTP only: Traefik's TCP and UDP sections are there, with zero counts.
     [JsonPropertyName("tcp")] public HttpOverview Tcp { get; set; } = new();
     [JsonPropertyName("udp")] public UdpOverview Udp { get; set; } = new();
     [JsonPropertyName("features")] public OverviewFeatures Features { get; set; } = new();
@@ -147,6 +148,10 @@ public sealed class EntryPointInfo
 [JsonSerializable(typeof(TcpRouterInfo))]
 [JsonSerializable(typeof(TcpServiceInfo))]
 [JsonSerializable(typeof(TcpMiddlewareInfo))]
+[JsonSerializable(typeof(List<UdpRouterInfo>))]
+[JsonSerializable(typeof(List<UdpServiceInfo>))]
+[JsonSerializable(typeof(UdpRouterInfo))]
+[JsonSerializable(typeof(UdpServiceInfo))]
 [JsonSerializable(typeof(Overview))]
 [JsonSerializable(typeof(VersionInfo))]
 [JsonSerializable(typeof(ApiMessage))]

@@ -16,7 +16,8 @@ public static class RawDataBuilder
     /// <param name="routerErrors">Errors found when compiling routes (a rule that does not parse), by router name.</param>
     /// <param name="serverStatus">The health checkers' view: a service (as stored) to its servers' UP/DOWN; null: every server UP.</param>
     public static RawData Build(DynamicConfig config, IReadOnlyList<string> defaultEntryPoints,
-        IReadOnlyDictionary<string, string>? routerErrors = null, Func<string, IReadOnlyDictionary<string, string>?>? serverStatus = null)
+        IReadOnlyDictionary<string, string>? routerErrors = null, Func<string, IReadOnlyDictionary<string, string>?>? serverStatus = null,
+        IReadOnlyList<string>? udpEntryPoints = null)
     {
         var raw = new RawData();
         var usedBy = new Dictionary<string, List<string>>();
@@ -82,6 +83,7 @@ public static class RawDataBuilder
             raw.Services[ProviderNames.Qualify(name, Provider)] = info;
         }
         TcpRawData.Add(raw, config, defaultEntryPoints);
+        UdpRawData.Add(raw, config, udpEntryPoints ?? []);
         return raw;
     }
 

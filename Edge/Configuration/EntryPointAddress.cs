@@ -2,15 +2,13 @@ using System.Net;
 
 namespace Edge.Configuration;
 
-/// <summary>Traefik's entry point address: ":80", "0.0.0.0:80", "127.0.0.1:8000", "[::1]:8000", optionally "/tcp".</summary>
+/// <summary>Traefik's entry point address: ":80", "0.0.0.0:80", "127.0.0.1:8000", "[::1]:8000", optionally "/tcp" or "/udp".</summary>
 public readonly record struct EntryPointAddress(IPAddress? Host, int Port)
 {
     public static EntryPointAddress Parse(string entryPoint, string address)
     {
         var a = address.Trim();
-        if (a.EndsWith("/tcp", StringComparison.OrdinalIgnoreCase)) a = a[..^4];
-        else if (a.EndsWith("/udp", StringComparison.OrdinalIgnoreCase))
-            throw new ConfigException($"entryPoints.{entryPoint}.address", "a TCP address (UDP entry points are not supported)");
+        if (a.EndsWith("/tcp", StringComparison.OrdinalIgnoreCase) || IsUdp(a)) a = a[..^4];
         int colon = a.LastIndexOf(':');
         if (colon < 0 || !int.TryParse(a[(colon + 1)..], out var port) || port < 0 || port > 65535)
             throw new ConfigException($"entryPoints.{entryPoint}.address", $"host:port such as \":80\" or \"127.0.0.1:8000\", got \"{address}\"");
@@ -21,6 +19,9 @@ public readonly record struct EntryPointAddress(IPAddress? Host, int Port)
             throw new ConfigException($"entryPoints.{entryPoint}.address", $"an IP address as host, got \"{host}\"");
         return new EntryPointAddress(ip, port);
     }
+
+    /// <summary>Traefik's "host:port/udp": a UDP entry point.</summary>
+    public static bool IsUdp(string address) => address.Trim().EndsWith("/udp", StringComparison.OrdinalIgnoreCase);
 
     /// <summary>An address a local client can use to reach this entry point.</summary>
     public string LocalUrl(string scheme = "http")

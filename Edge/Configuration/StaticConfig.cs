@@ -160,6 +160,10 @@ public sealed class EntryPointOptions
     public int KeepAliveMaxRequests { get; set; }
     public TimeSpan KeepAliveMaxTime { get; set; }
     public bool ReusePort { get; set; }
+    /// <summary>entryPoints.&lt;name&gt;.udp.timeout: idle time after which a UDP session is closed (Traefik's default 3s).</summary>
+    public TimeSpan UdpTimeout { get; set; } = TimeSpan.FromSeconds(3);
+    /// <summary>An address ending in "/udp": Edge serves the entry point's UDP routers there, not HTTP.</summary>
+    public bool IsUdp => EntryPointAddress.IsUdp(Address);
     /// <summary>proxyProtocol.trustedIPs / insecure: the PROXY protocol header is read when either is set.</summary>
     public List<string> ProxyProtocolTrustedIPs { get; set; } = new();
     public bool ProxyProtocolInsecure { get; set; }

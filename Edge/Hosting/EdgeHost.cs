@@ -44,7 +44,7 @@ public sealed class EdgeHost : IAsyncDisposable
         // EDGE_WAIT_FOR_DATA=1 restores the default (many idle connections, little memory).
         var waitForData = Environment.GetEnvironmentVariable("EDGE_WAIT_FOR_DATA") == "1";
         var sockets = new SocketTransportOptions { UnsafePreferInlineScheduling = inline, WaitForDataBeforeAllocatingBuffer = waitForData };
-        var reusePorts = config.EntryPoints.Values.Where(e => e.ReusePort).Select(e => EntryPointAddress.Parse(e.Name, e.Address).Port).ToHashSet();
+        var reusePorts = config.EntryPoints.Values.Where(e => e.ReusePort && !e.IsUdp).Select(e => EntryPointAddress.Parse(e.Name, e.Address).Port).ToHashSet();
         if (reusePorts.Count > 0) sockets.CreateBoundListenSocket = ep => ReusePortSocket.Bind(ep, reusePorts);
         var kestrel = new KestrelServerOptions();
         ConfigureKestrel(kestrel);
@@ -56,6 +56,7 @@ public sealed class EdgeHost : IAsyncDisposable
             k.Limits.MaxRequestBodySize = null;   // a proxy streams bodies of any size
             foreach (var ep in config.EntryPoints.Values)
             {
+                if (ep.IsUdp) continue;   // served by DataPlane.Udp.UdpRouting, not Kestrel
                 var addr = EntryPointAddress.Parse(ep.Name, ep.Address);
                 _entryPointByPort[addr.Port] = ep.Name;
                 var epName = ep.Name;

@@ -100,6 +100,7 @@ public static class EdgeMain
             resolver.OnConfiguration(store.Current.Config);
         }
         var tcpRouting = new Edge.DataPlane.Tcp.TcpRouting(config, store);
+        await using var udpRouting = new Edge.DataPlane.Udp.UdpRouting(config, store);
         EdgeMetrics? metrics = null;
         if (config.Metrics.PrometheusEnabled)
         {
@@ -220,6 +221,7 @@ public static class EdgeMain
         try
         {
             await host.StartAsync(stopping.Token);
+            udpRouting.Start();
         }
         catch (IOException e)
         {

@@ -10,6 +10,7 @@ public sealed class DynamicConfig
 {
     [JsonPropertyName("http")] public HttpConfig Http { get; set; } = new();
     [JsonPropertyName("tcp")] public TcpConfig? Tcp { get; set; }
+    [JsonPropertyName("udp")] public UdpConfig? Udp { get; set; }
     [JsonPropertyName("tls")] public TlsConfig? Tls { get; set; }
 
     /// <summary>

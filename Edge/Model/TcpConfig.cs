@@ -3,7 +3,7 @@ using System.Text.Json.Serialization;
 namespace Edge.Model;
 
 // Traefik's TCP dynamic configuration (pkg/config/dynamic/tcp_config.go and tcp_middlewares.go),
-// with its JSON names. UDP is not modelled: Edge does not serve UDP (README).
+// with its JSON names.
 
 /// <summary>Traefik's <c>tcp</c> section: routers, services and middlewares of raw TCP connections.</summary>
 public sealed class TcpConfig
@@ -11,8 +11,10 @@ public sealed class TcpConfig
     [JsonPropertyName("routers")] public SortedDictionary<string, TcpRouter> Routers { get; set; } = new(StringComparer.Ordinal);
     [JsonPropertyName("services")] public SortedDictionary<string, TcpService> Services { get; set; } = new(StringComparer.Ordinal);
     [JsonPropertyName("middlewares")] public SortedDictionary<string, TcpMiddleware> Middlewares { get; set; } = new(StringComparer.Ordinal);
+    /// <summary>Traefik's <c>tcp.serversTransports</c>; null when there is none.</summary>
+    [JsonPropertyName("serversTransports")] public SortedDictionary<string, TcpServersTransport>? ServersTransports { get; set; }
 
-    [JsonIgnore] public bool IsEmpty => Routers.Count == 0 && Services.Count == 0 && Middlewares.Count == 0;
+    [JsonIgnore] public bool IsEmpty => Routers.Count == 0 && Services.Count == 0 && Middlewares.Count == 0 && ServersTransports is not { Count: > 0 };
 }
 
 public sealed class TcpRouter

@@ -149,7 +149,7 @@ public sealed class FileConfigLoaderTests : IDisposable
     [Arguments("  services:\n    bad:\n      loadBalancer:\n        passiveHealthCheck:\n          maxFailedAttempts: 3\n", "http.services.bad: loadBalancer.passiveHealthCheck: unknown key \"passiveHealthCheck\"")]
     [Arguments("  middlewares:\n    bad:\n      compressx: {}\n", "http.middlewares.bad: compressx: unknown key \"compressx\"")]
     [Arguments("    bad:\n      rule: Host(`b`)\n      priority: high\n", "http.routers.bad: priority: expected an integer, got \"high\"")]
-    [Arguments("udp:\n  routers:\n    u:\n      entryPoints: [dns]\n", "udp: UDP routing is not supported by Edge")]
+    [Arguments("udp:\n  routers:\n    u:\n      entryPoints: [dns]\n      rule: HostSNI(`*`)\n", "udp.routers.u: rule: unknown key \"rule\"")]
     [Arguments("  frobnicate: {}\n", "http.frobnicate: unknown key \"frobnicate\"")]
     public async Task An_unknown_key_is_named_with_its_file_and_the_rest_is_served(string extra, string expected)
     {

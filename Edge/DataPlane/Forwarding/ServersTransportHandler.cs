@@ -92,7 +92,7 @@ public static class ServersTransportHandler
     }
 
     /// <summary>The URI entries of the subjectAltName extension ([6] IA5String in GeneralNames).</summary>
-    private static List<string> UriSans(X509Certificate2 cert)
+    internal static List<string> UriSans(X509Certificate2 cert)
     {
         var uris = new List<string>();
         foreach (var ext in cert.Extensions)

@@ -1,5 +1,3 @@
-using System.Net;
-using System.Net.Sockets;
 using Edge.DataPlane.Forwarding;
 using Edge.Model;
 
@@ -8,21 +6,20 @@ namespace Edge.DataPlane.Tcp;
 /// <summary>
 /// A compiled TCP service: a load balancer of server addresses (round robin) or a weighted split
 /// between other TCP services (smooth weighted round robin, as Traefik's tcp wrr). Picks the
-/// address a connection goes to and dials it.
+/// server a connection goes to; its leaf's <see cref="TcpDialer"/> reaches it.
 /// </summary>
 public sealed class TcpBackend
 {
-    private readonly string[] _addresses = [];
+    private readonly TcpServer[] _servers = [];
     private readonly TcpBackend[] _children = [];
     private readonly WeightedRoundRobin _balancer;
 
-    public TcpBackend(string name, string[] addresses, int proxyProtocolVersion, TimeSpan terminationDelay)
+    public TcpBackend(string name, TcpServer[] servers, TcpDialer dialer)
     {
         Name = name;
-        _addresses = addresses;
-        ProxyProtocolVersion = proxyProtocolVersion;
-        TerminationDelay = terminationDelay;
-        _balancer = new WeightedRoundRobin(addresses.Select(_ => 1).ToArray());
+        _servers = servers;
+        Dialer = dialer;
+        _balancer = new WeightedRoundRobin(servers.Select(_ => 1).ToArray());
     }
 
     public TcpBackend(string name, TcpBackend[] children, int[] weights)
@@ -34,40 +31,15 @@ public sealed class TcpBackend
 
     public string Name { get; }
 
-    /// <summary>0: no PROXY header; 1 or 2: the version sent first to the server.</summary>
-    public int ProxyProtocolVersion { get; }
-
-    /// <summary>How long the other direction may still read once one side closed (Traefik's terminationDelay, 100 ms by default; negative: no limit).</summary>
-    public TimeSpan TerminationDelay { get; } = TimeSpan.FromMilliseconds(100);
+    /// <summary>How a leaf reaches its servers (null on a weighted service).</summary>
+    public TcpDialer? Dialer { get; }
 
     /// <summary>The server a new connection goes to, with the leaf service that owns it; null when there is none.</summary>
-    public (string Address, TcpBackend Leaf)? Pick()
+    public (TcpServer Server, TcpBackend Leaf)? Pick()
     {
         int i = _balancer.Pick();
         if (i < 0) return null;
-        return _children.Length > 0 ? _children[i].Pick() : (_addresses[i], this);
-    }
-
-    /// <summary>Dials <paramref name="address"/> (host:port) within <paramref name="timeout"/>.</summary>
-    public static async Task<Socket> DialAsync(string address, TimeSpan timeout, CancellationToken ct)
-    {
-        int colon = address.LastIndexOf(':');
-        if (colon <= 0 || !int.TryParse(address.AsSpan(colon + 1), out var port)) throw new SocketException((int)SocketError.AddressNotAvailable);
-        var host = address[..colon].Trim('[', ']');
-        using var cts = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        cts.CancelAfter(timeout);
-        var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
-        try
-        {
-            if (IPAddress.TryParse(host, out var ip)) await socket.ConnectAsync(new IPEndPoint(ip, port), cts.Token);
-            else await socket.ConnectAsync(new DnsEndPoint(host, port), cts.Token);
-            return socket;
-        }
-        catch
-        {
-            socket.Dispose();
-            throw;
-        }
+        return _children.Length > 0 ? _children[i].Pick() : (_servers[i], this);
     }
 
     /// <summary>Builds every service of the configuration; a service that cannot be built is absent (its routers are in error, see <see cref="TcpRouterCheck"/>).</summary>
@@ -85,9 +57,9 @@ public sealed class TcpBackend
         TcpBackend backend;
         if (service.LoadBalancer is { } lb)
         {
-            var version = lb.ProxyProtocol is null ? 0 : lb.ProxyProtocol.Version == 0 ? 2 : lb.ProxyProtocol.Version;
-            var delay = lb.TerminationDelay is { } ms ? TimeSpan.FromMilliseconds(ms) : TimeSpan.FromMilliseconds(100);
-            backend = new TcpBackend(name, (lb.Servers ?? []).Select(s => s.Address).ToArray(), version, delay);
+            var dialer = TcpRouterCheck.Dialer(tcp, lb, name, out var error);
+            if (dialer is null) return null;
+            backend = new TcpBackend(name, [.. lb.Servers ?? []], dialer);
         }
         else
         {

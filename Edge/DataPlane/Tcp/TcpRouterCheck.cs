@@ -48,6 +48,29 @@ public static class TcpRouterCheck
         return ServiceError(tcp, ProviderNames.Resolve(r.Service, name), name);
     }
 
+    /// <summary>
+    /// The dialer of a load balancer: its servers transport (qualified with the service's provider,
+    /// Traefik's "no transport configuration found" when absent) or the service's own settings.
+    /// </summary>
+    public static TcpDialer? Dialer(TcpConfig tcp, TcpServersLoadBalancer lb, string service, out string? error)
+    {
+        error = null;
+        if (string.IsNullOrEmpty(lb.ServersTransport)) return TcpDialer.ForService(lb);
+        var key = ProviderNames.Resolve(lb.ServersTransport, service);
+        var shown = ProviderNames.Qualify(lb.ServersTransport, ProviderNames.ProviderOf(service));
+        if (tcp.ServersTransports?.TryGetValue(key, out var st) != true || st is null)
+        {
+            error = $"no transport configuration found for \"{shown}\"";
+            return null;
+        }
+        try { return TcpDialer.ForTransport(st); }
+        catch (FormatException e)
+        {
+            error = $"servers transport \"{shown}\": {e.Message}";
+            return null;
+        }
+    }
+
     public static bool IsV2(string? ruleSyntax, bool defaultV2) =>
         string.IsNullOrEmpty(ruleSyntax) ? defaultV2 : ruleSyntax == "v2";
 
@@ -71,9 +94,8 @@ public static class TcpRouterCheck
         if (s.LoadBalancer is not null && s.Weighted is not null) return $"service \"{shown}\": cannot create service: multi-types service not supported, consider declaring two different pieces of service instead";
         if (s.LoadBalancer is { } lb)
         {
-            if (!string.IsNullOrEmpty(lb.ServersTransport)) return $"service \"{shown}\": serversTransport on a TCP service is not served by Edge yet";
-            if (lb.Servers?.Any(x => x.Tls) == true) return $"service \"{shown}\": TLS to TCP servers is not served by Edge yet";
-            if (lb.ProxyProtocol is { Version: not (0 or 1 or 2) } pp) return $"service \"{shown}\": unknown proxyProtocol version {pp.Version}";
+            if (string.IsNullOrEmpty(lb.ServersTransport) && lb.ProxyProtocol is { Version: not (0 or 1 or 2) } pp) return $"service \"{shown}\": unknown proxyProtocol version {pp.Version}";
+            if (Dialer(tcp, lb, key, out var transportError) is null) return transportError;
             foreach (var server in lb.Servers ?? [])
                 if (server.Address.LastIndexOf(':') <= 0) return $"service \"{shown}\": address {server.Address}: missing port in address";
             return null;

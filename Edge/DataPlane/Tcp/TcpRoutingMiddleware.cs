@@ -21,8 +21,6 @@ namespace Edge.DataPlane.Tcp;
 /// </summary>
 public sealed class TcpRoutingMiddleware(Func<TcpRoutingState> current, Func<CertificateStore> certificates, string entryPoint, TimeSpan readTimeout)
 {
-    private static readonly TimeSpan DialTimeout = TimeSpan.FromSeconds(30);
-
     public async Task OnConnectionAsync(ConnectionContext ctx, ConnectionDelegate next)
     {
         var table = current().For(entryPoint);
@@ -108,21 +106,16 @@ public sealed class TcpRoutingMiddleware(Func<TcpRoutingState> current, Func<Cer
                     Log.Error("No server for TCP service", ("routerName", ProviderNames.Qualify(route.Name)), ("serviceName", ProviderNames.Qualify(route.Backend.Name)));
                     return;
                 }
-                System.Net.Sockets.Socket server;
-                try { server = await TcpBackend.DialAsync(target.Address, DialTimeout, ctx.ConnectionClosed); }
-                catch (Exception e) when (e is System.Net.Sockets.SocketException or OperationCanceledException)
+                var dialer = target.Leaf.Dialer!;
+                TcpServerConnection server;
+                try { server = await dialer.ConnectAsync(target.Server.Address, target.Server.Tls, ctx.RemoteEndPoint as IPEndPoint, ctx.LocalEndPoint as IPEndPoint, ctx.ConnectionClosed); }
+                catch (Exception e) when (e is System.Net.Sockets.SocketException or OperationCanceledException or AuthenticationException or IOException)
                 {
-                    Log.Error("Error while dialing backend", ("routerName", ProviderNames.Qualify(route.Name)), ("address", target.Address), ("error", e.Message));
+                    Log.Error("Error while dialing backend", ("routerName", ProviderNames.Qualify(route.Name)), ("address", target.Server.Address), ("error", e.Message));
                     return;
                 }
-                Log.Debug("Handling TCP connection", ("routerName", ProviderNames.Qualify(route.Name)), ("address", target.Address), ("remoteAddr", ctx.RemoteEndPoint));
-                if (target.Leaf.ProxyProtocolVersion > 0)
-                {
-                    var header = ProxyProtocolWriter.Header(target.Leaf.ProxyProtocolVersion, ctx.RemoteEndPoint as IPEndPoint, ctx.LocalEndPoint as IPEndPoint);
-                    try { await server.SendAsync(header, System.Net.Sockets.SocketFlags.None); }
-                    catch (System.Net.Sockets.SocketException) { server.Dispose(); return; }
-                }
-                await TcpSplice.RunAsync(client, server, target.Leaf.TerminationDelay, ctx.ConnectionClosed);
+                Log.Debug("Handling TCP connection", ("routerName", ProviderNames.Qualify(route.Name)), ("address", target.Server.Address), ("remoteAddr", ctx.RemoteEndPoint));
+                await TcpSplice.RunAsync(client, server, dialer.TerminationDelay, ctx.ConnectionClosed);
             }
             finally
             {

@@ -43,6 +43,13 @@ public class CrdTenancyGuardTests
               services: [{name: whoami, port: 80}]
         ---
         apiVersion: traefik.io/v1alpha1
+        kind: IngressRouteUDP
+        metadata: {name: dns, namespace: team-a}
+        spec:
+          routes:
+            - services: [{name: whoami, port: 80}]
+        ---
+        apiVersion: traefik.io/v1alpha1
         kind: TLSOption
         metadata: {name: default, namespace: team-a}
         spec: {minVersion: VersionTLS13, clientAuth: {clientAuthType: RequireAnyClientCert}}
@@ -77,6 +84,7 @@ public class CrdTenancyGuardTests
         await Assert.That(output.Config.Http.Routers.Keys.Any(k => k.StartsWith("team-a-steal-", StringComparison.Ordinal))).IsTrue();
         await Assert.That(output.Config.Tls!.Stores!.ContainsKey("default")).IsTrue();
         await Assert.That(output.Config.Tcp?.Routers.Keys.Any(k => k.StartsWith("team-a-catch-all-", StringComparison.Ordinal)) ?? false).IsTrue();
+        await Assert.That(output.Config.Udp?.Routers.ContainsKey("team-a-dns-0") ?? false).IsTrue();
     }
 
     [Test]
@@ -88,6 +96,9 @@ public class CrdTenancyGuardTests
         // A HostSNI(`*`) TCP route would take every connection of the entry point from every tenant.
         await Assert.That(output.Config.Tcp?.Routers.Count ?? 0).IsEqualTo(0);
         await Assert.That(output.Issues).Contains(i => i.StartsWith("IngressRouteTCP team-a/catch-all: ", StringComparison.Ordinal) && i.Contains("tenancy mode"));
+        // A UDP router has no rule: it would take the whole UDP entry point from every tenant.
+        await Assert.That(output.Config.Udp).IsNull();
+        await Assert.That(output.Issues).Contains(i => i.StartsWith("IngressRouteUDP team-a/dns: ", StringComparison.Ordinal) && i.Contains("tenancy mode"));
         await Assert.That(output.Issues).Contains(i => i.StartsWith("TLSStore team-a/default: ", StringComparison.Ordinal));
         await Assert.That(output.Issues).Contains(i => i.StartsWith("TLSOption team-a/default: ", StringComparison.Ordinal));
         var options = output.Config.Tls!.Options!;

@@ -131,15 +131,6 @@ public class IngressRouteTranslatorTests
         await Assert.That(cert.SourceSecret).IsEqualTo("default/cert");
     }
 
-    [Test]
-    [Arguments("IngressRouteUDP")]
-    [Arguments("ServersTransportTCP")]
-    public async Task A_kind_Edge_does_not_serve_is_named_in_the_log(string kind)
-    {
-        var output = Translate($"apiVersion: traefik.io/v1alpha1\nkind: {kind}\nmetadata: {{name: x, namespace: default}}\nspec: {{}}\n");
-        await Assert.That(output.Issues).Contains($"{kind} default/x: {kind} is not served by Edge yet; the object is ignored");
-    }
-
     public static IEnumerable<Func<(string Spec, string Error)>> ServiceOfServices() =>
     [
         () => ("mirroring: {name: whoami, port: 80, mirrors: [{name: whoami, port: 80, percent: 101}]}",

@@ -179,7 +179,9 @@ public sealed class ClusterCache
             .OrderBy(o => o.Metadata?.NamespaceProperty, StringComparer.Ordinal).ThenBy(o => o.Metadata?.Name, StringComparer.Ordinal).ToImmutableArray();
         var tcpRoutes = OfKind("IngressRouteTCP");
         var tcpMiddlewares = OfKind("MiddlewareTCP");
-        var unserved = _unserved.Where(u => u.Kind is not ("IngressRouteTCP" or "MiddlewareTCP")).SelectMany(u => u.Informer.Items.Select(o => new UnservedObject(u.Kind, o.Metadata?.NamespaceProperty ?? "", o.Metadata?.Name ?? "")))
+        var tcpTransports = OfKind("ServersTransportTCP");
+        var udpRoutes = OfKind("IngressRouteUDP");
+        var unserved = _unserved.Where(u => u.Kind is not ("IngressRouteTCP" or "MiddlewareTCP" or "ServersTransportTCP" or "IngressRouteUDP")).SelectMany(u => u.Informer.Items.Select(o => new UnservedObject(u.Kind, o.Metadata?.NamespaceProperty ?? "", o.Metadata?.Name ?? "")))
             .OrderBy(o => o.Kind, StringComparer.Ordinal).ThenBy(o => o.Namespace, StringComparer.Ordinal).ThenBy(o => o.Name, StringComparer.Ordinal).ToImmutableArray();
         var tlsOptions = Part(ref _tlsOptionPart, Version(_tlsOptions), () => ClusterSnapshot.Sorted(_tlsOptions.SelectMany(i => i.Items)));
         var tlsStores = Part(ref _tlsStorePart, Version(_tlsStores), () => ClusterSnapshot.Sorted(_tlsStores.SelectMany(i => i.Items)));
@@ -191,7 +193,7 @@ public sealed class ClusterCache
         {
             Namespaces = namespaces, Middlewares = middlewares, TlsOptions = tlsOptions, TlsStores = tlsStores, ServersTransports = transports,
             IngressRoutes = ingressRoutes, TraefikServices = traefikServices, UnservedObjects = unserved,
-            IngressRouteTcps = tcpRoutes, MiddlewareTcps = tcpMiddlewares,
+            IngressRouteTcps = tcpRoutes, MiddlewareTcps = tcpMiddlewares, ServersTransportTcps = tcpTransports, IngressRouteUdps = udpRoutes,
         };
     }
 

@@ -40,6 +40,8 @@ public sealed record ClusterSnapshot(
 
     /// <summary>Traefik MiddlewareTCP objects (providers.kubernetesCRD), sorted by namespace and name.</summary>
     public ImmutableArray<TraefikObject> MiddlewareTcps { get; init; } = [];
+    public ImmutableArray<TraefikObject> ServersTransportTcps { get; init; } = [];
+    public ImmutableArray<TraefikObject> IngressRouteUdps { get; init; } = [];
 
     /// <summary>Objects of the CRD provider's kinds Edge does not serve yet (IngressRouteTCP, ...), by name only.</summary>
     public ImmutableArray<UnservedObject> UnservedObjects { get; init; } = [];
@@ -79,6 +81,8 @@ public sealed record ClusterSnapshot(
         var routes = new List<TraefikObject>();
         var tcpRoutes = new List<TraefikObject>();
         var tcpMiddlewares = new List<TraefikObject>();
+        var tcpTransports = new List<TraefikObject>();
+        var udpRoutes = new List<TraefikObject>();
         var traefikServices = new List<TraefikObject>();
         var unserved = new List<UnservedObject>();
         var tlsOptions = new List<TraefikTlsOption>();
@@ -101,6 +105,8 @@ public sealed record ClusterSnapshot(
                 case TraefikObject { Kind: "TraefikService" } t: traefikServices.Add(t); break;
                 case TraefikObject { Kind: "IngressRouteTCP" } t: tcpRoutes.Add(t); break;
                 case TraefikObject { Kind: "MiddlewareTCP" } t: tcpMiddlewares.Add(t); break;
+                case TraefikObject { Kind: "ServersTransportTCP" } t: tcpTransports.Add(t); break;
+                case TraefikObject { Kind: "IngressRouteUDP" } t: udpRoutes.Add(t); break;
                 case TraefikObject t: unserved.Add(new UnservedObject(t.Kind, t.Metadata?.NamespaceProperty ?? "", t.Metadata?.Name ?? "")); break;
                 case V1Namespace n when n.Metadata?.Name is { } nsName: namespaces[nsName] = n; break;
                 case V1EndpointSlice e:
@@ -123,6 +129,8 @@ public sealed record ClusterSnapshot(
             UnservedObjects = [.. unserved],
             IngressRouteTcps = [.. tcpRoutes.OrderBy(m => m.Metadata?.NamespaceProperty, StringComparer.Ordinal).ThenBy(m => m.Metadata?.Name, StringComparer.Ordinal)],
             MiddlewareTcps = [.. tcpMiddlewares.OrderBy(m => m.Metadata?.NamespaceProperty, StringComparer.Ordinal).ThenBy(m => m.Metadata?.Name, StringComparer.Ordinal)],
+            ServersTransportTcps = [.. tcpTransports.OrderBy(m => m.Metadata?.NamespaceProperty, StringComparer.Ordinal).ThenBy(m => m.Metadata?.Name, StringComparer.Ordinal)],
+            IngressRouteUdps = [.. udpRoutes.OrderBy(m => m.Metadata?.NamespaceProperty, StringComparer.Ordinal).ThenBy(m => m.Metadata?.Name, StringComparer.Ordinal)],
             Middlewares = middlewares.OrderBy(m => m.Metadata?.NamespaceProperty, StringComparer.Ordinal).ThenBy(m => m.Metadata?.Name, StringComparer.Ordinal).ToImmutableArray(),
             TlsOptions = Sorted(tlsOptions),
             TlsStores = Sorted(tlsStores),

@@ -31,7 +31,9 @@ public static class CrdBinding
         TraefikServiceTranslator.Translate(snapshot, options, config.Http.Services, issues);
         var tcp = new TcpConfig();
         IngressRouteTcpTranslator.Translate(snapshot, options, tcp, certificates, issues);
+        tcp.ServersTransports = ServersTransportTcpTranslator.Translate(snapshot, issues);
         if (!tcp.IsEmpty) config.Tcp = tcp;
+        if (IngressRouteUdpTranslator.Translate(snapshot, options, issues) is { IsEmpty: false } udp) config.Udp = udp;
         foreach (var (name, transport) in ServersTransportTranslator.Translate(snapshot, issues))
             config.Http.ServersTransports[name] = transport;
         var storeCertificates = new List<CertAndStores>();

@@ -131,7 +131,7 @@ public static class IngressRouteTcpTranslator
     }
 
     /// <summary>Traefik's loadTCPServers: ExternalName, native (ClusterIP), NodePort, or the ready endpoints of the EndpointSlices.</summary>
-    private static List<TcpServer> Servers(ClusterSnapshot snapshot, CrdProviderOptions options, string ns, ServiceTcpSpec s)
+    internal static List<TcpServer> Servers(ClusterSnapshot snapshot, CrdProviderOptions options, string ns, ServiceTcpSpec s)
     {
         var service = snapshot.GetService(ns, s.Name) ?? throw new CrdServiceException("service not found");
         var spec = service.Spec ?? new V1ServiceSpec();
@@ -186,7 +186,7 @@ public static class IngressRouteTcpTranslator
         return new V1ServicePort { Port = s.Port!.Value.GetInt32() };
     }
 
-    private static T? Parse<T>(JsonElement json, System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> info, out string? unserved, out string? error) where T : class
+    internal static T? Parse<T>(JsonElement json, System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> info, out string? unserved, out string? error) where T : class
     {
         unserved = error = null;
         if (json.ValueKind != JsonValueKind.Object) { error = "spec is missing or not an object"; return null; }

@@ -96,7 +96,7 @@ public static class ServersTransportTranslator
         return st;
     }
 
-    private static string RootCa(ClusterSnapshot snapshot, string ns, System.Text.Json.JsonElement ca)
+    internal static string RootCa(ClusterSnapshot snapshot, string ns, System.Text.Json.JsonElement ca)
     {
         string? secret = null;
         bool configMap = false;

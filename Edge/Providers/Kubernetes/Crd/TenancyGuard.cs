@@ -25,9 +25,13 @@ public static class TenancyGuard
         foreach (var r in snapshot.IngressRouteTcps)
             issues.Add(new TranslationIssue("IngressRouteTCP", r.Metadata?.NamespaceProperty ?? "", r.Metadata?.Name ?? "",
                 "IngressRouteTCPs are not served in tenancy mode yet (SNI ownership and the catch-all rule are not applied to them); the object is ignored"));
+        // A UDP router has no rule: a tenant's would take the whole UDP entry point.
+        foreach (var r in snapshot.IngressRouteUdps)
+            issues.Add(new TranslationIssue("IngressRouteUDP", r.Metadata?.NamespaceProperty ?? "", r.Metadata?.Name ?? "",
+                "IngressRouteUDPs are not served in tenancy mode (a UDP router takes its whole entry point, for every tenant); the object is ignored"));
         var stores = Keep(snapshot.TlsStores, "TLSStore", admin, issues, _ => true);
         var options = Keep(snapshot.TlsOptions, "TLSOption", admin, issues, o => o.Metadata?.Name == "default");
-        return snapshot with { IngressRoutes = [], IngressRouteTcps = [], TlsStores = stores, TlsOptions = options };
+        return snapshot with { IngressRoutes = [], IngressRouteTcps = [], IngressRouteUdps = [], TlsStores = stores, TlsOptions = options };
     }
 
     private static ImmutableArray<T> Keep<T>(ImmutableArray<T> items, string kind, HashSet<string> admin, List<TranslationIssue> issues, Func<T, bool> global)
