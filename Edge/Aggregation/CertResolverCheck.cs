@@ -7,7 +7,8 @@ namespace Edge.Aggregation;
 /// Fail closed on certificate resolvers: a router whose <c>tls.certResolver</c> (or, without a TLS
 /// section, its entry point's <c>http.tls.certResolver</c>) names no configured resolver is in error
 /// (Traefik only logs "Router uses a nonexistent certificate resolver" and serves the default
-/// certificate), and so is one whose resolver is unavailable (its storage cannot be used).
+/// certificate), and so is one whose resolver is unavailable (its storage cannot be used), and, in
+/// tenancy mode, one whose <c>tls.domains</c> name a host its namespace does not own.
 /// </summary>
 public static class CertResolverCheck
 {
@@ -32,6 +33,14 @@ public static class CertResolverCheck
                 if (unavailable.TryGetValue(resolver, out var why))
                 {
                     errors[name] = $"certificate resolver \"{resolver}\" is unavailable: {why}";
+                    break;
+                }
+                // Tenancy: tls.domains may name only hosts the router's namespace owns.
+                if (router.Tls?.Domains is { Count: > 0 } domains && Edge.Tenancy.CertificateHosts.ForeignHostError(
+                        router.Observability?.Metadata?.Ingress?.Namespace, domains.SelectMany(d => (IEnumerable<string>)[d.Main ?? "", .. d.Sans ?? []]),
+                        config.HostOwnership, resolver) is { } foreign)
+                {
+                    errors[name] = foreign;
                     break;
                 }
             }

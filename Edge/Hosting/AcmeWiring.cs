@@ -35,8 +35,16 @@ public sealed class AcmeWiring
                 if (!wiring.SecretStores.TryGetValue(ns, out var shared)) wiring.SecretStores[ns] = shared = new AcmeSecretStore(ns, challenges);
                 store = shared;
             }
+            var refusedLogged = new HashSet<string>(StringComparer.Ordinal);
             var resolver = new AcmeResolver(options, challenges,
-                c => CertificateDemand.For(name, c, config, r => HostsOf(r, syntax)),
+                c =>
+                {
+                    // Tenancy: a router asks only for hosts its namespace owns; the rest is logged once, naming router, namespace and host.
+                    var refused = new List<DemandRefusal>();
+                    var sets = CertificateDemand.For(name, c, config, r => HostsOf(r, syntax), refused);
+                    CertificateDemand.Report(name, refused, refusedLogged);
+                    return sets;
+                },
                 certs => aggregator.UpdateAsync(name + ".acme", new DynamicConfig { Tls = new TlsConfig { Certificates = [.. certs] } }, []), store);
             resolver.Initialize();
             wiring.Resolvers.Add(resolver);

@@ -40,6 +40,9 @@ public sealed class AcmeResolver
     private readonly Queue<DateTime> _recentOrders = new();
     private readonly HashSet<string> _refusedLogged = new(StringComparer.Ordinal);
     private List<DomainSet> _wanted = [];
+    // Tenancy mode: certificates are offered only for names their owners ask for (CertificateScope).
+    private volatile bool _tenancy;
+    private string? _publishedScope;
     private AcmeAccountRecord? _account;
     private List<AcmeCertificateRecord> _certificates = [];
     private AcmeClient? _client;
@@ -115,6 +118,8 @@ public sealed class AcmeResolver
     /// </summary>
     private async Task StepAsync(CancellationToken ct)
     {
+        // Tenancy: a change of owners or of demand changes where the certificates may be offered.
+        if (_publishedScope is not null && _publishedScope != CertificateScope.Signature(Scopes())) await PublishAsync();
         if (!_store.Ready || !_store.MayWrite)
         {
             if (_leading) Log.Info("ACME resolver stops ordering: not the leader", ("resolver", _o.Name), ("storage", _store.Description));
@@ -147,6 +152,7 @@ public sealed class AcmeResolver
         if (Unavailable is not null) return;
         var wanted = _demand(config);
         Volatile.Write(ref _wanted, wanted);
+        _tenancy = config.HostOwnership is not null;
         _signal.Writer.TryWrite(true);
     }
 
@@ -275,9 +281,17 @@ public sealed class AcmeResolver
         return _client = fresh;
     }
 
+    private List<IReadOnlyCollection<string>?> Scopes()
+    {
+        var wanted = Volatile.Read(ref _wanted);
+        return _certificates.Select(c => CertificateScope.AllowedNames(c.Domains, wanted, _tenancy)).ToList();
+    }
+
     private Task PublishAsync()
     {
-        var certs = _certificates.Select(c => new CertAndStores { CertFile = c.CertificatePem, KeyFile = c.KeyPem, Stores = [c.Store], SourceSecret = ProviderName }).ToList();
+        var scopes = Scopes();
+        _publishedScope = CertificateScope.Signature(scopes);
+        var certs = _certificates.Select((c, i) => new CertAndStores { CertFile = c.CertificatePem, KeyFile = c.KeyPem, Stores = [c.Store], SourceSecret = ProviderName, AllowedNames = scopes[i] }).ToList();
         _ = _publish(certs);
         return Task.CompletedTask;
     }
