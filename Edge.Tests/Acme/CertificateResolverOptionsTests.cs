@@ -66,15 +66,16 @@ public class CertificateResolverOptionsTests
     [Test]
     [Arguments("--certificatesresolvers.le.acme.httpchallenge.entrypoint=nope", "certificatesResolvers.le.acme.httpChallenge.entryPoint", "a configured entry point, got \"nope\"")]
     [Arguments("--certificatesresolvers.le.acme.keytype=RSA1024", "certificatesResolvers.le.acme.keyType", "one of EC256, EC384, RSA2048, RSA4096, RSA8192")]
-    [Arguments("--certificatesresolvers.le.acme.dnschallenge.provider=route53", "certificatesResolvers.le.acme.dnsChallenge.provider", "the DNS-01 challenge is not implemented")]
-    [Arguments("--certificatesresolvers.le.acme.dnschallenge=true", "certificatesResolvers.le.acme.dnsChallenge", "the DNS-01 challenge is not implemented")]
+    [Arguments("--certificatesresolvers.le.acme.dnschallenge.provider=route53", "certificatesResolvers.le.acme.dnsChallenge.provider", "rfc2136, the only DNS provider Edge implements, got \"route53\"")]
+    [Arguments("--certificatesresolvers.le.acme.dnschallenge=true", "certificatesResolvers.le.acme.dnsChallenge.provider", "a DNS provider name: rfc2136")]
+    [Arguments("--certificatesresolvers.le.acme.dnschallenge.provider=rfc2136 --certificatesresolvers.le.acme.dnschallenge.resolvers=ns.example", "certificatesResolvers.le.acme.dnsChallenge.resolvers", "IP addresses")]
     [Arguments("--certificatesresolvers.le.tailscale=true", "certificatesResolvers.le.tailscale", "not implemented")]
     [Arguments("--certificatesresolvers.le.acme.email=a@b.c", "certificatesResolvers.le.acme", "ACME challenge not specified")]
     [Arguments("--certificatesresolvers.le.acme.certificatesduration=0", "certificatesResolvers.le.acme.certificatesDuration", "at least 1 hour")]
     [Arguments("--certificatesresolvers.le.acme.eab.kid=x", "certificatesResolvers.le.acme.eab.hmacEncoded", "both eab.kid and eab.hmacEncoded")]
     public async Task Bad_resolver_options_are_refused_naming_the_option(string flag, string option, string expected)
     {
-        var e = Assert.Throws<ConfigException>(() => Load(flag, "--certificatesresolvers.le.acme.tlschallenge=" + (flag.Contains("email") ? "false" : "true")));
+        var e = Assert.Throws<ConfigException>(() => Load([.. flag.Split(' '), "--certificatesresolvers.le.acme.tlschallenge=" + (flag.Contains("email") ? "false" : "true")]));
         await Assert.That(e.Option.ToLowerInvariant()).IsEqualTo(option.ToLowerInvariant());
         await Assert.That(e.Message).Contains(expected);
     }

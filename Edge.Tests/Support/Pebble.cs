@@ -36,7 +36,8 @@ public sealed class Pebble : IAsyncDisposable
 
     /// <param name="validitySeconds">certificateValidityPeriod of the certificates it issues.</param>
     /// <param name="alternateRoots">PEBBLE_ALTERNATE_ROOTS: chains to that many more roots, offered as Link rel="alternate".</param>
-    public static async Task<Pebble> StartAsync(string dir, int httpPort, int tlsPort, long validitySeconds = 157766400, int alternateRoots = 0)
+    /// <param name="dnsServer">ip:port pebble resolves with (and reads DNS-01 TXT records from) instead of a pebble-challtestsrv of its own.</param>
+    public static async Task<Pebble> StartAsync(string dir, int httpPort, int tlsPort, long validitySeconds = 157766400, int alternateRoots = 0, string? dnsServer = null)
     {
         if (!Installed) throw new InvalidOperationException("pebble is not installed (apt-get install pebble; .ci/run installs it)");
         int wfe = FreePort.Get(), management = FreePort.Get(), dns = FreePort.Get(), challManagement = FreePort.Get();
@@ -48,9 +49,10 @@ public sealed class Pebble : IAsyncDisposable
               "ocspResponderURL": "", "externalAccountBindingRequired": false, "certificateValidityPeriod": {{validitySeconds}} } }
             """);
         var p = new Pebble(dir, wfe, management, certFile) { _alternateRoots = alternateRoots };
-        p.Start("/usr/bin/pebble-challtestsrv", ["-defaultIPv4", "127.0.0.1", "-defaultIPv6", "", "-dns01", $"127.0.0.1:{dns}",
-            "-http01", "", "-https01", "", "-tlsalpn01", "", "-management", $"127.0.0.1:{challManagement}"]);
-        p.Start("/usr/bin/pebble", ["-config", config, "-dnsserver", $"127.0.0.1:{dns}"]);
+        if (dnsServer is null)
+            p.Start("/usr/bin/pebble-challtestsrv", ["-defaultIPv4", "127.0.0.1", "-defaultIPv6", "", "-dns01", $"127.0.0.1:{dns}",
+                "-http01", "", "-https01", "", "-tlsalpn01", "", "-management", $"127.0.0.1:{challManagement}"]);
+        p.Start("/usr/bin/pebble", ["-config", config, "-dnsserver", dnsServer ?? $"127.0.0.1:{dns}"]);
         using var http = p.Client();
         await Eventually.UntilAsync(async () =>
         {

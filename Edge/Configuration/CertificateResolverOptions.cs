@@ -6,7 +6,7 @@ namespace Edge.Configuration;
 /// Traefik's <c>certificatesResolvers.&lt;name&gt;.acme</c> section (pkg/provider/acme Configuration) with
 /// its names and defaults: Let's Encrypt's production directory, acme.json, RSA4096 keys, 90-day
 /// certificates, a 2 minute client timeout and 30 s for response headers. What Edge does not
-/// implement (the DNS-01 challenge, tailscale resolvers) is refused naming the option, never ignored.
+/// implement (tailscale resolvers, DNS providers other than lego's rfc2136) is refused naming the option, never ignored.
 /// </summary>
 public sealed class AcmeResolverOptions
 {
@@ -37,6 +37,11 @@ public sealed class AcmeResolverOptions
     public TimeSpan HttpChallengeDelay { get; set; }
     public bool TlsChallenge { get; set; }
     public TimeSpan TlsChallengeDelay { get; set; }
+    public bool DnsChallenge { get; set; }
+    public string DnsProvider { get; set; } = "";
+    public List<string> DnsResolvers { get; set; } = [];
+    public TimeSpan DnsDelayBeforeChecks { get; set; }
+    public bool DnsDisableChecks { get; set; }
 
     private const string P = "certificatesResolvers.<name>.acme.";
 
@@ -68,15 +73,16 @@ public sealed class AcmeResolverOptions
         yield return A("httpChallenge.delay", OptionKind.Duration, "0s", "Wait this long before telling the CA the challenge is ready.", (a, v) => { a.HttpChallenge = true; a.HttpChallengeDelay = Duration(a.Option("httpChallenge.delay"), v); });
         yield return A("tlsChallenge", OptionKind.Section, "", "Use the TLS-ALPN-01 challenge (answered on every TLS entry point).", (a, v) => a.TlsChallenge = Bool(a.Option("tlsChallenge"), v));
         yield return A("tlsChallenge.delay", OptionKind.Duration, "0s", "Wait this long before telling the CA the challenge is ready.", (a, v) => { a.TlsChallenge = true; a.TlsChallengeDelay = Duration(a.Option("tlsChallenge.delay"), v); });
-        foreach (var dns in (string[])["dnsChallenge", "dnsChallenge.provider", "dnsChallenge.resolvers", "dnsChallenge.delayBeforeCheck", "dnsChallenge.disablePropagationCheck",
-                     "dnsChallenge.propagation", "dnsChallenge.propagation.delayBeforeChecks", "dnsChallenge.propagation.disableANSChecks",
-                     "dnsChallenge.propagation.disableChecks", "dnsChallenge.propagation.requireAllRNS"])
-        {
-            var part = dns;
-            yield return A(part, part == "dnsChallenge" || part == "dnsChallenge.propagation" ? OptionKind.Section : OptionKind.String, "",
-                "Not implemented: refused (Edge has no DNS-01 challenge; use httpChallenge or tlsChallenge).",
-                (a, _) => throw new ConfigException(a.Option(part), "httpChallenge or tlsChallenge (the DNS-01 challenge is not implemented by Edge)"));
-        }
+        yield return A("dnsChallenge", OptionKind.Section, "", "Use the DNS-01 challenge (preferred when set; the only one for wildcard names).", (a, v) => a.DnsChallenge = Bool(a.Option("dnsChallenge"), v));
+        yield return A("dnsChallenge.provider", OptionKind.String, "", "DNS provider (lego's name): only rfc2136 is implemented (RFC 2136 dynamic update with TSIG, configured by lego's RFC2136_* environment variables).", (a, v) => { a.DnsChallenge = true; a.DnsProvider = v.Trim(); });
+        yield return A("dnsChallenge.resolvers", OptionKind.List, "", "DNS servers (ip[:port]) asked whether the TXT record is visible (default: RFC2136_NAMESERVER).", (a, v) => { a.DnsChallenge = true; a.DnsResolvers = List(v); });
+        yield return A("dnsChallenge.propagation", OptionKind.Section, "", "The TXT record propagation check.", (a, _) => a.DnsChallenge = true);
+        yield return A("dnsChallenge.propagation.delayBeforeChecks", OptionKind.Duration, "0s", "Wait this long after the update before checking the TXT record.", (a, v) => { a.DnsChallenge = true; a.DnsDelayBeforeChecks = Duration(a.Option("dnsChallenge.propagation.delayBeforeChecks"), v); });
+        yield return A("dnsChallenge.propagation.disableChecks", OptionKind.Bool, "false", "Do not check the TXT record before telling the CA it is ready.", (a, v) => { a.DnsChallenge = true; a.DnsDisableChecks = Bool(a.Option("dnsChallenge.propagation.disableChecks"), v); });
+        yield return A("dnsChallenge.propagation.disableANSChecks", OptionKind.Bool, "false", "Edge checks the resolvers (or RFC2136_NAMESERVER) only, never the authority's other nameservers: accepted, nothing more to disable.", (a, v) => { a.DnsChallenge = true; Bool(a.Option("dnsChallenge.propagation.disableANSChecks"), v); });
+        yield return A("dnsChallenge.propagation.requireAllRNS", OptionKind.Bool, "false", "Edge checks every resolver listed in dnsChallenge.resolvers: accepted.", (a, v) => { a.DnsChallenge = true; Bool(a.Option("dnsChallenge.propagation.requireAllRNS"), v); });
+        yield return A("dnsChallenge.delayBeforeCheck", OptionKind.Duration, "0s", "Deprecated (Traefik): dnsChallenge.propagation.delayBeforeChecks.", (a, v) => { a.DnsChallenge = true; a.DnsDelayBeforeChecks = Duration(a.Option("dnsChallenge.delayBeforeCheck"), v); });
+        yield return A("dnsChallenge.disablePropagationCheck", OptionKind.Bool, "false", "Deprecated (Traefik): dnsChallenge.propagation.disableChecks.", (a, v) => { a.DnsChallenge = true; a.DnsDisableChecks = Bool(a.Option("dnsChallenge.disablePropagationCheck"), v); });
     }
 
     private string Option(string suffix) => $"certificatesResolvers.{Name}.acme.{suffix}";
@@ -91,8 +97,15 @@ public sealed class AcmeResolverOptions
     /// <summary>Traefik's Init checks, plus what Edge refuses instead of ignoring; run once every source is read.</summary>
     public void Validate(StaticConfig config)
     {
-        if (!HttpChallenge && !TlsChallenge)
-            throw new ConfigException($"certificatesResolvers.{Name}.acme", "httpChallenge or tlsChallenge (ACME challenge not specified)");
+        if (!HttpChallenge && !TlsChallenge && !DnsChallenge)
+            throw new ConfigException($"certificatesResolvers.{Name}.acme", "httpChallenge, tlsChallenge or dnsChallenge (ACME challenge not specified)");
+        if (DnsChallenge && DnsProvider.Length == 0)
+            throw new ConfigException(Option("dnsChallenge.provider"), "a DNS provider name: rfc2136 (the only one Edge implements)");
+        if (DnsChallenge && !string.Equals(DnsProvider, "rfc2136", StringComparison.OrdinalIgnoreCase))
+            throw new ConfigException(Option("dnsChallenge.provider"), $"rfc2136, the only DNS provider Edge implements, got \"{DnsProvider}\" (lego's other providers are not implemented)");
+        foreach (var r in DnsResolvers)
+            if (!System.Net.IPEndPoint.TryParse(r.Trim(), out _))
+                throw new ConfigException(Option("dnsChallenge.resolvers"), $"IP addresses with an optional port, got \"{r}\"");
         if (HttpChallenge && HttpChallengeEntryPoint.Length == 0)
             throw new ConfigException(Option("httpChallenge.entryPoint"), "the name of an entry point (none given)");
         if (HttpChallenge && !config.EntryPoints.ContainsKey(HttpChallengeEntryPoint))

@@ -48,6 +48,7 @@ public sealed class AcmeResolver
     private AcmeClient? _client;
     // Renewals run on Traefik's ticker (at start, then every check interval), not on every configuration change.
     private DateTime _nextRenewalCheck = DateTime.MinValue;
+    private readonly Edge.Security.Acme.Dns.Dns01Settings? _dns;
 
     public AcmeResolver(AcmeResolverOptions options, ChallengeResponder responder, Func<DynamicConfig, List<DomainSet>> demand,
         Func<IReadOnlyList<CertAndStores>, Task> publish, IAcmeStore? store = null)
@@ -57,6 +58,7 @@ public sealed class AcmeResolver
         _demand = demand;
         _publish = publish;
         _store = store ?? new AcmeFileStore(options.Storage);
+        _dns = Dns01.Of(options);
         _store.Changed += () => { _storeChanged = true; Poke(); };
     }
 
@@ -200,10 +202,10 @@ public sealed class AcmeResolver
         }
         foreach (var set in Volatile.Read(ref _wanted))
         {
-            if (set.HasWildcard)
+            if (set.HasWildcard && _dns is null)
             {
                 if (_refusedLogged.Add(set.Key))
-                    Log.Error("Unable to obtain ACME certificate for domains: a wildcard needs the DNS-01 challenge, which Edge does not implement",
+                    Log.Error("Unable to obtain ACME certificate for domains: a wildcard needs the DNS-01 challenge (dnsChallenge), not configured for this resolver",
                         ("resolver", _o.Name), ("domains", string.Join(",", set.Domains)), ("routers", string.Join(",", set.Routers)));
                 continue;
             }
@@ -257,7 +259,7 @@ public sealed class AcmeResolver
     }
 
     private OrderSettings Settings() => new(_o.HttpChallenge, _o.HttpChallengeDelay, _o.TlsChallenge, _o.TlsChallengeDelay, _o.KeyType, _o.Profile,
-        _o.PreferredChain, !_o.DisableCommonName, _o.EmailAddresses, _o.ClientTimeout, _o.CertificateTimeout);
+        _o.PreferredChain, !_o.DisableCommonName, _o.EmailAddresses, _o.ClientTimeout, _o.CertificateTimeout, _dns);
 
     /// <summary>The client, with the stored account or a new one (registered, with EAB when configured, and saved).</summary>
     private async Task<AcmeClient> ClientAsync(CancellationToken ct)
