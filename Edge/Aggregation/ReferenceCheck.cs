@@ -68,6 +68,8 @@ public static class ReferenceCheck
             error = $"middleware \"{mw}\" does not exist";
         else if (service.LoadBalancer?.ServersTransport is { Length: > 0 } st && !TransportExists(config, ProviderNames.Qualify(st, context), provider))
             error = $"servers transport not found {ProviderNames.Qualify(st, context)}";
+        else if (service.LoadBalancer?.Strategy is { Length: > 0 } strategy && strategy is not ("wrr" or "p2c" or "hrw" or "leasttime"))
+            error = $"unsupported load-balancer strategy \"{strategy}\"";
         else if (service.LoadBalancer?.HealthCheck is { } hc && HealthCheckError(hc) is { } hcError)
             error = $"service \"{ProviderNames.Qualify(name, provider)}\": {hcError}";
         known[name] = error;

@@ -153,6 +153,8 @@ public sealed class ServersLoadBalancer
 public sealed class Server
 {
     [JsonPropertyName("url")] public string Url { get; set; } = "";
+    /// <summary>Traefik v3's server weight (default 1); a non-positive weight keeps the server out of the balancer.</summary>
+    [JsonPropertyName("weight")] public int? Weight { get; set; }
     [JsonPropertyName("fenced")] public bool? Fenced { get; set; }
 }
 

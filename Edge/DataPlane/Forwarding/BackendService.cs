@@ -16,6 +16,8 @@ public sealed class BackendServer(Uri baseUri)
     public string CookieValue { get; } = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(baseUri.ToString().TrimEnd('/'))))[..16];
     /// <summary>Scheme and authority of the base URI, for the outgoing request URI.</summary>
     public string Prefix { get; } = baseUri.GetLeftPart(UriPartial.Authority);
+    /// <summary>The server's position in its service's balancer.</summary>
+    public int Index { get; init; }
 }
 
 /// <summary>What a service is: a load balancer of servers, or one of Traefik's services of services.</summary>
@@ -39,7 +41,7 @@ public sealed class BackendService
     public bool H2c { get; }
     /// <summary>The qualified name of the service's servers transport; null for default@internal.</summary>
     public string? TransportName { get; }
-    private readonly WeightedRoundRobin _balancer;
+    private readonly ServerBalancer _balancer;
     private readonly List<WeightedService>? _weighted;
     // A weighted service's children, linked once every service of the configuration is built.
     private (BackendService Service, string CookieValue)[] _children = [];
@@ -131,20 +133,27 @@ public sealed class BackendService
             : service.Failover is not null ? ServiceKind.Failover : ServiceKind.LoadBalancer;
         var lb = service.LoadBalancer;
         var servers = new List<BackendServer>();
+        var weights = new List<int>();
         foreach (var s in lb?.Servers ?? [])
         {
             var url = s.Url;
             if (url.StartsWith("h2c://", StringComparison.OrdinalIgnoreCase)) { H2c = true; url = "http://" + url[6..]; }
-            if (Uri.TryCreate(url, UriKind.Absolute, out var uri)) servers.Add(new BackendServer(uri) { ConfiguredUrl = s.Url });
+            if (!Uri.TryCreate(url, UriKind.Absolute, out var uri)) continue;
+            servers.Add(new BackendServer(uri) { ConfiguredUrl = s.Url, Index = servers.Count });
+            weights.Add(s.Weight ?? 1);
         }
         Servers = servers.ToArray();
         Health = new ServerHealth(Servers.Length);
         TransportName = TransportOf(name, service);
-        _balancer = new WeightedRoundRobin(Servers.Select(_ => 1).ToList());
+        // An unknown strategy never gets here served (ReferenceCheck refuses the service); wrr keeps the build total.
+        _balancer = ServerBalancer.Create(lb?.Strategy, Servers.Select(s => s.ConfiguredUrl).ToList(), weights)
+            ?? ServerBalancer.Create("wrr", [], weights)!;
         PassHostHeader = lb?.PassHostHeader ?? true;
         FlushInterval = Configuration.OptionValues.TryDuration(lb?.ResponseForwarding?.FlushInterval ?? "100ms", out var fi) ? fi : TimeSpan.FromMilliseconds(100);
         _weighted = service.Weighted?.Services ?? (service.Weighted is null ? null : []);
-        if ((lb?.Sticky ?? service.Weighted?.Sticky)?.Cookie is { } c)
+        // Traefik's hrw balancer has no sticky cookie: the client's address keeps it on one server.
+        var sticky = lb is not null ? (_balancer.SupportsSticky ? lb.Sticky : null) : service.Weighted?.Sticky;
+        if (sticky?.Cookie is { } c)
         {
             Sticky = new StickyCookieOptions(
                 string.IsNullOrEmpty(c.Name) ? DefaultCookieName(name) : c.Name!,
@@ -238,9 +247,16 @@ public sealed class BackendService
             setCookie = true;
         }
         // Servers found down by the health check are not picked; none left: 503 (Traefik's "no available server").
-        var i = HealthCheck is null ? _balancer.Pick() : _balancer.Pick(Health.IsDown);
+        var i = _balancer.Pick(ClientIp(ctx), HealthCheck is null ? null : Health.IsDown);
         return i < 0 ? null : Servers[i];
     }
+
+    /// <summary>The load counters of <paramref name="server"/> when the strategy uses them (p2c, leasttime); else null.</summary>
+    public ServerLoad? LoadOf(BackendServer server) => _balancer.TracksLoad ? _balancer.Load(server.Index) : null;
+
+    /// <summary>Traefik's RemoteAddrStrategy: the connection's address, without port (an IPv4-mapped address as IPv4).</summary>
+    public static string ClientIp(HttpContext ctx) => ctx.Connection.RemoteIpAddress is { } ip
+        ? (ip.IsIPv4MappedToIPv6 ? ip.MapToIPv4() : ip).ToString() : "";
 
     public void AppendStickyCookie(HttpContext ctx, BackendServer server) => AppendCookie(ctx, server.CookieValue);
 

@@ -19,6 +19,15 @@ public sealed class HttpForwarder(BackendTransports transports)
 
     public async Task<ForwarderError> ForwardAsync(HttpContext ctx, BackendService service, BackendServer server, ForwardedHeaders forwarded, RequestPath path)
     {
+        // p2c and leasttime weigh servers by the requests in flight (the whole exchange, as Traefik counts them).
+        if (service.LoadOf(server) is not { } load) return await ForwardCoreAsync(ctx, service, server, forwarded, path, null).ConfigureAwait(false);
+        load.Started();
+        try { return await ForwardCoreAsync(ctx, service, server, forwarded, path, load).ConfigureAwait(false); }
+        finally { load.Finished(); }
+    }
+
+    private async Task<ForwarderError> ForwardCoreAsync(HttpContext ctx, BackendService service, BackendServer server, ForwardedHeaders forwarded, RequestPath path, ServerLoad? load)
+    {
         var upgrade = ctx.Features.Get<IHttpUpgradeFeature>();
         // Only a WebSocket handshake is relayed as an upgrade. Any other Upgrade (h2c above all)
         // is forwarded as a plain request with the header removed, and the connection is closed
@@ -55,6 +64,7 @@ public sealed class HttpForwarder(BackendTransports transports)
         using var timeout = client.ResponseHeaderTimeout > TimeSpan.Zero
             ? CancellationTokenSource.CreateLinkedTokenSource(ctx.RequestAborted) : null;
         timeout?.CancelAfter(client.ResponseHeaderTimeout);
+        long sentAt = System.Diagnostics.Stopwatch.GetTimestamp();
         try
         {
             response = await invoker.SendAsync(request, timeout?.Token ?? ctx.RequestAborted).ConfigureAwait(false);
@@ -72,6 +82,8 @@ public sealed class HttpForwarder(BackendTransports transports)
             return error;
         }
 
+        // leasttime's response time: until the response headers (Traefik's time to first byte).
+        load?.Record(System.Diagnostics.Stopwatch.GetElapsedTime(sentAt));
         using (response)
         {
             if (response.StatusCode == HttpStatusCode.SwitchingProtocols)
