@@ -31,6 +31,7 @@ public class AcmeTenancyTests : IDisposable
     {
         Rule = rule, Service = "s", EntryPoints = ["websecure"],
         Tls = new RouterTls { CertResolver = "le", Domains = domains.Length > 0 ? [.. domains] : null },
+        Namespace = ns,
         Observability = new RouterObservability { Metadata = new ObservabilityMetadata { Ingress = new IngressMetadata { Namespace = ns, IngressName = "ing" } } },
     };
 
@@ -156,7 +157,7 @@ public class AcmeTenancyTests : IDisposable
         var owned = new DynamicConfig { HostOwnership = Owners() };
         owned.Http.Routers["a-app"] = Tenant("team-a", "Host(`app.a.example`)");
         var stolen = new DynamicConfig { HostOwnership = Owners("team-b") };
-        stolen.Http.Routers["b-app"] = new Router { Rule = "Host(`app.a.example`)", Service = "s", EntryPoints = ["websecure"], Tls = new RouterTls(),
+        stolen.Http.Routers["b-app"] = new Router { Rule = "Host(`app.a.example`)", Service = "s", EntryPoints = ["websecure"], Tls = new RouterTls(), Namespace = "team-b",
             Observability = new RouterObservability { Metadata = new ObservabilityMetadata { Ingress = new IngressMetadata { Namespace = "team-b" } } } };
         // The stale router of A (disabled by tenancy now) still names the resolver: it must not keep the certificate alive.
         stolen.Http.Routers["a-app"] = Tenant("team-a", "Host(`app.a.example`)");

@@ -14,10 +14,11 @@ public static class CertResolverCheck
 {
     /// <param name="unavailable">Resolver name to why it cannot work; resolvers not listed work.</param>
     public static void AddErrors(DynamicConfig config, StaticConfig statics, IReadOnlyDictionary<string, string> unavailable, Dictionary<string, string> errors) =>
-        AddErrors(config.Http.Routers, statics, unavailable, errors);
+        AddErrors(config.Http.Routers, config.HostOwnership, statics, unavailable, errors);
 
     /// <summary>The same for some routers only (the ones a change touched).</summary>
-    public static void AddErrors(IEnumerable<KeyValuePair<string, Router>> routers, StaticConfig statics, IReadOnlyDictionary<string, string> unavailable, Dictionary<string, string> errors)
+    /// <param name="owners">Tenancy's host owners (null outside tenancy mode).</param>
+    public static void AddErrors(IEnumerable<KeyValuePair<string, Router>> routers, Edge.Tenancy.HostOwnership? owners, StaticConfig statics, IReadOnlyDictionary<string, string> unavailable, Dictionary<string, string> errors)
     {
         var defaults = statics.DefaultEntryPoints();
         foreach (var (name, router) in routers)
@@ -37,8 +38,8 @@ public static class CertResolverCheck
                 }
                 // Tenancy: tls.domains may name only hosts the router's namespace owns.
                 if (router.Tls?.Domains is { Count: > 0 } domains && Edge.Tenancy.CertificateHosts.ForeignHostError(
-                        router.Observability?.Metadata?.Ingress?.Namespace, domains.SelectMany(d => (IEnumerable<string>)[d.Main ?? "", .. d.Sans ?? []]),
-                        config.HostOwnership, resolver) is { } foreign)
+                        router.Namespace, domains.SelectMany(d => (IEnumerable<string>)[d.Main ?? "", .. d.Sans ?? []]),
+                        owners, resolver) is { } foreign)
                 {
                     errors[name] = foreign;
                     break;

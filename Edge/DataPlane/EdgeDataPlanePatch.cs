@@ -52,7 +52,7 @@ public sealed partial class EdgeDataPlane
         var defaults = _config.DefaultEntryPoints();
         ReferenceCheck.FindFor(config, present, errors, ProviderNames.Kubernetes, _entryPointTlsOptions, defaults, _config.KubernetesIngress.TenancyEnabled);
         if (m.BrokenTransports.Count > 0) AddTransportErrors(config, present, m.BrokenTransports, errors);
-        CertResolverCheck.AddErrors(present, _config, _unavailableResolvers, errors);
+        CertResolverCheck.AddErrors(present, config.HostOwnership, _config, _unavailableResolvers, errors);
         stages.Mark("references");
 
         // Services: the changed ones compiled, the others (balancer positions included) kept.

@@ -43,7 +43,7 @@ public static class CertificateDemand
         foreach (var (name, router) in config.Http.Routers)
         {
             if (router.DisabledReason is not null || ProviderNames.IsInternal(name)) continue;
-            var ns = ownership is null ? null : router.Observability?.Metadata?.Ingress?.Namespace;
+            var ns = ownership is null ? null : router.Namespace;
             foreach (var (domains, explicitly) in Wanted(resolver, router, statics, defaults, hostsOf))
             {
                 var clean = domains.Select(Sanitize).Where(d => d.Length > 0).Distinct(StringComparer.Ordinal).ToList();
