@@ -219,6 +219,48 @@ public sealed class AcmeEndToEndTests : IDisposable
     }
 
     [Test]
+    public async Task AllowAcmeByPass_lets_a_longer_user_router_answer_challenge_paths_and_the_redirection_skips_them()
+    {
+        if (!Pebble.Installed) throw new InvalidOperationException("pebble is not installed (.ci/run installs it)");
+        await using var backend = await EchoBackend.StartAsync("user-acme");
+        var p = NewPorts();
+        await using var pebble = await Pebble.StartAsync(_dir, httpPort: p.Web, tlsPort: p.Tls);
+        var file = DynamicFile(backend.Port);
+        // A user router for part of the challenge path, on the challenge entry point: its rule is longer
+        // than the internal router's PathPrefix(`/.well-known/acme-challenge/`), so it outranks it.
+        File.WriteAllText(file, $$"""
+            http:
+              routers:
+                app:
+                  rule: Host(`{{Host}}`)
+                  entryPoints: [websecure]
+                  service: app
+                  tls:
+                    certResolver: pebble
+                user-acme:
+                  rule: Host(`{{Host}}`) && PathPrefix(`/.well-known/acme-challenge/user`)
+                  entryPoints: [web]
+                  service: app
+              services:
+                app:
+                  loadBalancer:
+                    servers:
+                      - url: http://127.0.0.1:{{backend.Port}}
+            """);
+        await using var edge = await StartEdgeAsync(p, pebble, file, "--certificatesresolvers.pebble.acme.httpchallenge.entrypoint=web",
+            "--entrypoints.web.allowacmebypass=true", "--entrypoints.web.http.redirections.entrypoint.to=websecure");
+        // Pebble's validation reached the challenge router: not redirected, not taken by the user router.
+        await WaitForIssuedAsync(p.Tls, edge, pebble);
+        var (userStatus, userBody) = await edge.FetchAsync(Host, "/.well-known/acme-challenge/user-token");
+        await Assert.That(userStatus).IsEqualTo(200);
+        await Assert.That(userBody).Contains("user-acme");
+        var (unknown, _) = await edge.FetchAsync(Host, "/.well-known/acme-challenge/unknown");
+        await Assert.That(unknown).IsEqualTo(404);
+        var (other, _) = await edge.FetchAsync(Host, "/elsewhere");
+        await Assert.That(other).IsEqualTo(308).Or.IsEqualTo(301);
+    }
+
+    [Test]
     public async Task A_router_naming_a_missing_resolver_is_in_error()
     {
         if (!Pebble.Installed) throw new InvalidOperationException("pebble is not installed (.ci/run installs it)");

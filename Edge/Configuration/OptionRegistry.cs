@@ -55,6 +55,7 @@ public static class OptionRegistry
             EncodedCharacter("allowEncodedQuestionMark", DeniedEncodings.QuestionMark, "%3F"),
             EncodedCharacter("allowEncodedHash", DeniedEncodings.Hash, "%23"),
             Ep("asDefault", OptionKind.Bool, "false", "Routers without entryPoints listen here (when any entry point sets it, only those).", (e, v) => e.AsDefault = Bool("entryPoints." + e.Name + ".asDefault", v)),
+            Ep("allowACMEByPass", OptionKind.Bool, "false", "Let user routers handle ACME HTTP-01 challenge requests: the internal challenge router gets no top priority, and the redirection skips its path.", (e, v) => e.AllowAcmeByPass = Bool("entryPoints." + e.Name + ".allowACMEByPass", v)),
             Ep("http.sanitizePath", OptionKind.Bool, "true", "Remove ., .. and duplicate slash segments from request paths.", (e, v) => e.SanitizePath = Bool("entryPoints." + e.Name + ".http.sanitizePath", v)),
             Ep("forwardedHeaders.trustedIPs", OptionKind.List, "", "Trust X-Forwarded-* headers from these IPs/CIDRs.", (e, v) => e.ForwardedHeadersTrustedIPs = List(v)),
             Ep("forwardedHeaders.insecure", OptionKind.Bool, "false", "Trust all X-Forwarded-* headers.", (e, v) => e.ForwardedHeadersInsecure = Bool("entryPoints." + e.Name + ".forwardedHeaders.insecure", v)),

@@ -182,6 +182,8 @@ public sealed class EntryPointOptions
     public DeniedEncodings DeniedEncodings { get; set; } = DeniedEncodings.All;
     /// <summary>http.sanitizePath: remove dot segments and duplicate slashes (Traefik's default: on).</summary>
     public bool SanitizePath { get; set; } = true;
+    /// <summary>allowACMEByPass: user routers may answer ACME HTTP-01 challenges here (the internal challenge router loses its top priority).</summary>
+    public bool AllowAcmeByPass { get; set; }
 }
 
 /// <summary>One of entryPoints.&lt;name&gt;.http.tls.domains: a certificate's main name and its SANs.</summary>

@@ -62,6 +62,9 @@ public sealed partial class EdgeDataPlane : IDisposable
         store.Changed += applied => Swap(Compile(applied.Config));
     }
 
+    /// <summary>The internal ACME router's priority under allowACMEByPass: Traefik gives it none, so its rule's length.</summary>
+    internal static readonly long AcmeByPassPriority = $"PathPrefix(`{Edge.Security.Acme.ChallengeResponder.HttpPathPrefix}`)".Length;
+
     public DataPlaneState State => Volatile.Read(ref _state);
 
     /// <summary>Where the last compilation's time went, stage by stage (debug log, Edge.Bench change-cost).</summary>
@@ -116,11 +119,13 @@ public sealed partial class EdgeDataPlane : IDisposable
             await DataPlaneAnswers.NotFound(ctx);
             return;
         }
-        // Traefik's ACME HTTP-01 router: before routing and redirections, on the challenge entry point.
-        if (_httpChallengeEntryPoints.Count > 0 && _challenges is not null && _httpChallengeEntryPoints.Contains(entryPoint)
-            && ctx.Request.Path.Value is { } p && p.StartsWith(Edge.Security.Acme.ChallengeResponder.HttpPathPrefix, StringComparison.Ordinal))
+        // Traefik's ACME HTTP-01 router: before routing and redirections, on the challenge entry point;
+        // with allowACMEByPass it is an ordinary router (priority = its rule's length) that user routers can outrank.
+        string? challengePath = _httpChallengeEntryPoints.Count > 0 && _challenges is not null && _httpChallengeEntryPoints.Contains(entryPoint)
+            && ctx.Request.Path.Value is { } p && p.StartsWith(Edge.Security.Acme.ChallengeResponder.HttpPathPrefix, StringComparison.Ordinal) ? p : null;
+        if (challengePath is not null && !ep.AllowAcmeByPass)
         {
-            await AnswerHttpChallengeAsync(ctx, p);
+            await AnswerHttpChallengeAsync(ctx, challengePath);
             return;
         }
         var observed = ObservedRequest.Of(ctx);
@@ -129,7 +134,8 @@ public sealed partial class EdgeDataPlane : IDisposable
         if (trace is not null) { trace.Enabled = ep.ObservabilityTracing; trace.Detailed = ep.ObservabilityTraceVerbosity == "detailed"; }
         // Content-Length with Transfer-Encoding never gets here: Http1FramingGuard answers it 400
         // on the raw bytes (Kestrel would drop the Content-Length), and HTTP/2 forbids the header.
-        if (ep.RedirectTo.Length > 0 && !ctx.Request.IsHttps)
+        // With allowACMEByPass the redirection excludes the challenge path (Traefik's redirect router does).
+        if (ep.RedirectTo.Length > 0 && !ctx.Request.IsHttps && challengePath is null)
         {
             DataPlaneAnswers.Redirect(_config, ctx, ep);
             return;
@@ -149,6 +155,12 @@ public sealed partial class EdgeDataPlane : IDisposable
             return;
         }
         var route = routes.Match(ctx, path);
+        // Ties go to the challenge router: a certificate that cannot be validated is worse than a shadowed route.
+        if (challengePath is not null && (route is null || route.Priority <= AcmeByPassPriority))
+        {
+            await AnswerHttpChallengeAsync(ctx, challengePath);
+            return;
+        }
         if (route is null)
         {
             await DataPlaneAnswers.NotFound(ctx);
